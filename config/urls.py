@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Ambtenaar 2.0 administration")
+admin.site.site_title = _("Ambtenaar 2.0 administration")
+admin.site.index_title = _("Site administration")
+
+urlpatterns = [
+    path("beheer/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("leden/", include("accounts.urls")),
+    path("", include("forum.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

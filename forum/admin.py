@@ -1,0 +1,209 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import ModerationLog, Page, ProblemReport, Reply, Revision, Theme, Thread
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "created_at"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position", "name"]
+
+
+def _run_service(modeladmin, request, queryset, service, done_message, *, arg, **kwargs):
+    try:
+        changed = sum(bool(service(acting_user=request.user, **{arg: obj}, **kwargs)) for obj in queryset)
+    except PermissionDenied:
+        modeladmin.message_user(request, _("You do not have the moderator role."), messages.ERROR)
+        return
+    modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
+
+
+def _count_message(singular, plural):
+    return lambda count: ngettext(singular, plural, count) % {"count": count}
+
+
+class PostAdminMixin:
+    """Hide and restore call the same services as the site, which log the act."""
+
+    readonly_fields = ["body_html", "created_at", "edited_at", "hidden_at", "hidden_by", "hidden_reason"]
+
+    @admin.action(description=_("Hide selected items (reason: hidden in the administration)"))
+    def hide(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.post_hide,
+            _count_message("%(count)d item hidden.", "%(count)d items hidden."),
+            arg="post",
+            reason=_("Hidden in the administration."),
+        )
+
+    @admin.action(description=_("Restore selected items"))
+    def restore(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.post_restore,
+            _count_message("%(count)d item restored.", "%(count)d items restored."),
+            arg="post",
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing a member wrote is deleted: it is hidden instead.
+        return False
+
+
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    fields = ["created_at", "edited_by", "title", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "theme",
+        "author",
+        "status",
+        "is_pinned",
+        "is_locked",
+        "reply_count",
+        "view_count",
+        "created_at",
+        "last_activity_at",
+    ]
+    list_filter = ["status", "is_pinned", "is_locked", "theme"]
+    list_select_related = ["theme", "author"]
+    search_fields = ["title", "body", "author__display_name"]
+    autocomplete_fields = ["theme", "author"]
+    readonly_fields = [*PostAdminMixin.readonly_fields, "view_count", "reply_count", "last_activity_at"]
+    exclude = ["status", "is_pinned", "is_locked"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    inlines = [RevisionInline]
+    actions = ["hide", "restore", "lock", "unlock", "pin", "unpin"]
+
+    @admin.action(description=_("Lock selected threads"))
+    def lock(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.thread_lock,
+            _count_message("%(count)d thread locked.", "%(count)d threads locked."),
+            arg="thread",
+        )
+
+    @admin.action(description=_("Unlock selected threads"))
+    def unlock(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.thread_unlock,
+            _count_message("%(count)d thread unlocked.", "%(count)d threads unlocked."),
+            arg="thread",
+        )
+
+    @admin.action(description=_("Pin selected threads"))
+    def pin(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.thread_pin,
+            _count_message("%(count)d thread pinned.", "%(count)d threads pinned."),
+            arg="thread",
+        )
+
+    @admin.action(description=_("Unpin selected threads"))
+    def unpin(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.thread_unpin,
+            _count_message("%(count)d thread unpinned.", "%(count)d threads unpinned."),
+            arg="thread",
+        )
+
+
+@admin.register(Reply)
+class ReplyAdmin(PostAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "author", "thread", "status", "created_at"]
+    list_filter = ["status", "thread__theme"]
+    list_select_related = ["author", "thread"]
+    search_fields = ["body", "author__display_name", "thread__title"]
+    autocomplete_fields = ["thread", "author"]
+    exclude = ["status"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    inlines = [RevisionInline]
+    actions = ["hide", "restore"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "target_type", "target_repr", "reason"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor", "target_type"]
+    search_fields = ["target_repr", "reason", "actor__display_name"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "state", "reporter", "page_url", "message"]
+    list_filter = ["state"]
+    list_select_related = ["reporter"]
+    search_fields = ["message", "page_url", "contact_email"]
+    readonly_fields = ["created_at", "reporter", "contact_email", "page_url", "message", "state"]
+    date_hierarchy = "created_at"
+    actions = ["close"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Close selected reports"))
+    def close(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.problem_report_close,
+            _count_message("%(count)d report closed.", "%(count)d reports closed."),
+            arg="report",
+        )
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["updated_at"]

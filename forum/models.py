@@ -1,0 +1,304 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .managers import PostStatus, ReplyQuerySet, ThemeQuerySet, ThreadQuerySet
+from .text import render_markdown
+
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 50_000
+
+
+class Status(models.TextChoices):
+    PUBLISHED = PostStatus.PUBLISHED, pgettext_lazy("post status", "published")
+    HIDDEN = PostStatus.HIDDEN, pgettext_lazy("post status", "hidden")
+
+
+class Theme(models.Model):
+    """A theme (category) that threads belong to."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Themes are listed by position."))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forum:theme", kwargs={"slug": self.slug})
+
+
+class ModeratedPost(models.Model):
+    """What threads and replies share: a Markdown body, an author and a state."""
+
+    body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(_("rendered text"), editable=False)
+    status = models.CharField(_("state"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    edited_at = models.DateTimeField(_("last edited"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_hidden(self):
+        return self.status == Status.HIDDEN
+
+    def is_edit_window_open(self, now=None):
+        minutes = settings.FORUM_EDIT_WINDOW_MINUTES
+        if not minutes:
+            return True
+        return (now or timezone.now()) < self.created_at + timedelta(minutes=minutes)
+
+    def render(self):
+        self.body_html = render_markdown(self.body)
+
+
+class Thread(ModeratedPost):
+    """A discussion: an article with replies, in a theme."""
+
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="threads")
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(_("slug"), max_length=TITLE_MAX_LENGTH, allow_unicode=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="threads"
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False, help_text=_("A locked thread takes no new replies."))
+    view_count = models.PositiveBigIntegerField(_("views"), default=0)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0, help_text=_("Published replies."))
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        ordering = ["-last_activity_at"]
+        permissions = [("moderate_forum", _("Can moderate threads and replies"))]
+        indexes = [
+            models.Index(
+                fields=["status", "-is_pinned", "-last_activity_at", "-id"], name="forum_thread_listing_idx"
+            ),
+            models.Index(
+                fields=["theme", "status", "-is_pinned", "-last_activity_at", "-id"],
+                name="forum_thread_theme_idx",
+            ),
+            models.Index(fields=["author", "-created_at"], name="forum_thread_author_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:TITLE_MAX_LENGTH] or "discussie"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("forum:thread", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class Reply(ModeratedPost):
+    """A reply ("reactie") under a thread."""
+
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.PROTECT, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="replies"
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["thread", "status", "created_at", "id"], name="forum_reply_thread_idx"),
+            models.Index(fields=["author", "-created_at"], name="forum_reply_author_idx"),
+        ]
+
+    def __str__(self):
+        return _("Reply by %(author)s in “%(thread)s”") % {"author": self.author, "thread": self.thread}
+
+    def get_absolute_url(self):
+        return f"{reverse('forum:reply', kwargs={'pk': self.pk})}"
+
+    @property
+    def anchor(self):
+        return f"reactie-{self.pk}"
+
+
+class Revision(models.Model):
+    """
+    The text of a thread or reply as it was before an edit. Revisions are shown
+    to the author and moderators only: an author who edits out something they
+    should not have written must not see it stay public in a history.
+    """
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("reply"), on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(_("text"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("edited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(thread__isnull=False, reply__isnull=True))
+                | (models.Q(thread__isnull=True, reply__isnull=False)),
+                name="forum_revision_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return _("Revision of %(date)s") % {"date": self.created_at}
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("hidden")
+    RESTORE = "restore", _("restored")
+    LOCK = "lock", _("locked")
+    UNLOCK = "unlock", _("unlocked")
+    PIN = "pin", _("pinned")
+    UNPIN = "unpin", _("unpinned")
+    EDIT = "edit", _("edited by a moderator")
+    REPORT_CLOSE = "report_close", _("problem report closed")
+
+
+class ModerationLog(models.Model):
+    """
+    An append-only record of every moderation act. Rows outlive the accounts
+    and posts they mention: the actor is kept as a nullable key and the target
+    as a content type, an id and the text it had.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=32, choices=ModerationAction.choices)
+    target_type = models.ForeignKey(ContentType, verbose_name=_("kind of item"), on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField(_("item id"))
+    target_repr = models.CharField(_("item"), max_length=250)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="forum_modlog_target_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
+
+
+class ProblemReport(models.Model):
+    """A report from the footer form "Een probleem rapporteren?", for moderators."""
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("report state", "open")
+        CLOSED = "closed", pgettext_lazy("report state", "closed")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problem_reports",
+    )
+    contact_email = models.EmailField(_("e-mail address for an answer"), blank=True)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Problem report of %(date)s") % {"date": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+
+class Page(models.Model):
+    """A page whose text administrators edit in the admin, such as the terms."""
+
+    class Kind(models.TextChoices):
+        TERMS = "algemene-voorwaarden", _("Terms and conditions")
+
+    slug = models.SlugField(_("page"), max_length=50, unique=True, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    body_html = models.TextField(_("rendered text"), editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("forum:page", kwargs={"slug": self.slug})

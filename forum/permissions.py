@@ -1,0 +1,105 @@
+"""
+Who may do what in the forum, in one place.
+
+``can_*`` answer for templates and menus; ``check_*`` raise and are what
+services call, so views, the admin, commands and tests get the same answer.
+Content a member may not see raises ``Http404`` (it does not exist for them);
+content they may see but not change raises ``PermissionDenied``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.permissions import has_verified_email, is_member, is_moderator
+
+from .models import Reply, Thread
+
+
+def can_view_thread(user, thread: Thread) -> bool:
+    return not thread.is_hidden or is_moderator(user)
+
+
+def can_view_reply(user, reply: Reply) -> bool:
+    return can_view_thread(user, reply.thread) and (not reply.is_hidden or is_moderator(user))
+
+
+def can_post(user) -> bool:
+    """Members may write once their e-mail address is verified."""
+    return is_member(user) and has_verified_email(user)
+
+
+def can_create_thread(user, theme) -> bool:
+    return can_post(user)
+
+
+def can_reply(user, thread: Thread) -> bool:
+    if not can_post(user) or thread.is_hidden:
+        return False
+    return not thread.is_locked or is_moderator(user)
+
+
+def _can_edit(user, post, thread: Thread) -> bool:
+    if is_moderator(user):
+        return True
+    if not can_post(user) or post.author_id != user.pk:
+        return False
+    return not post.is_hidden and not thread.is_hidden and not thread.is_locked and post.is_edit_window_open()
+
+
+def can_edit_thread(user, thread: Thread) -> bool:
+    return _can_edit(user, thread, thread)
+
+
+def can_edit_reply(user, reply: Reply) -> bool:
+    return _can_edit(user, reply, reply.thread)
+
+
+def can_view_revisions(user, post) -> bool:
+    return is_moderator(user) or (is_member(user) and post.author_id == user.pk)
+
+
+def can_moderate(user) -> bool:
+    return is_moderator(user)
+
+
+def check_view_thread(user, thread: Thread) -> None:
+    if not can_view_thread(user, thread):
+        raise Http404
+
+
+def check_view_reply(user, reply: Reply) -> None:
+    if not can_view_reply(user, reply):
+        raise Http404
+
+
+def check_create_thread(user, theme) -> None:
+    if not can_create_thread(user, theme):
+        raise PermissionDenied
+
+
+def check_reply(user, thread: Thread) -> None:
+    check_view_thread(user, thread)
+    if not can_reply(user, thread):
+        raise PermissionDenied
+
+
+def check_edit_thread(user, thread: Thread) -> None:
+    check_view_thread(user, thread)
+    if not can_edit_thread(user, thread):
+        raise PermissionDenied
+
+
+def check_edit_reply(user, reply: Reply) -> None:
+    check_view_reply(user, reply)
+    if not can_edit_reply(user, reply):
+        raise PermissionDenied
+
+
+def check_view_revisions(user, post) -> None:
+    if not can_view_revisions(user, post):
+        raise Http404
+
+
+def check_moderate(user) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied

@@ -1,0 +1,21 @@
+"""
+The roles of the community, as Django groups with permissions. Used by the
+data migration that creates them and by the command that grants them.
+"""
+
+MODERATORS = "Moderatoren"
+ADMINISTRATORS = "Beheerders"
+
+MODERATOR_PERMISSIONS = [
+    ("forum", "moderate_forum"),
+    ("forum", "view_thread"),
+    ("forum", "view_reply"),
+    ("forum", "view_moderationlog"),
+    ("forum", "view_problemreport"),
+    ("forum", "change_problemreport"),
+]
+
+# Administrators run the site from the admin: everything of the forum and the
+# members, but never deleting what members wrote or the log.
+ADMINISTRATOR_APPS = ["forum", "accounts", "account"]
+ADMINISTRATOR_EXCLUDED = {"delete_thread", "delete_reply", "delete_moderationlog", "change_moderationlog"}

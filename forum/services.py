@@ -1,0 +1,254 @@
+"""
+Every change to the forum goes through these functions: views, admin actions,
+management commands and tests alike. Each checks permission first, runs in one
+transaction, and writes a moderation log row for moderation acts.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import permissions
+from .models import ModerationAction, ModerationLog, Page, ProblemReport, Reply, Revision, Status, Theme, Thread
+
+
+def _log(*, actor, action: str, target, reason: str = "", data: dict | None = None) -> ModerationLog:
+    return ModerationLog.objects.create(
+        actor=actor,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        target_repr=str(target)[:250],
+        reason=reason,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def thread_create(*, author, theme: Theme, title: str, body: str, created_at=None) -> Thread:
+    """Start a thread in ``theme``. ``created_at`` is for importing old content."""
+    permissions.check_create_thread(author, theme)
+    return _thread_insert(author=author, theme=theme, title=title, body=body, created_at=created_at)
+
+
+def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0) -> Thread:
+    now = created_at or timezone.now()
+    thread = Thread(
+        author=author,
+        theme=theme,
+        title=title,
+        body=body,
+        created_at=now,
+        last_activity_at=now,
+        view_count=view_count,
+    )
+    thread.render()
+    thread.save()
+    return thread
+
+
+@transaction.atomic
+def reply_create(*, author, thread: Thread, body: str) -> Reply:
+    """Reply to ``thread``; the thread's counters move in the database, not in Python."""
+    permissions.check_reply(author, thread)
+    return _reply_insert(author=author, thread=thread, body=body)
+
+
+def _reply_insert(*, author, thread, body, created_at=None) -> Reply:
+    now = created_at or timezone.now()
+    reply = Reply(thread=thread, author=author, body=body, created_at=now)
+    reply.render()
+    reply.save()
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+    Thread.objects.filter(pk=thread.pk, last_activity_at__lt=now).update(last_activity_at=now)
+    return reply
+
+
+@transaction.atomic
+def thread_edit(*, acting_user, thread: Thread, title: str, body: str) -> bool:
+    """Change a thread's title and text, keeping the old ones as a revision."""
+    permissions.check_edit_thread(acting_user, thread)
+    if title == thread.title and body == thread.body:
+        return False
+    Revision.objects.create(thread=thread, title=thread.title, body=thread.body, edited_by=acting_user)
+    thread.title, thread.body, thread.edited_at = title, body, timezone.now()
+    thread.render()
+    thread.save(update_fields=["title", "body", "body_html", "edited_at"])
+    if acting_user.pk != thread.author_id:
+        _log(actor=acting_user, action=ModerationAction.EDIT, target=thread)
+    return True
+
+
+@transaction.atomic
+def reply_edit(*, acting_user, reply: Reply, body: str) -> bool:
+    """Change a reply's text, keeping the old one as a revision."""
+    permissions.check_edit_reply(acting_user, reply)
+    if body == reply.body:
+        return False
+    Revision.objects.create(reply=reply, body=reply.body, edited_by=acting_user)
+    reply.body, reply.edited_at = body, timezone.now()
+    reply.render()
+    reply.save(update_fields=["body", "body_html", "edited_at"])
+    if acting_user.pk != reply.author_id:
+        _log(actor=acting_user, action=ModerationAction.EDIT, target=reply)
+    return True
+
+
+def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
+    permissions.check_moderate(acting_user)
+    model = type(post)
+    wanted, current = (Status.HIDDEN, Status.PUBLISHED) if hidden else (Status.PUBLISHED, Status.HIDDEN)
+    changes = {"status": wanted}
+    if hidden:
+        changes.update(hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason)
+    # The state moves in one conditional UPDATE: two moderators acting at once
+    # change it once, and log it once.
+    if not model.objects.filter(pk=post.pk, status=current).update(**changes):
+        return False
+    if isinstance(post, Reply):
+        delta = -1 if hidden else 1
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+    post.refresh_from_db()
+    _log(
+        actor=acting_user,
+        action=ModerationAction.HIDE if hidden else ModerationAction.RESTORE,
+        target=post,
+        reason=reason,
+    )
+    return True
+
+
+@transaction.atomic
+def post_hide(*, acting_user, post: Thread | Reply, reason: str) -> bool:
+    """Hide a thread or reply from everyone but moderators. Returns whether it changed."""
+    return _set_hidden(acting_user=acting_user, post=post, hidden=True, reason=reason)
+
+
+@transaction.atomic
+def post_restore(*, acting_user, post: Thread | Reply, reason: str = "") -> bool:
+    """Show a hidden thread or reply again. Returns whether it changed."""
+    return _set_hidden(acting_user=acting_user, post=post, hidden=False, reason=reason)
+
+
+def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
+    permissions.check_moderate(acting_user)
+    if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value}):
+        return False
+    setattr(thread, field, value)
+    _log(actor=acting_user, action=action, target=thread, reason=reason)
+    return True
+
+
+@transaction.atomic
+def thread_lock(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user, thread=thread, field="is_locked", value=True, action=ModerationAction.LOCK, reason=reason
+    )
+
+
+@transaction.atomic
+def thread_unlock(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user,
+        thread=thread,
+        field="is_locked",
+        value=False,
+        action=ModerationAction.UNLOCK,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def thread_pin(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user, thread=thread, field="is_pinned", value=True, action=ModerationAction.PIN, reason=reason
+    )
+
+
+@transaction.atomic
+def thread_unpin(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user,
+        thread=thread,
+        field="is_pinned",
+        value=False,
+        action=ModerationAction.UNPIN,
+        reason=reason,
+    )
+
+
+def thread_register_view(*, thread: Thread, session) -> bool:
+    """
+    Count a view of ``thread`` once per visitor session. The counter is
+    incremented in the database (``F()``), so concurrent views are all counted.
+    """
+    key = "forum_viewed_threads"
+    seen = session.get(key, [])
+    if thread.pk in seen:
+        return False
+    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+    # Keep the list bounded: the oldest entries fall off after 500 threads.
+    session[key] = [*seen[-499:], thread.pk]
+    thread.view_count += 1
+    return True
+
+
+@transaction.atomic
+def problem_report_file(*, reporter, message: str, page_url: str = "", contact_email: str = "") -> ProblemReport:
+    """Store a report from the footer form; visitors may file one too."""
+    return ProblemReport.objects.create(
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        message=message,
+        page_url=page_url,
+        contact_email=contact_email,
+    )
+
+
+@transaction.atomic
+def problem_report_close(*, acting_user, report: ProblemReport, reason: str = "") -> bool:
+    permissions.check_moderate(acting_user)
+    if not ProblemReport.objects.filter(pk=report.pk, state=ProblemReport.State.OPEN).update(
+        state=ProblemReport.State.CLOSED
+    ):
+        return False
+    report.state = ProblemReport.State.CLOSED
+    _log(actor=acting_user, action=ModerationAction.REPORT_CLOSE, target=report, reason=reason)
+    return True
+
+
+@transaction.atomic
+def theme_ensure(*, slug: str, name: str, description: str = "", position: int = 0) -> tuple[Theme, bool]:
+    """The theme with ``slug``, created if missing. Returns it and whether it was created."""
+    return Theme.objects.get_or_create(
+        slug=slug, defaults={"name": name, "description": description, "position": position}
+    )
+
+
+@transaction.atomic
+def page_ensure(*, slug: str, title: str, body: str) -> tuple[Page, bool]:
+    """The site page with ``slug``, created with this text if missing; an edited page is left alone."""
+    page = Page.objects.filter(slug=slug).first()
+    if page:
+        return page, False
+    page = Page(slug=slug, title=title, body=body)
+    page.save()
+    return page, True
+
+
+@transaction.atomic
+def thread_import(
+    *, theme: Theme, author, title: str, body: str, created_at, view_count: int, replies: list[dict]
+) -> Thread:
+    """
+    Carry over a thread from the old network with its replies, dates and view
+    count. Not a member action, so no permission applies: only management
+    commands call this.
+    """
+    thread = _thread_insert(
+        author=author, theme=theme, title=title, body=body, created_at=created_at, view_count=view_count
+    )
+    for reply in sorted(replies, key=lambda reply: reply["created_at"]):
+        _reply_insert(thread=thread, author=reply["author"], body=reply["body"], created_at=reply["created_at"])
+    thread.refresh_from_db()
+    return thread

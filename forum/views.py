@@ -1,0 +1,292 @@
+"""
+Thin views: parse the request, fetch through a permission-aware helper, run the
+form, call one service, add a message and redirect.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import has_verified_email
+
+from . import permissions, services
+from .forms import HideForm, ModerationReasonForm, ProblemReportForm, ReplyForm, ThreadForm
+from .models import Page, Reply, Thread, Theme
+from .pagination import KnownCountPaginator
+from .text import render_markdown
+
+SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
+
+
+@require_GET
+def home(request):
+    threads = Thread.objects.visible_to(request.user).latest().filter(is_pinned=False)
+    page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
+    pinned = []
+    if page.number == 1:
+        pinned = list(Thread.objects.visible_to(request.user).for_listing().filter(is_pinned=True))
+    return render(
+        request,
+        "forum/home.html",
+        {
+            "page_obj": page,
+            "pinned_threads": pinned,
+            "themes": Theme.objects.with_thread_counts(),
+        },
+    )
+
+
+@require_GET
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    threads = Thread.objects.visible_to(request.user).for_listing().filter(theme=theme)
+    return render(
+        request,
+        "forum/theme_detail.html",
+        {
+            "theme": theme,
+            "page_obj": _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE),
+            "can_create_thread": permissions.can_create_thread(request.user, theme),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_create(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    permissions.check_create_thread(request.user, theme)
+    form = ThreadForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            thread = services.thread_create(author=request.user, theme=theme, **form.cleaned_data)
+            messages.success(request, _("Your thread has been published."))
+            return redirect(thread)
+    return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
+
+
+@require_GET
+def thread_detail(request, pk, slug=None):
+    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    permissions.check_view_thread(request.user, thread)
+    if slug != thread.slug:
+        return redirect(thread, permanent=True)
+    services.thread_register_view(thread=thread, session=request.session)
+    return _render_thread(request, thread, ReplyForm())
+
+
+def _render_thread(request, thread, reply_form, *, preview=None, status=200):
+    sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
+    replies = Reply.objects.visible_to(request.user).with_author().filter(thread=thread)
+    replies = replies.in_order(newest_first=sort == SORT_NEWEST)
+    if permissions.can_moderate(request.user):
+        page = _paginate(request, replies, settings.FORUM_REPLIES_PER_PAGE)
+    else:
+        paginator = KnownCountPaginator(replies, settings.FORUM_REPLIES_PER_PAGE, count=thread.reply_count)
+        page = paginator.get_page(request.GET.get("page"))
+    user = request.user
+    for reply in page:
+        reply.thread = thread  # the page already has it: no query per reply
+        reply.can_edit = permissions.can_edit_reply(user, reply)
+    return render(
+        request,
+        "forum/thread_detail.html",
+        {
+            "thread": thread,
+            "theme": thread.theme,
+            "page_obj": page,
+            "sort": sort,
+            "sort_query": urlencode({"sort": sort}) if sort == SORT_OLDEST else "",
+            "reply_form": reply_form,
+            "preview": preview,
+            "can_reply": permissions.can_reply(user, thread),
+            "can_edit_thread": permissions.can_edit_thread(user, thread),
+            "needs_verified_email": user.is_authenticated and not has_verified_email(user),
+            "share_url": request.build_absolute_uri(thread.get_absolute_url()),
+            "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
+            "hide_form": HideForm(),
+            "reason_form": ModerationReasonForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def reply_create(request, pk):
+    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': thread.get_absolute_url()})}")
+    permissions.check_reply(request.user, thread)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_thread(request, thread, form, status=400)
+    if "preview" in request.POST:
+        return _render_thread(request, thread, form, preview=render_markdown(form.cleaned_data["body"]))
+    reply = services.reply_create(author=request.user, thread=thread, body=form.cleaned_data["body"])
+    messages.success(request, _("Your reply has been posted."))
+    return redirect(reply)
+
+
+@require_GET
+def reply_detail(request, pk):
+    """Send the visitor to the page of the thread where this reply stands."""
+    reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
+    permissions.check_view_reply(request.user, reply)
+    newer = Reply.objects.visible_to(request.user).filter(thread_id=reply.thread_id, created_at__gt=reply.created_at)
+    position = newer.count() + 1
+    page = (position - 1) // settings.FORUM_REPLIES_PER_PAGE + 1
+    url = reply.thread.get_absolute_url()
+    if page > 1:
+        url += f"?{urlencode({'page': page})}"
+    return redirect(f"{url}#{reply.anchor}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_edit(request, pk):
+    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    permissions.check_edit_thread(request.user, thread)
+    form = ThreadForm(request.POST or None, initial={"title": thread.title, "body": thread.body})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            if services.thread_edit(acting_user=request.user, thread=thread, **form.cleaned_data):
+                messages.success(request, _("Your changes have been saved."))
+            return redirect(thread)
+    return render(
+        request,
+        "forum/thread_form.html",
+        {"theme": thread.theme, "thread": thread, "form": form, "preview": preview},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_edit(request, pk):
+    reply = get_object_or_404(Reply.objects.select_related("thread", "thread__theme", "author"), pk=pk)
+    permissions.check_edit_reply(request.user, reply)
+    form = ReplyForm(request.POST or None, initial={"body": reply.body})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            if services.reply_edit(acting_user=request.user, reply=reply, body=form.cleaned_data["body"]):
+                messages.success(request, _("Your changes have been saved."))
+            return redirect(reply)
+    return render(request, "forum/reply_form.html", {"reply": reply, "form": form, "preview": preview})
+
+
+@require_GET
+def thread_revisions(request, pk):
+    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    permissions.check_view_thread(request.user, thread)
+    permissions.check_view_revisions(request.user, thread)
+    return render(
+        request,
+        "forum/revision_list.html",
+        {"post": thread, "thread": thread, "revisions": thread.revisions.select_related("edited_by")},
+    )
+
+
+@require_GET
+def reply_revisions(request, pk):
+    reply = get_object_or_404(Reply.objects.select_related("thread", "thread__theme", "author"), pk=pk)
+    permissions.check_view_reply(request.user, reply)
+    permissions.check_view_revisions(request.user, reply)
+    return render(
+        request,
+        "forum/revision_list.html",
+        {"post": reply, "thread": reply.thread, "revisions": reply.revisions.select_related("edited_by")},
+    )
+
+
+THREAD_ACTIONS = {
+    "lock": (services.thread_lock, _("The thread has been locked.")),
+    "unlock": (services.thread_unlock, _("The thread has been unlocked.")),
+    "pin": (services.thread_pin, _("The thread has been pinned.")),
+    "unpin": (services.thread_unpin, _("The thread has been unpinned.")),
+}
+
+
+@login_required
+@require_POST
+def thread_moderate(request, pk, action):
+    thread = get_object_or_404(Thread, pk=pk)
+    permissions.check_moderate(request.user)
+    if action in ("hide", "restore"):
+        return _moderate_post(request, thread, action, thread.get_absolute_url())
+    if action not in THREAD_ACTIONS:
+        raise Http404
+    service, message = THREAD_ACTIONS[action]
+    form = ModerationReasonForm(request.POST)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, thread.get_absolute_url())
+    if service(acting_user=request.user, thread=thread, reason=form.cleaned_data["reason"]):
+        messages.success(request, message)
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def reply_moderate(request, pk, action):
+    reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
+    permissions.check_moderate(request.user)
+    if action not in ("hide", "restore"):
+        raise Http404
+    return _moderate_post(request, reply, action, f"{reply.thread.get_absolute_url()}#{reply.anchor}")
+
+
+def _moderate_post(request, post, action, next_url):
+    form = (HideForm if action == "hide" else ModerationReasonForm)(request.POST)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, next_url)
+    if action == "hide":
+        changed = services.post_hide(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
+        message = _("The item has been hidden. Moderators can still see it.")
+    else:
+        changed = services.post_restore(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
+        message = _("The item is visible again.")
+    if changed:
+        messages.success(request, message)
+    return redirect(next_url)
+
+
+def _moderation_form_error(request, form, next_url):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+def problem_report(request):
+    initial = {"page_url": request.GET.get("pagina", "")[:500]}
+    form = ProblemReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.problem_report_file(reporter=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you. Your report has been sent to the moderators."))
+        return redirect("forum:home")
+    return render(request, "forum/problem_report_form.html", {"form": form})
+
+
+@require_GET
+def page_detail(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "forum/page_detail.html", {"page": page})
+
+
+def _paginate(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
