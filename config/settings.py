@@ -37,7 +37,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "Set SECRET_KEY in the environment (or DEBUG=true / DJANGO_DEVELOPMENT=true for development)."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEVELOPMENT else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

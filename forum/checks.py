@@ -14,9 +14,7 @@ def check_forum_settings(app_configs, **kwargs):
     for name, minimum in INTEGER_SETTINGS.items():
         value = getattr(settings, name, None)
         if not isinstance(value, int) or value < minimum:
-            errors.append(
-                Error(f"{name} must be a whole number of at least {minimum}.", id="forum.E001", obj=name)
-            )
+            errors.append(Error(f"{name} must be a whole number of at least {minimum}.", id="forum.E001", obj=name))
     share_url = getattr(settings, "FORUM_MASTODON_SHARE_URL", "")
     if not share_url.startswith("https://"):
         errors.append(Error("FORUM_MASTODON_SHARE_URL must be an https:// address.", id="forum.E002"))

@@ -103,9 +103,7 @@ class Thread(ModeratedPost):
         ordering = ["-last_activity_at"]
         permissions = [("moderate_forum", _("Can moderate threads and replies"))]
         indexes = [
-            models.Index(
-                fields=["status", "-is_pinned", "-last_activity_at", "-id"], name="forum_thread_listing_idx"
-            ),
+            models.Index(fields=["status", "-is_pinned", "-last_activity_at", "-id"], name="forum_thread_listing_idx"),
             models.Index(
                 fields=["theme", "status", "-is_pinned", "-last_activity_at", "-id"],
                 name="forum_thread_theme_idx",

@@ -143,7 +143,12 @@ def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: s
 @transaction.atomic
 def thread_lock(*, acting_user, thread: Thread, reason: str = "") -> bool:
     return _set_flag(
-        acting_user=acting_user, thread=thread, field="is_locked", value=True, action=ModerationAction.LOCK, reason=reason
+        acting_user=acting_user,
+        thread=thread,
+        field="is_locked",
+        value=True,
+        action=ModerationAction.LOCK,
+        reason=reason,
     )
 
 
@@ -162,7 +167,12 @@ def thread_unlock(*, acting_user, thread: Thread, reason: str = "") -> bool:
 @transaction.atomic
 def thread_pin(*, acting_user, thread: Thread, reason: str = "") -> bool:
     return _set_flag(
-        acting_user=acting_user, thread=thread, field="is_pinned", value=True, action=ModerationAction.PIN, reason=reason
+        acting_user=acting_user,
+        thread=thread,
+        field="is_pinned",
+        value=True,
+        action=ModerationAction.PIN,
+        reason=reason,
     )
 
 

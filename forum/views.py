@@ -18,9 +18,8 @@ from accounts.permissions import has_verified_email
 
 from . import permissions, services
 from .forms import HideForm, ModerationReasonForm, ProblemReportForm, ReplyForm, ThreadForm
-from .models import Page, Reply, Thread, Theme
+from .models import Page, Reply, Theme, Thread
 from .pagination import KnownCountPaginator
-from .text import render_markdown
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
@@ -67,7 +66,7 @@ def thread_create(request, slug):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
+            preview = form.cleaned_data["body"]
         else:
             thread = services.thread_create(author=request.user, theme=theme, **form.cleaned_data)
             messages.success(request, _("Your thread has been published."))
@@ -114,8 +113,6 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "needs_verified_email": user.is_authenticated and not has_verified_email(user),
             "share_url": request.build_absolute_uri(thread.get_absolute_url()),
             "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
-            "hide_form": HideForm(),
-            "reason_form": ModerationReasonForm(),
         },
         status=status,
     )
@@ -131,7 +128,7 @@ def reply_create(request, pk):
     if not form.is_valid():
         return _render_thread(request, thread, form, status=400)
     if "preview" in request.POST:
-        return _render_thread(request, thread, form, preview=render_markdown(form.cleaned_data["body"]))
+        return _render_thread(request, thread, form, preview=form.cleaned_data["body"])
     reply = services.reply_create(author=request.user, thread=thread, body=form.cleaned_data["body"])
     messages.success(request, _("Your reply has been posted."))
     return redirect(reply)
@@ -160,7 +157,7 @@ def thread_edit(request, pk):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
+            preview = form.cleaned_data["body"]
         else:
             if services.thread_edit(acting_user=request.user, thread=thread, **form.cleaned_data):
                 messages.success(request, _("Your changes have been saved."))
@@ -181,7 +178,7 @@ def reply_edit(request, pk):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
+            preview = form.cleaned_data["body"]
         else:
             if services.reply_edit(acting_user=request.user, reply=reply, body=form.cleaned_data["body"]):
                 messages.success(request, _("Your changes have been saved."))
