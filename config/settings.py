@@ -192,6 +192,9 @@ STORAGES = {
         )
     },
 }
+# In development WhiteNoise serves straight from the app and project folders.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 

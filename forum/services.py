@@ -259,6 +259,12 @@ def thread_import(
         author=author, theme=theme, title=title, body=body, created_at=created_at, view_count=view_count
     )
     for reply in sorted(replies, key=lambda reply: reply["created_at"]):
-        _reply_insert(thread=thread, author=reply["author"], body=reply["body"], created_at=reply["created_at"])
+        reply_import(thread=thread, **reply)
     thread.refresh_from_db()
     return thread
+
+
+@transaction.atomic
+def reply_import(*, thread: Thread, author, body: str, created_at=None) -> Reply:
+    """Carry over a reply from the old network; management commands only, no permission applies."""
+    return _reply_insert(thread=thread, author=author, body=body, created_at=created_at)

@@ -1,0 +1,114 @@
+"""Shared fixtures, named for the states they set up."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+from forum.tests.factories import (
+    ModeratorFactory,
+    ReplyFactory,
+    ThemeFactory,
+    ThreadFactory,
+    UnverifiedUserFactory,
+    UserFactory,
+)
+
+IS_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run when DATABASE_URL points at PostgreSQL and are deselected otherwise."""
+    if IS_POSTGRESQL:
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgresql") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached sessions must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def theme(db):
+    return ThemeFactory()
+
+
+@pytest.fixture
+def user(db):
+    """A member with a verified e-mail address."""
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def unverified_user(db):
+    return UnverifiedUserFactory()
+
+
+@pytest.fixture
+def moderator(db):
+    return ModeratorFactory()
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def thread(db, theme, user):
+    return ThreadFactory(theme=theme, author=user)
+
+
+@pytest.fixture
+def locked_thread(db, theme, user):
+    return ThreadFactory(theme=theme, author=user, is_locked=True)
+
+
+@pytest.fixture
+def hidden_thread(db, theme, user, moderator):
+    from forum import services
+
+    thread = ThreadFactory(theme=theme, author=user)
+    services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
+    thread.refresh_from_db()
+    return thread
+
+
+@pytest.fixture
+def reply(db, thread, other_user):
+    return ReplyFactory(thread=thread, author=other_user)
+
+
+@pytest.fixture
+def hidden_reply(db, thread, other_user, moderator):
+    from forum import services
+
+    reply = ReplyFactory(thread=thread, author=other_user)
+    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    reply.refresh_from_db()
+    return reply
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client

@@ -1,0 +1,20 @@
+from http import HTTPStatus
+
+from django.urls import reverse
+
+
+def test_thread_page_shows_reply(client, reply):
+    response = client.get(reply.thread.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert reply.body in response.content.decode()
+
+
+def test_moderator_has_role(moderator, user):
+    from accounts.permissions import is_moderator
+
+    assert is_moderator(moderator) is True
+    assert is_moderator(user) is False
+
+
+def test_home(client, thread):
+    assert thread.title in client.get(reverse("forum:home")).content.decode()
