@@ -19,3 +19,18 @@ MODERATOR_PERMISSIONS = [
 # members, but never deleting what members wrote or the log.
 ADMINISTRATOR_APPS = ["forum", "accounts", "account"]
 ADMINISTRATOR_EXCLUDED = {"delete_thread", "delete_reply", "delete_moderationlog", "change_moderationlog"}
+
+
+def moderators_group():
+    """The moderators' group with its permissions; made again if it went missing."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=MODERATORS)
+    if created:
+        group.permissions.add(
+            *[
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in MODERATOR_PERMISSIONS
+            ]
+        )
+    return group

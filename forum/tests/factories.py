@@ -2,7 +2,6 @@
 
 import factory
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 
 from accounts.models import User
 from forum import roles, services
@@ -24,13 +23,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(obj, create, extracted, **kwargs):
         obj.save()
         if create and obj.email:
-            EmailAddress.objects.create(
-                user=obj, email=obj.email, primary=True, verified=True if extracted is None else extracted
-            )
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
 
 
 class UnverifiedUserFactory(UserFactory):
-    verified = False
+    """A member who has not confirmed their e-mail address yet."""
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        obj.save()
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=False)
 
 
 class ModeratorFactory(UserFactory):
@@ -39,7 +42,7 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name=roles.MODERATORS))
+            obj.groups.add(roles.moderators_group())
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
