@@ -24,12 +24,13 @@ seed: migrate
 	$(BIN)/python manage.py seed_forum
 
 messages: install
+	$(BIN)/python manage.py makemessages -l nl -l en --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-run: seed messages
+run: seed
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install messages
+test: install
 	$(BIN)/python -m pytest
 
 lint: install

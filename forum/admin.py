@@ -30,7 +30,10 @@ def _count_message(singular, plural):
 
 
 class PostAdminMixin:
-    """Hide and restore call the same services as the site, which log the act."""
+    """
+    Hide and restore call the same services as the site, which log the act.
+    Threads and replies are written on the site, never added or deleted here.
+    """
 
     readonly_fields = ["body_html", "created_at", "edited_at", "hidden_at", "hidden_by", "hidden_reason"]
 
@@ -56,6 +59,9 @@ class PostAdminMixin:
             _count_message("%(count)d item restored.", "%(count)d items restored."),
             arg="post",
         )
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         # Nothing a member wrote is deleted: it is hidden instead.
@@ -91,12 +97,20 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
     list_select_related = ["theme", "author"]
     search_fields = ["title", "body", "author__display_name"]
     autocomplete_fields = ["theme", "author"]
-    readonly_fields = [*PostAdminMixin.readonly_fields, "view_count", "reply_count", "last_activity_at"]
-    exclude = ["status", "is_pinned", "is_locked"]
+    fields = ["theme", "title", "body", "author", *PostAdminMixin.readonly_fields, "view_count", "reply_count"]
+    readonly_fields = [*PostAdminMixin.readonly_fields, "author", "view_count", "reply_count", "last_activity_at"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     inlines = [RevisionInline]
     actions = ["hide", "restore", "lock", "unlock", "pin", "unpin"]
+
+    def save_model(self, request, obj, form, change):
+        """Edits in the admin go through the services: a revision is kept and the act is logged."""
+        current = Thread.objects.get(pk=obj.pk)
+        if "theme" in form.changed_data:
+            services.thread_move(acting_user=request.user, thread=current, theme=obj.theme)
+        if {"title", "body"} & set(form.changed_data):
+            services.thread_edit(acting_user=request.user, thread=current, title=obj.title, body=obj.body)
 
     @admin.action(description=_("Lock selected threads"))
     def lock(self, request, queryset):
@@ -149,12 +163,17 @@ class ReplyAdmin(PostAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "thread__theme"]
     list_select_related = ["author", "thread"]
     search_fields = ["body", "author__display_name", "thread__title"]
-    autocomplete_fields = ["thread", "author"]
-    exclude = ["status"]
+    fields = ["thread", "author", "body", *PostAdminMixin.readonly_fields]
+    readonly_fields = [*PostAdminMixin.readonly_fields, "thread", "author"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     inlines = [RevisionInline]
     actions = ["hide", "restore"]
+
+    def save_model(self, request, obj, form, change):
+        """Edits in the admin go through the services: a revision is kept and the act is logged."""
+        if "body" in form.changed_data:
+            services.reply_edit(acting_user=request.user, reply=Reply.objects.get(pk=obj.pk), body=obj.body)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -166,6 +185,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "edited_by", "thread", "reply", "title"]
+    list_select_related = ["edited_by", "thread", "reply__thread", "reply__author"]
+    search_fields = ["title", "body", "edited_by__display_name"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(ModerationLog)

@@ -209,6 +209,7 @@ class ModerationAction(models.TextChoices):
     PIN = "pin", _("pinned")
     UNPIN = "unpin", _("unpinned")
     EDIT = "edit", _("edited by a moderator")
+    MOVE = "move", _("moved to another theme")
     REPORT_CLOSE = "report_close", _("problem report closed")
 
 

@@ -95,6 +95,24 @@ def reply_edit(*, acting_user, reply: Reply, body: str) -> bool:
     return True
 
 
+@transaction.atomic
+def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") -> bool:
+    """Move a thread to another theme. Returns whether it moved."""
+    permissions.check_moderate(acting_user)
+    old_theme_id = thread.theme_id
+    if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
+        return False
+    thread.theme = theme
+    _log(
+        actor=acting_user,
+        action=ModerationAction.MOVE,
+        target=thread,
+        reason=reason,
+        data={"from_theme": old_theme_id, "to_theme": theme.pk},
+    )
+    return True
+
+
 def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
     permissions.check_moderate(acting_user)
     model = type(post)
