@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,11 @@ from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
 MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether ``value`` shows anything: not only spaces or invisible characters (zero-width and the like)."""
+    return any(not char.isspace() and unicodedata.category(char) not in {"Cf", "Cc", "Zs"} for char in value)
 
 
 def clean_plain_text(value: str, *, field_label) -> str:
@@ -17,7 +24,7 @@ def clean_plain_text(value: str, *, field_label) -> str:
             code="control_characters",
             params={"field": field_label},
         )
-    if not value:
+    if not has_visible_text(value):
         raise ValidationError(_("This field is required."), code="required")
     return value
 
@@ -34,6 +41,11 @@ class BodyField(forms.CharField):
         )
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 10}))
         super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not has_visible_text(value):
+            raise ValidationError(self.error_messages["required"], code="required")
 
 
 class ThreadForm(forms.Form):
@@ -81,6 +93,7 @@ class ProblemReportForm(forms.Form):
     )
     contact_email = forms.EmailField(
         label=_("Your e-mail address (optional)"),
+        max_length=254,
         required=False,
         help_text=_("Only if you would like an answer. We use it for nothing else."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
