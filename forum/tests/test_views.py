@@ -286,3 +286,10 @@ def test_thread_page_queries_for_a_member(user_client, user, thread):
         ReplyFactory(thread=thread, author=UserFactory())
     assert _count_queries(user_client, thread.get_absolute_url()) == few
     assert few <= 12
+
+
+def test_dutch_even_for_an_english_browser(client, seeded):
+    """The site speaks Dutch unless the visitor chooses English; the browser's language is not enough."""
+    response = client.get(seeded.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert headings(response)[0] == "Reactie van sietze zijl op 10 april 2012 om 0.25"
+    assert response["Content-Language"] == "nl"
