@@ -5,6 +5,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from forum.tests.factories import (
+    AdministratorFactory,
     ModeratorFactory,
     ReplyFactory,
     ThemeFactory,
@@ -64,7 +65,8 @@ def moderator(db):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(is_staff=True, is_superuser=True)
+    """A site administrator, with two-factor authentication set up."""
+    return AdministratorFactory()
 
 
 @pytest.fixture

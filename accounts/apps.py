@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Members")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the allauth signal receivers)

@@ -13,7 +13,26 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
-    field_order = ["display_name", "email", "password1", "password2"]
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms and conditions"),
+        required=True,
+        help_text=_("Read them first: the link is above this form."),
+    )
+
+    field_order = ["display_name", "email", "password1", "password2", "accept_terms"]
 
     def clean_display_name(self):
-        return clean_plain_text(self.cleaned_data["display_name"], field_label=_("display name"))
+        return clean_plain_text(self.cleaned_data["display_name"])
+
+
+class AcceptTermsForm(forms.Form):
+    accept = forms.BooleanField(label=_("I accept these terms and conditions"), required=True)
+
+
+class RefuseMemberForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The applicant receives this reason by e-mail."),
+    )

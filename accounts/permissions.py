@@ -1,13 +1,17 @@
 """
-Who a member is, for permission checks anywhere in the project.
+Who a member is and what they may do, for permission checks anywhere in the project.
 
 Roles are Django groups carrying permissions: a moderator holds
-``forum.moderate_forum``; an administrator is staff with the admin's permissions.
+``forum.moderate_forum``; an administrator is staff with ``accounts.change_user``.
+``can_*`` answer for templates and menus; ``check_*`` raise for services.
 """
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 MODERATE_PERMISSION = "forum.moderate_forum"
+ADMINISTER_PERMISSION = "accounts.change_user"
 
 
 def is_member(user) -> bool:
@@ -16,6 +20,10 @@ def is_member(user) -> bool:
 
 def is_moderator(user) -> bool:
     return is_member(user) and user.has_perm(MODERATE_PERMISSION)
+
+
+def is_administrator(user) -> bool:
+    return is_member(user) and user.is_staff and user.has_perm(ADMINISTER_PERMISSION)
 
 
 def has_verified_email(user) -> bool:
@@ -30,3 +38,144 @@ def has_verified_email(user) -> bool:
         cached = EmailAddress.objects.filter(user=user, verified=True, email__iexact=user.email).exists()
         user._has_verified_email = cached
     return cached
+
+
+def has_accepted_current_terms(user) -> bool:
+    from . import services
+
+    if not is_member(user):
+        return False
+    cached = getattr(user, "_has_accepted_current_terms", None)
+    if cached is None:
+        terms = services.terms_current()
+        cached = terms is None or user.terms_acceptances.filter(terms=terms).exists()
+        user._has_accepted_current_terms = cached
+    return cached
+
+
+def is_approved(user) -> bool:
+    from .models import Approval
+
+    return is_member(user) and (user.approval == Approval.APPROVED or user.is_verified_civil_servant)
+
+
+def can_post(user) -> bool:
+    """Members may write once their address is verified, they are approved and accepted the current terms."""
+    return (
+        is_member(user)
+        and not user.is_organisation_account
+        and has_verified_email(user)
+        and is_approved(user)
+        and has_accepted_current_terms(user)
+    )
+
+
+def why_cannot_post(user) -> str | None:
+    """A code for the first reason ``user`` cannot post, for the page to explain; ``None`` if they can."""
+    if not is_member(user):
+        return "login"
+    if not has_verified_email(user):
+        return "verify_email"
+    if not is_approved(user):
+        return "approval_refused" if user.approval == "refused" else "approval_pending"
+    if not has_accepted_current_terms(user):
+        return "terms"
+    return None
+
+
+def can_speak_for_organisation(user) -> bool:
+    """A verified civil servant whom an organisation administrator allowed to speak on its behalf."""
+    if not can_post(user) or not user.is_verified_civil_servant:
+        return False
+    return user.organisation_roles.filter(
+        organisation_id=user.organisation_id, may_speak_for_organisation=True
+    ).exists()
+
+
+def organisation_accounts_for(user):
+    """The organisation accounts ``user`` may post as."""
+    from .models import User
+
+    if not can_post(user):
+        return User.objects.none()
+    return User.objects.filter(is_organisation_account=True, is_active=True, delegations__member=user).select_related(
+        "organisation"
+    )
+
+
+def can_post_as(user, account) -> bool:
+    return (
+        account.is_organisation_account
+        and account.is_active
+        and can_post(user)
+        and account.delegations.filter(member=user).exists()
+    )
+
+
+def managed_organisation_ids(user) -> set:
+    """The organisations ``user`` administers; asked once per request and kept on the user."""
+    if not is_member(user):
+        return set()
+    cached = getattr(user, "_managed_organisation_ids", None)
+    if cached is None:
+        cached = set(user.organisation_roles.filter(is_admin=True).values_list("organisation_id", flat=True))
+        user._managed_organisation_ids = cached
+    return cached
+
+
+def can_manage_organisation(user, organisation) -> bool:
+    """Site administrators, and the organisation's own administrators."""
+    return is_administrator(user) or (organisation is not None and organisation.pk in managed_organisation_ids(user))
+
+
+def can_see_real_author(user, post) -> bool:
+    """Who wrote a post for an organisation account: moderators and that organisation's administrators."""
+    if post.written_by_id is None or not is_member(user):
+        return False
+    return is_moderator(user) or can_manage_organisation(user, post.author.organisation)
+
+
+def can_view_profile(user, member) -> bool:
+    """Public profiles for everyone, the others for members; a former member has no profile."""
+    if member.is_former_member:
+        return False
+    return member.is_profile_public or is_member(user)
+
+
+def can_view_directory(user) -> bool:
+    return is_member(user)
+
+
+def can_review_members(user) -> bool:
+    """Moderators approve or refuse applications for membership."""
+    return is_moderator(user)
+
+
+def check_review_members(user) -> None:
+    if not can_review_members(user):
+        raise PermissionDenied
+
+
+def check_administer(user) -> None:
+    if not is_administrator(user):
+        raise PermissionDenied
+
+
+def check_manage_organisation(user, organisation) -> None:
+    if not can_manage_organisation(user, organisation):
+        raise PermissionDenied
+
+
+def check_post_as(user, account) -> None:
+    if not can_post_as(user, account):
+        raise PermissionDenied
+
+
+def check_speak_for_organisation(user) -> None:
+    if not can_speak_for_organisation(user):
+        raise PermissionDenied
+
+
+def check_profile_exists(member) -> None:
+    if member.is_former_member:
+        raise Http404

@@ -1,9 +1,26 @@
-"""Writes for members. Views, the admin, commands and tests call these."""
+"""Writes for members, organisations and terms. Views, the admin, commands and tests call these."""
 
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import User
+from . import emails, permissions
+from .models import (
+    CURRENT_TERMS_CACHE_KEY,
+    AccountDelegate,
+    Approval,
+    Organisation,
+    OrganisationDomain,
+    OrganisationRole,
+    ProfileVisibility,
+    SiteSettings,
+    TermsAcceptance,
+    TermsVersion,
+    User,
+)
 
 
 def unique_handle(name: str) -> str:
@@ -17,6 +34,20 @@ def unique_handle(name: str) -> str:
     return handle
 
 
+def _log(*, actor, action: str, target, reason: str = "", data: dict | None = None):
+    from forum.models import ModerationLog
+
+    return ModerationLog.objects.create(
+        actor=actor,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        target_repr=str(target)[:250],
+        reason=reason,
+        data=data or {},
+    )
+
+
 @transaction.atomic
 def member_create_without_login(*, display_name: str) -> User:
     """
@@ -27,3 +58,185 @@ def member_create_without_login(*, display_name: str) -> User:
     user.set_unusable_password()
     user.save()
     return user
+
+
+# Organisations and verification ------------------------------------------------------
+
+
+def organisation_for_email(email: str | None) -> Organisation | None:
+    """The organisation whose domain ``email`` is on (exactly that domain, not a subdomain)."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].strip().lower()
+    found = OrganisationDomain.objects.select_related("organisation").filter(domain=domain).first()
+    return found.organisation if found else None
+
+
+@transaction.atomic
+def member_sync_organisation(*, member: User) -> bool:
+    """
+    Link ``member`` to the organisation of their verified primary address, or
+    unlink them when it is no longer on such a domain. Returns whether it changed.
+    A member waiting for approval who turns out to be a civil servant is approved.
+    """
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=member, primary=True, verified=True).values_list("email", flat=True)
+    organisation = organisation_for_email(verified.first())
+    changed = member.organisation_id != (organisation.pk if organisation else None)
+    member.organisation = organisation
+    updates = ["organisation"]
+    if organisation is not None and member.approval == Approval.PENDING:
+        member.approval = Approval.APPROVED
+        updates.append("approval")
+        changed = True
+    if changed:
+        member.save(update_fields=updates)
+    return changed
+
+
+def member_initial_approval(member: User) -> str:
+    """A new member's approval under the site's membership policy."""
+    if SiteSettings.current().membership_policy == SiteSettings.MembershipPolicy.CLOSED:
+        if organisation_for_email(member.email) is None:
+            return Approval.PENDING
+    return Approval.APPROVED
+
+
+@transaction.atomic
+def member_approve(*, acting_user, member: User) -> bool:
+    """A moderator lets a waiting member post. Returns whether anything changed."""
+    from forum.models import ModerationAction
+
+    permissions.check_review_members(acting_user)
+    if (
+        not User.objects.filter(pk=member.pk)
+        .exclude(approval=Approval.APPROVED)
+        .update(approval=Approval.APPROVED, approval_reason="")
+    ):
+        return False
+    member.refresh_from_db()
+    _log(actor=acting_user, action=ModerationAction.MEMBER_APPROVE, target=member)
+    transaction.on_commit(lambda: emails.send_membership_decision(member))
+    return True
+
+
+@transaction.atomic
+def member_refuse(*, acting_user, member: User, reason: str) -> bool:
+    """A moderator refuses a waiting member, with a reason the applicant receives."""
+    from forum.models import ModerationAction
+
+    permissions.check_review_members(acting_user)
+    if not User.objects.filter(pk=member.pk, approval=Approval.PENDING).update(
+        approval=Approval.REFUSED, approval_reason=reason
+    ):
+        return False
+    member.refresh_from_db()
+    _log(actor=acting_user, action=ModerationAction.MEMBER_REFUSE, target=member, reason=reason)
+    transaction.on_commit(lambda: emails.send_membership_decision(member))
+    return True
+
+
+@transaction.atomic
+def moderator_grant(*, acting_user, member: User) -> bool:
+    from forum.models import ModerationAction
+    from forum.roles import moderators_group
+
+    permissions.check_administer(acting_user)
+    group = moderators_group()
+    if member.is_organisation_account or member.groups.filter(pk=group.pk).exists():
+        return False
+    member.groups.add(group)
+    _log(actor=acting_user, action=ModerationAction.MODERATOR_GRANT, target=member)
+    return True
+
+
+@transaction.atomic
+def moderator_revoke(*, acting_user, member: User) -> bool:
+    from forum.models import ModerationAction
+    from forum.roles import MODERATORS
+
+    permissions.check_administer(acting_user)
+    group = Group.objects.filter(name=MODERATORS).first()
+    if group is None or not member.groups.filter(pk=group.pk).exists():
+        return False
+    member.groups.remove(group)
+    _log(actor=acting_user, action=ModerationAction.MODERATOR_REVOKE, target=member)
+    return True
+
+
+@transaction.atomic
+def organisation_role_set(
+    *, acting_user, organisation: Organisation, member: User, is_admin: bool, may_speak_for_organisation: bool
+) -> OrganisationRole:
+    """Set what ``member`` may do for ``organisation``; only its administrators or site administrators."""
+    permissions.check_manage_organisation(acting_user, organisation)
+    if is_admin and not permissions.is_administrator(acting_user):
+        # Organisation administrators are appointed by site administrators.
+        permissions.check_administer(acting_user)
+    role, _created = OrganisationRole.objects.update_or_create(
+        organisation=organisation,
+        member=member,
+        defaults={"is_admin": is_admin, "may_speak_for_organisation": may_speak_for_organisation},
+    )
+    return role
+
+
+@transaction.atomic
+def organisation_account_create(*, acting_user, organisation: Organisation, display_name: str) -> User:
+    """An organisation account, such as "Team Digitale Overheid": nobody logs in as it."""
+    permissions.check_administer(acting_user)
+    account = User(
+        display_name=display_name,
+        email=None,
+        organisation=organisation,
+        is_organisation_account=True,
+        profile_visibility=ProfileVisibility.PUBLIC,
+    )
+    account.set_unusable_password()
+    account.save()
+    return account
+
+
+@transaction.atomic
+def delegate_add(*, acting_user, account: User, member: User) -> bool:
+    """Let ``member`` post as the organisation account ``account``."""
+    permissions.check_manage_organisation(acting_user, account.organisation)
+    if member.is_organisation_account or not account.is_organisation_account:
+        raise ValueError("Only members can be added to organisation accounts.")
+    _delegate, created = AccountDelegate.objects.get_or_create(account=account, member=member)
+    return created
+
+
+@transaction.atomic
+def delegate_remove(*, acting_user, account: User, member: User) -> bool:
+    permissions.check_manage_organisation(acting_user, account.organisation)
+    deleted, _rows = AccountDelegate.objects.filter(account=account, member=member).delete()
+    return bool(deleted)
+
+
+# Terms -------------------------------------------------------------------------------
+
+
+def terms_current() -> TermsVersion | None:
+    """The newest published terms, from the cache when possible."""
+    found = cache.get(CURRENT_TERMS_CACHE_KEY)
+    if found is None:
+        found = TermsVersion.objects.filter(published_at__lte=timezone.now()).order_by("-version").first() or 0
+        # Cache briefly: a version scheduled for later must become current on time.
+        cache.set(CURRENT_TERMS_CACHE_KEY, found, timeout=60)
+    return found or None
+
+
+@transaction.atomic
+def terms_accept(*, member: User, terms: TermsVersion) -> bool:
+    _acceptance, created = TermsAcceptance.objects.get_or_create(member=member, terms=terms)
+    member._has_accepted_current_terms = None
+    return created
+
+
+@transaction.atomic
+def terms_publish(*, version: int, title: str, body: str, published_at=None) -> TermsVersion:
+    terms = TermsVersion(version=version, title=title, body=body, published_at=published_at or timezone.now())
+    terms.save()
+    return terms

@@ -25,10 +25,6 @@ def _run_service(modeladmin, request, queryset, service, done_message, *, arg, *
     modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
 
 
-def _count_message(singular, plural):
-    return lambda count: ngettext(singular, plural, count) % {"count": count}
-
-
 class PostAdminMixin:
     """
     Hide and restore call the same services as the site, which log the act.
@@ -44,7 +40,7 @@ class PostAdminMixin:
             request,
             queryset,
             services.post_hide,
-            _count_message("%(count)d item hidden.", "%(count)d items hidden."),
+            lambda n: ngettext("%(count)d item hidden.", "%(count)d items hidden.", n) % {"count": n},
             arg="post",
             reason=_("Hidden in the administration."),
         )
@@ -56,7 +52,7 @@ class PostAdminMixin:
             request,
             queryset,
             services.post_restore,
-            _count_message("%(count)d item restored.", "%(count)d items restored."),
+            lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
             arg="post",
         )
 
@@ -119,7 +115,7 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             services.thread_lock,
-            _count_message("%(count)d thread locked.", "%(count)d threads locked."),
+            lambda n: ngettext("%(count)d thread locked.", "%(count)d threads locked.", n) % {"count": n},
             arg="thread",
         )
 
@@ -130,7 +126,7 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             services.thread_unlock,
-            _count_message("%(count)d thread unlocked.", "%(count)d threads unlocked."),
+            lambda n: ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", n) % {"count": n},
             arg="thread",
         )
 
@@ -141,7 +137,7 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             services.thread_pin,
-            _count_message("%(count)d thread pinned.", "%(count)d threads pinned."),
+            lambda n: ngettext("%(count)d thread pinned.", "%(count)d threads pinned.", n) % {"count": n},
             arg="thread",
         )
 
@@ -152,7 +148,7 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             services.thread_unpin,
-            _count_message("%(count)d thread unpinned.", "%(count)d threads unpinned."),
+            lambda n: ngettext("%(count)d thread unpinned.", "%(count)d threads unpinned.", n) % {"count": n},
             arg="thread",
         )
 
@@ -224,7 +220,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
             request,
             queryset,
             services.problem_report_close,
-            _count_message("%(count)d report closed.", "%(count)d reports closed."),
+            lambda n: ngettext("%(count)d report closed.", "%(count)d reports closed.", n) % {"count": n},
             arg="report",
         )
 

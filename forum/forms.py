@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from accounts import permissions as account_permissions
+
+from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
 
 MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
@@ -15,14 +17,13 @@ def has_visible_text(value: str) -> bool:
     return any(not char.isspace() and unicodedata.category(char) not in {"Cf", "Cc", "Zs"} for char in value)
 
 
-def clean_plain_text(value: str, *, field_label) -> str:
+def clean_plain_text(value: str) -> str:
     """One line of plain text: inner whitespace collapsed, control characters refused."""
     value = " ".join(value.split())
     if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in value):
         raise ValidationError(
-            _("The %(field)s contains characters that cannot be shown."),
+            _("This field contains characters that cannot be shown, such as tabs or line breaks."),
             code="control_characters",
-            params={"field": field_label},
         )
     if not has_visible_text(value):
         raise ValidationError(_("This field is required."), code="required")
@@ -48,15 +49,59 @@ class BodyField(forms.CharField):
             raise ValidationError(self.error_messages["required"], code="required")
 
 
-class ThreadForm(forms.Form):
+class AuthorshipMixin:
+    """
+    Lets a member say in which capacity they write, or post as an organisation
+    account they belong to. Only the choices the member may make are offered, so
+    a forged value is a form error; the services check again.
+    """
+
+    def __init__(self, *args, user, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if post is not None and post.written_by_id is not None:
+            return  # an organisation account's post keeps its capacity
+        choices = [(Capacity.PERSONAL, Capacity.PERSONAL.label), (Capacity.FUNCTION, Capacity.FUNCTION.label)]
+        if account_permissions.can_speak_for_organisation(user) or (post and post.capacity == Capacity.ORGANISATION):
+            choices.append((Capacity.ORGANISATION, Capacity.ORGANISATION.label))
+        self.fields["capacity"] = forms.ChoiceField(
+            label=_("In which capacity do you write?"),
+            choices=choices,
+            initial=post.capacity if post else Capacity.PERSONAL,
+            required=False,  # left out: personal, or unchanged when editing
+            widget=forms.RadioSelect,
+            help_text=_(
+                "As a civil servant you may say more in a personal capacity than from your function. "
+                "On behalf of your organisation only when its administrators allowed you."
+            ),
+        )
+        if post is None:
+            accounts = account_permissions.organisation_accounts_for(user)
+            if accounts.exists():
+                self.fields["post_as"] = forms.ModelChoiceField(
+                    label=_("Post as"),
+                    queryset=accounts,
+                    required=False,
+                    empty_label=_("myself (%(name)s)") % {"name": user.display_name},
+                    help_text=_("The organisation account is shown as the author; moderators can see who wrote it."),
+                )
+
+    def authorship(self) -> dict:
+        """The service arguments for the author's choice."""
+        return {
+            "capacity": self.cleaned_data.get("capacity") or Capacity.PERSONAL,
+            "as_account": self.cleaned_data.get("post_as"),
+        }
+
+
+class ThreadForm(AuthorshipMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     body = BodyField()
 
     def clean_title(self):
-        return clean_plain_text(self.cleaned_data["title"], field_label=_("title"))
+        return clean_plain_text(self.cleaned_data["title"])
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(AuthorshipMixin, forms.Form):
     body = BodyField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
 
 

@@ -28,7 +28,13 @@ class ThreadQuerySet(models.QuerySet):
         return self.published()
 
     def with_related(self):
-        return self.select_related("theme", "author")
+        return self.select_related("theme", "author__organisation", "written_by", "on_behalf_of")
+
+    def with_capacity(self, capacity):
+        """Only threads written in ``capacity``; every thread when it is not a known capacity."""
+        from .models import Capacity
+
+        return self.filter(capacity=capacity) if capacity in Capacity.values else self
 
     def for_listing(self):
         """Pinned first, then by latest activity: the order of home and theme pages."""
@@ -48,7 +54,7 @@ class ReplyQuerySet(models.QuerySet):
         return self.published()
 
     def with_author(self):
-        return self.select_related("author")
+        return self.select_related("author__organisation", "written_by", "on_behalf_of")
 
     def in_order(self, *, newest_first: bool):
         if newest_first:

@@ -21,6 +21,22 @@ class Status(models.TextChoices):
     HIDDEN = PostStatus.HIDDEN, pgettext_lazy("post status", "hidden")
 
 
+class Capacity(models.TextChoices):
+    """In which capacity a civil servant speaks (art. 125a old Ambtenarenwet, now Ambtenarenwet 2017)."""
+
+    PERSONAL = "personal", _("in a personal capacity")
+    FUNCTION = "function", _("in my professional role")
+    ORGANISATION = "organisation", _("on behalf of my organisation")
+
+
+# How others read a post's capacity: about the author, not in their first person.
+CAPACITY_DISPLAY = {
+    Capacity.PERSONAL: pgettext_lazy("capacity shown with a post", "in a personal capacity"),
+    Capacity.FUNCTION: pgettext_lazy("capacity shown with a post", "in a professional capacity"),
+    Capacity.ORGANISATION: pgettext_lazy("capacity shown with a post", "on behalf of the organisation"),
+}
+
+
 class Theme(models.Model):
     """A theme (category) that threads belong to."""
 
@@ -54,6 +70,17 @@ class ModeratedPost(models.Model):
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True)
+    capacity = models.CharField(
+        _("speaking capacity"), max_length=16, choices=Capacity.choices, default=Capacity.PERSONAL, db_index=True
+    )
+    on_behalf_of = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True
@@ -61,6 +88,10 @@ class ModeratedPost(models.Model):
     @property
     def is_hidden(self):
         return self.status == Status.HIDDEN
+
+    @property
+    def capacity_label(self):
+        return CAPACITY_DISPLAY.get(self.capacity, "")
 
     def is_edit_window_open(self, now=None):
         minutes = settings.FORUM_EDIT_WINDOW_MINUTES
@@ -80,6 +111,15 @@ class Thread(ModeratedPost):
     slug = models.SlugField(_("slug"), max_length=TITLE_MAX_LENGTH, allow_unicode=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="threads"
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The member who wrote it for an organisation account; only moderators see this."),
     )
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,6 +170,15 @@ class Reply(ModeratedPost):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="replies"
     )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The member who wrote it for an organisation account; only moderators see this."),
+    )
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("hidden by"),
@@ -176,6 +225,7 @@ class Revision(models.Model):
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     body = models.TextField(_("text"))
+    capacity = models.CharField(_("speaking capacity"), max_length=16, choices=Capacity.choices, blank=True)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("edited by"),
@@ -198,7 +248,7 @@ class Revision(models.Model):
         ]
 
     def __str__(self):
-        return _("Revision of %(date)s") % {"date": self.created_at}
+        return _("Revision of %(date)s") % {"date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"}
 
 
 class ModerationAction(models.TextChoices):
@@ -211,6 +261,11 @@ class ModerationAction(models.TextChoices):
     EDIT = "edit", _("edited by a moderator")
     MOVE = "move", _("moved to another theme")
     REPORT_CLOSE = "report_close", _("problem report closed")
+    MEMBER_APPROVE = "member_approve", _("membership approved")
+    MEMBER_REFUSE = "member_refuse", _("membership refused")
+    MODERATOR_GRANT = "moderator_grant", _("moderator role granted")
+    MODERATOR_REVOKE = "moderator_revoke", _("moderator role revoked")
+    ACCOUNT_DELETE = "account_delete", _("account closed by the member")
 
 
 class ModerationLog(models.Model):
@@ -279,7 +334,7 @@ class Page(models.Model):
     """A page whose text administrators edit in the admin, such as the terms."""
 
     class Kind(models.TextChoices):
-        TERMS = "algemene-voorwaarden", _("Terms and conditions")
+        PRIVACY = "privacyverklaring", _("Privacy statement")
 
     slug = models.SlugField(_("page"), max_length=50, unique=True, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)

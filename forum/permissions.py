@@ -10,7 +10,8 @@ content they may see but not change raises ``PermissionDenied``.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.permissions import has_verified_email, is_member, is_moderator
+from accounts import permissions as account_permissions
+from accounts.permissions import is_member, is_moderator
 
 from .models import Reply, Thread
 
@@ -24,8 +25,8 @@ def can_view_reply(user, reply: Reply) -> bool:
 
 
 def can_post(user) -> bool:
-    """Members may write once their e-mail address is verified."""
-    return is_member(user) and has_verified_email(user)
+    """Verified, approved members who accepted the current terms may write."""
+    return account_permissions.can_post(user)
 
 
 def can_create_thread(user, theme) -> bool:
@@ -38,10 +39,15 @@ def can_reply(user, thread: Thread) -> bool:
     return not thread.is_locked or is_moderator(user)
 
 
+def is_own_post(user, post) -> bool:
+    """The member wrote it: under their own name, or for an organisation account."""
+    return is_member(user) and (post.author_id == user.pk or post.written_by_id == user.pk)
+
+
 def _can_edit(user, post, thread: Thread) -> bool:
     if is_moderator(user):
         return True
-    if not can_post(user) or post.author_id != user.pk:
+    if not can_post(user) or not is_own_post(user, post):
         return False
     return not post.is_hidden and not thread.is_hidden and not thread.is_locked and post.is_edit_window_open()
 
@@ -55,7 +61,7 @@ def can_edit_reply(user, reply: Reply) -> bool:
 
 
 def can_view_revisions(user, post) -> bool:
-    return is_moderator(user) or (is_member(user) and post.author_id == user.pk)
+    return is_moderator(user) or is_own_post(user, post)
 
 
 def can_moderate(user) -> bool:

@@ -5,12 +5,26 @@ transaction, and writes a moderation log row for moderation acts.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from . import permissions
-from .models import ModerationAction, ModerationLog, Page, ProblemReport, Reply, Revision, Status, Theme, Thread
+from accounts import permissions as account_permissions
+
+from .models import (
+    Capacity,
+    ModerationAction,
+    ModerationLog,
+    Page,
+    ProblemReport,
+    Reply,
+    Revision,
+    Status,
+    Theme,
+    Thread,
+)
 
 
 def _log(*, actor, action: str, target, reason: str = "", data: dict | None = None) -> ModerationLog:
@@ -25,14 +39,40 @@ def _log(*, actor, action: str, target, reason: str = "", data: dict | None = No
     )
 
 
+def _authorship(*, author, capacity: str, as_account) -> dict:
+    """
+    Who a post is shown under and in which capacity. Posting as an organisation
+    account shows the account and keeps the member as ``written_by``; speaking on
+    behalf of an organisation needs its administrators' permission.
+    """
+    if as_account is not None:
+        account_permissions.check_post_as(author, as_account)
+        return {
+            "author": as_account,
+            "written_by": author,
+            "capacity": Capacity.ORGANISATION,
+            "on_behalf_of": as_account.organisation,
+        }
+    if capacity not in Capacity.values:
+        raise ValueError(f"Unknown capacity {capacity!r}")
+    if capacity == Capacity.ORGANISATION:
+        account_permissions.check_speak_for_organisation(author)
+        return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": author.organisation}
+    return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": None}
+
+
 @transaction.atomic
-def thread_create(*, author, theme: Theme, title: str, body: str, created_at=None) -> Thread:
-    """Start a thread in ``theme``. ``created_at`` is for importing old content."""
+def thread_create(
+    *, author, theme: Theme, title: str, body: str, capacity: str = Capacity.PERSONAL, as_account=None
+) -> Thread:
+    """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
     permissions.check_create_thread(author, theme)
-    return _thread_insert(author=author, theme=theme, title=title, body=body, created_at=created_at)
+    return _thread_insert(
+        theme=theme, title=title, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
+    )
 
 
-def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0) -> Thread:
+def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0, **authorship) -> Thread:
     now = created_at or timezone.now()
     thread = Thread(
         author=author,
@@ -42,6 +82,7 @@ def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0)
         created_at=now,
         last_activity_at=now,
         view_count=view_count,
+        **authorship,
     )
     thread.render()
     thread.save()
@@ -49,15 +90,17 @@ def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0)
 
 
 @transaction.atomic
-def reply_create(*, author, thread: Thread, body: str) -> Reply:
+def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account=None) -> Reply:
     """Reply to ``thread``; the thread's counters move in the database, not in Python."""
     permissions.check_reply(author, thread)
-    return _reply_insert(author=author, thread=thread, body=body)
+    return _reply_insert(
+        thread=thread, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
+    )
 
 
-def _reply_insert(*, author, thread, body, created_at=None) -> Reply:
+def _reply_insert(*, author, thread, body, created_at=None, **authorship) -> Reply:
     now = created_at or timezone.now()
-    reply = Reply(thread=thread, author=author, body=body, created_at=now)
+    reply = Reply(thread=thread, author=author, body=body, created_at=now, **authorship)
     reply.render()
     reply.save()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
@@ -65,34 +108,51 @@ def _reply_insert(*, author, thread, body, created_at=None) -> Reply:
     return reply
 
 
+def _new_capacity(*, acting_user, post, capacity):
+    """The capacity after an edit. Organisation-account posts keep theirs; only the author changes it."""
+    if capacity is None or capacity == post.capacity or post.written_by_id is not None:
+        return post.capacity, post.on_behalf_of
+    if not permissions.is_own_post(acting_user, post):
+        raise PermissionDenied
+    authorship = _authorship(author=acting_user, capacity=capacity, as_account=None)
+    return authorship["capacity"], authorship["on_behalf_of"]
+
+
+def _edit(*, acting_user, post, changes: dict, capacity, revision: dict) -> bool:
+    new_capacity, on_behalf_of = _new_capacity(acting_user=acting_user, post=post, capacity=capacity)
+    if all(getattr(post, field) == value for field, value in changes.items()) and new_capacity == post.capacity:
+        return False
+    Revision.objects.create(**revision, body=post.body, capacity=post.capacity, edited_by=acting_user)
+    for field, value in changes.items():
+        setattr(post, field, value)
+    post.capacity, post.on_behalf_of, post.edited_at = new_capacity, on_behalf_of, timezone.now()
+    post.render()
+    post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
+    if not permissions.is_own_post(acting_user, post):
+        _log(actor=acting_user, action=ModerationAction.EDIT, target=post)
+    return True
+
+
 @transaction.atomic
-def thread_edit(*, acting_user, thread: Thread, title: str, body: str) -> bool:
-    """Change a thread's title and text, keeping the old ones as a revision."""
+def thread_edit(*, acting_user, thread: Thread, title: str, body: str, capacity: str | None = None) -> bool:
+    """Change a thread's title, text or capacity, keeping the old ones as a revision."""
     permissions.check_edit_thread(acting_user, thread)
-    if title == thread.title and body == thread.body:
-        return False
-    Revision.objects.create(thread=thread, title=thread.title, body=thread.body, edited_by=acting_user)
-    thread.title, thread.body, thread.edited_at = title, body, timezone.now()
-    thread.render()
-    thread.save(update_fields=["title", "body", "body_html", "edited_at"])
-    if acting_user.pk != thread.author_id:
-        _log(actor=acting_user, action=ModerationAction.EDIT, target=thread)
-    return True
+    return _edit(
+        acting_user=acting_user,
+        post=thread,
+        changes={"title": title, "body": body},
+        capacity=capacity,
+        revision={"thread": thread, "title": thread.title},
+    )
 
 
 @transaction.atomic
-def reply_edit(*, acting_user, reply: Reply, body: str) -> bool:
-    """Change a reply's text, keeping the old one as a revision."""
+def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = None) -> bool:
+    """Change a reply's text or capacity, keeping the old ones as a revision."""
     permissions.check_edit_reply(acting_user, reply)
-    if body == reply.body:
-        return False
-    Revision.objects.create(reply=reply, body=reply.body, edited_by=acting_user)
-    reply.body, reply.edited_at = body, timezone.now()
-    reply.render()
-    reply.save(update_fields=["body", "body_html", "edited_at"])
-    if acting_user.pk != reply.author_id:
-        _log(actor=acting_user, action=ModerationAction.EDIT, target=reply)
-    return True
+    return _edit(
+        acting_user=acting_user, post=reply, changes={"body": body}, capacity=capacity, revision={"reply": reply}
+    )
 
 
 @transaction.atomic

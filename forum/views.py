@@ -14,19 +14,25 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import has_verified_email
+from accounts import permissions as account_permissions
 
 from . import permissions, services
 from .forms import HideForm, ModerationReasonForm, ProblemReportForm, ReplyForm, ThreadForm
-from .models import Page, Reply, Theme, Thread
+from .models import CAPACITY_DISPLAY, Capacity, Page, Reply, Theme, Thread
 from .pagination import KnownCountPaginator
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
 
+def _capacity_filter(request):
+    capacity = request.GET.get("capacity")
+    return capacity if capacity in Capacity.values else ""
+
+
 @require_GET
 def home(request):
-    threads = Thread.objects.visible_to(request.user).latest().filter(is_pinned=False)
+    capacity = _capacity_filter(request)
+    threads = Thread.objects.visible_to(request.user).latest().filter(is_pinned=False).with_capacity(capacity)
     page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
     pinned = []
     if page.number == 1:
@@ -38,6 +44,9 @@ def home(request):
             "page_obj": page,
             "pinned_threads": pinned,
             "themes": Theme.objects.with_thread_counts(),
+            "capacity": capacity,
+            "capacities": list(CAPACITY_DISPLAY.items()),
+            "filter_query": urlencode({"capacity": capacity}) if capacity else "",
         },
     )
 
@@ -45,12 +54,16 @@ def home(request):
 @require_GET
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    threads = Thread.objects.visible_to(request.user).for_listing().filter(theme=theme)
+    capacity = _capacity_filter(request)
+    threads = Thread.objects.visible_to(request.user).for_listing().filter(theme=theme).with_capacity(capacity)
     return render(
         request,
         "forum/theme_detail.html",
         {
             "theme": theme,
+            "capacity": capacity,
+            "capacities": list(CAPACITY_DISPLAY.items()),
+            "filter_query": urlencode({"capacity": capacity}) if capacity else "",
             "page_obj": _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE),
             "can_create_thread": permissions.can_create_thread(request.user, theme),
         },
@@ -62,13 +75,19 @@ def theme_detail(request, slug):
 def thread_create(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     permissions.check_create_thread(request.user, theme)
-    form = ThreadForm(request.POST or None)
+    form = ThreadForm(request.POST or None, user=request.user)
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = form.cleaned_data["body"]
         else:
-            thread = services.thread_create(author=request.user, theme=theme, **form.cleaned_data)
+            thread = services.thread_create(
+                author=request.user,
+                theme=theme,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                **form.authorship(),
+            )
             messages.success(request, _("Your thread has been published."))
             return redirect(thread)
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
@@ -81,7 +100,7 @@ def thread_detail(request, pk, slug=None):
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     services.thread_register_view(thread=thread, session=request.session)
-    return _render_thread(request, thread, ReplyForm())
+    return _render_thread(request, thread, ReplyForm(user=request.user))
 
 
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
@@ -94,9 +113,11 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
         paginator = KnownCountPaginator(replies, settings.FORUM_REPLIES_PER_PAGE, count=thread.reply_count)
         page = paginator.get_page(request.GET.get("page"))
     user = request.user
+    thread.real_author_visible = account_permissions.can_see_real_author(user, thread)
     for reply in page:
         reply.thread = thread  # the page already has it: no query per reply
         reply.can_edit = permissions.can_edit_reply(user, reply)
+        reply.real_author_visible = account_permissions.can_see_real_author(user, reply)
     return render(
         request,
         "forum/thread_detail.html",
@@ -110,7 +131,7 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "preview": preview,
             "can_reply": permissions.can_reply(user, thread),
             "can_edit_thread": permissions.can_edit_thread(user, thread),
-            "needs_verified_email": user.is_authenticated and not has_verified_email(user),
+            "cannot_post_reason": account_permissions.why_cannot_post(user),
             "share_url": request.build_absolute_uri(thread.get_absolute_url()),
             "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
         },
@@ -124,12 +145,14 @@ def reply_create(request, pk):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': thread.get_absolute_url()})}")
     permissions.check_reply(request.user, thread)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_thread(request, thread, form, status=400)
     if "preview" in request.POST:
         return _render_thread(request, thread, form, preview=form.cleaned_data["body"])
-    reply = services.reply_create(author=request.user, thread=thread, body=form.cleaned_data["body"])
+    reply = services.reply_create(
+        author=request.user, thread=thread, body=form.cleaned_data["body"], **form.authorship()
+    )
     messages.success(request, _("Your reply has been posted."))
     return redirect(reply)
 
@@ -153,13 +176,21 @@ def reply_detail(request, pk):
 def thread_edit(request, pk):
     thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
     permissions.check_edit_thread(request.user, thread)
-    form = ThreadForm(request.POST or None, initial={"title": thread.title, "body": thread.body})
+    form = ThreadForm(
+        request.POST or None, user=request.user, post=thread, initial={"title": thread.title, "body": thread.body}
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = form.cleaned_data["body"]
         else:
-            if services.thread_edit(acting_user=request.user, thread=thread, **form.cleaned_data):
+            if services.thread_edit(
+                acting_user=request.user,
+                thread=thread,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                capacity=form.cleaned_data.get("capacity") or None,
+            ):
                 messages.success(request, _("Your changes have been saved."))
             return redirect(thread)
     return render(
@@ -174,13 +205,18 @@ def thread_edit(request, pk):
 def reply_edit(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread", "thread__theme", "author"), pk=pk)
     permissions.check_edit_reply(request.user, reply)
-    form = ReplyForm(request.POST or None, initial={"body": reply.body})
+    form = ReplyForm(request.POST or None, user=request.user, post=reply, initial={"body": reply.body})
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = form.cleaned_data["body"]
         else:
-            if services.reply_edit(acting_user=request.user, reply=reply, body=form.cleaned_data["body"]):
+            if services.reply_edit(
+                acting_user=request.user,
+                reply=reply,
+                body=form.cleaned_data["body"],
+                capacity=form.cleaned_data.get("capacity") or None,
+            ):
                 messages.success(request, _("Your changes have been saved."))
             return redirect(reply)
     return render(request, "forum/reply_form.html", {"reply": reply, "form": form, "preview": preview})

@@ -17,6 +17,7 @@ def signup(client, **overrides):
         "email": "nieuw.lid@minbzk.nl",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "accept_terms": "on",
         **overrides,
     }
     return client.post(reverse("account_signup"), data)
@@ -111,3 +112,23 @@ def test_profile_does_not_list_hidden_posts(client, hidden_reply):
     """What moderators hid does not appear on the author's profile for others."""
     html = client.get(hidden_reply.author.get_absolute_url()).content.decode()
     assert reverse("forum:reply", kwargs={"pk": hidden_reply.pk}) not in html
+
+
+@pytest.mark.django_db
+def test_signup_requires_accepting_the_terms(client):
+    """Without ticking the terms box there is no account, and the box shows an error."""
+    response = signup(client, accept_terms="")
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors["accept_terms"]
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_acceptance_is_stored_with_version_and_time(client):
+    """The member's acceptance records which version of the terms, and when."""
+    from accounts import services
+
+    terms = services.terms_publish(version=3, title="Algemene voorwaarden", body="Wees aardig.")
+    signup(client)
+    acceptance = User.objects.get(email="nieuw.lid@minbzk.nl").terms_acceptances.get()
+    assert acceptance.terms == terms and acceptance.accepted_at is not None

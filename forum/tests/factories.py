@@ -25,6 +25,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and obj.email:
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
 
+    @factory.post_generation
+    def accepted_terms(obj, create, extracted, **kwargs):
+        """Members accepted the terms in force when they signed up (pass False to skip)."""
+        from accounts import services as account_services
+
+        terms = account_services.terms_current()
+        if create and terms is not None and extracted is not False:
+            account_services.terms_accept(member=obj, terms=terms)
+
 
 class UnverifiedUserFactory(UserFactory):
     """A member who has not confirmed their e-mail address yet."""
@@ -36,13 +45,43 @@ class UnverifiedUserFactory(UserFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=False)
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def add_totp(user, secret: str = TOTP_SECRET):
+    """Two-factor authentication as allauth.mfa stores it, as a moderator must have it."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": get_adapter().encrypt(secret)}
+    )
+
+
 class ModeratorFactory(UserFactory):
+    """A moderator, with two-factor authentication set up as the site requires."""
+
     display_name = factory.Sequence(lambda n: f"Moderator {n}")
 
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(roles.moderators_group())
+            if extracted is not False:
+                add_totp(obj)
+
+
+class AdministratorFactory(UserFactory):
+    """A site administrator, with two-factor authentication set up."""
+
+    display_name = factory.Sequence(lambda n: f"Beheerder {n}")
+    is_staff = True
+    is_superuser = True
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            add_totp(obj)
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

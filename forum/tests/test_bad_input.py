@@ -374,6 +374,7 @@ def _signup(**overrides):
         "email": "harro@example.nl",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "accept_terms": "on",
         **overrides,
     }
 

@@ -18,7 +18,14 @@ from django.utils import timezone
 from forum import permissions, services
 from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Thread
 
-from .factories import ModeratorFactory, ReplyFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
+from .factories import (
+    AdministratorFactory,
+    ModeratorFactory,
+    ReplyFactory,
+    ThreadFactory,
+    UnverifiedUserFactory,
+    UserFactory,
+)
 
 ROLES = ["visitor", "unverified", "member", "author", "moderator", "administrator"]
 LOGIN_URL = "/accounts/login/"
@@ -37,7 +44,7 @@ def _actor(role, author):
     if role == "moderator":
         return ModeratorFactory()
     if role == "administrator":
-        return UserFactory(is_staff=True, is_superuser=True)
+        return AdministratorFactory()
     raise AssertionError(role)
 
 

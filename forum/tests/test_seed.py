@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import User
+from accounts.models import TermsVersion, User
 from forum.models import Page, Reply, Theme, Thread
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -66,17 +66,20 @@ def test_seed_is_safe_to_run_again():
     assert Reply.objects.count() == 5
     assert Theme.objects.count() == 3
     assert User.objects.count() == 4
-    assert Page.objects.filter(slug="algemene-voorwaarden").count() == 1
+    assert TermsVersion.objects.count() == 1
+    assert Page.objects.filter(slug="privacyverklaring").count() == 1
     assert "Already there" in output
 
 
 @pytest.mark.django_db
-def test_seed_leaves_an_edited_terms_page_alone():
-    """Administrators' edits of the terms survive a new seed run."""
+def test_seed_leaves_edited_pages_and_terms_alone():
+    """Administrators' edits of the privacy statement and their new terms survive a new seed run."""
     seed()
-    Page.objects.filter(slug="algemene-voorwaarden").update(body="Eigen tekst")
+    Page.objects.filter(slug="privacyverklaring").update(body="Eigen tekst")
+    TermsVersion.objects.create(version=2, body="Nieuwe voorwaarden")
     seed()
-    assert Page.objects.get(slug="algemene-voorwaarden").body == "Eigen tekst"
+    assert Page.objects.get(slug="privacyverklaring").body == "Eigen tekst"
+    assert list(TermsVersion.objects.values_list("version", flat=True)) == [2, 1]
 
 
 @pytest.mark.django_db

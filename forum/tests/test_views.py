@@ -208,8 +208,10 @@ def test_terms_page_and_footer(client, seeded):
     """Every page's footer links to the terms and the problem form; the terms are admin-edited text."""
     html = client.get(reverse("forum:home")).content.decode()
     assert "Een probleem rapporteren?" in html and "Algemene voorwaarden" in html
-    terms = client.get(reverse("forum:page", kwargs={"slug": "algemene-voorwaarden"}))
+    terms = client.get(reverse("accounts:terms"))
     assert "geheimhoudingsplicht" in terms.content.decode()
+    privacy = client.get(reverse("forum:page", kwargs={"slug": "privacyverklaring"}))
+    assert "IP-adressen" in privacy.content.decode()
 
 
 def test_unknown_page_is_a_styled_404(client, db):

@@ -11,7 +11,12 @@
             button.hidden = false;
             button.addEventListener("click", function () {
                 navigator.clipboard.writeText(input.value).then(function () {
+                    var status = document.getElementById(button.dataset.copyStatus);
                     button.textContent = button.dataset.copiedLabel;
+                    if (status) {
+                        // A live region: screen readers announce the change (WCAG 4.1.3).
+                        status.textContent = button.dataset.copiedLabel;
+                    }
                 });
             });
         });

@@ -86,6 +86,7 @@ def sign_up(page: Page):
     page.locator("[name=email]").fill(EMAIL)
     page.locator("[name=password1]").fill(PASSWORD)
     page.locator("[name=password2]").fill(PASSWORD)
+    page.locator("[name=accept_terms]").check()
     page.locator("form.account-form button[type=submit]").click()
     # allauth sends the verification mail, then shows the "check your inbox" page.
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))

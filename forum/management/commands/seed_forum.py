@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import User
+from accounts import services as account_services
+from accounts.models import TermsVersion, User
 from accounts.services import member_create_without_login
 from forum import services
 from forum.models import Page, Thread
@@ -50,12 +51,21 @@ class Command(BaseCommand):
             self._report(created, f"theme “{data['name']}”")
         theme = services.theme_ensure(slug=theme_data["slug"], name=theme_data["name"])[0]
 
-        terms_created = services.page_ensure(
-            slug=Page.Kind.TERMS,
-            title="Algemene voorwaarden",
-            body=(SEED_DIR / "algemene-voorwaarden.md").read_text(encoding="utf-8"),
+        if TermsVersion.objects.exists():
+            self._report(False, "terms “Algemene voorwaarden”")
+        else:
+            account_services.terms_publish(
+                version=1,
+                title="Algemene voorwaarden",
+                body=(SEED_DIR / "algemene-voorwaarden.md").read_text(encoding="utf-8"),
+            )
+            self._report(True, "terms “Algemene voorwaarden”, version 1")
+        privacy_created = services.page_ensure(
+            slug=Page.Kind.PRIVACY,
+            title="Privacyverklaring",
+            body=(SEED_DIR / "privacyverklaring.md").read_text(encoding="utf-8"),
         )[1]
-        self._report(terms_created, "page “Algemene voorwaarden”")
+        self._report(privacy_created, "page “Privacyverklaring”")
 
         if Thread.objects.filter(theme=theme, title=thread_data["title"]).exists():
             self._report(False, f"thread “{thread_data['title']}”")

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_GET
 
 from forum.models import Reply, Thread
 
-from .models import User
+from ..models import User
 
 PROFILE_ITEMS = 10
 

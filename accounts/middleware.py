@@ -1,0 +1,63 @@
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import permissions, services
+from .models import SiteSettings
+
+# Pages a member can always reach: account and security pages, the terms and
+# privacy pages, their own data, the language switch and the problem form.
+EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/algemene-voorwaarden/",
+    "/pagina/",
+    "/mijn-gegevens/",
+    "/i18n/",
+    "/static/",
+    "/media/",
+    "/probleem-rapporteren/",
+)
+
+
+class MemberObligationsMiddleware:
+    """
+    Before a member goes on: moderators and administrators set up two-factor
+    authentication when the site requires it, and every member accepts a new
+    version of the terms. Only page visits (GET) are redirected; every write
+    path checks the same rules in the services.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if request.method == "GET" and permissions.is_member(user) and not request.path.startswith(EXEMPT_PREFIXES):
+            redirect_to = self._mfa_redirect(request) or self._terms_redirect(request)
+            if redirect_to:
+                return redirect_to
+        return self.get_response(request)
+
+    def _mfa_redirect(self, request):
+        user = request.user
+        if not (user.is_staff or permissions.is_moderator(user)):
+            return None
+        if not SiteSettings.current().mfa_required_for_staff:
+            return None
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return None
+        messages.warning(request, _("Moderators and administrators must set up two-factor authentication first."))
+        return redirect("mfa_activate_totp")
+
+    def _terms_redirect(self, request):
+        terms = services.terms_current()
+        if terms is None or request.session.get("accepted_terms_version") == terms.version:
+            return None
+        if permissions.has_accepted_current_terms(request.user):
+            request.session["accepted_terms_version"] = terms.version
+            return None
+        url = reverse("accounts:terms_accept")
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -1,0 +1,37 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import services
+from ..forms import AcceptTermsForm
+
+
+@require_GET
+def terms(request):
+    current = services.terms_current()
+    if current is None:
+        raise Http404
+    return render(request, "accounts/terms.html", {"terms": current})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def terms_accept(request):
+    """Members accept a new version of the terms before they go on."""
+    current = services.terms_current()
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if current is None:
+        return redirect(next_url)
+    form = AcceptTermsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.terms_accept(member=request.user, terms=current)
+        request.session["accepted_terms_version"] = current.version
+        messages.success(request, _("Thank you. You have accepted the terms."))
+        return redirect(next_url)
+    return render(request, "accounts/terms_accept.html", {"terms": current, "form": form, "next": next_url})
