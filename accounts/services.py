@@ -97,9 +97,9 @@ def member_sync_organisation(*, member: User) -> bool:
 
 def member_initial_approval(member: User) -> str:
     """A new member's approval under the site's membership policy."""
-    if SiteSettings.current().membership_policy == SiteSettings.MembershipPolicy.CLOSED:
-        if organisation_for_email(member.email) is None:
-            return Approval.PENDING
+    closed = SiteSettings.current().membership_policy == SiteSettings.MembershipPolicy.CLOSED
+    if closed and organisation_for_email(member.email) is None:
+        return Approval.PENDING
     return Approval.APPROVED
 
 

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import permissions
 from accounts import permissions as account_permissions
 
+from . import permissions
 from .models import (
     Capacity,
     ModerationAction,
