@@ -158,6 +158,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ambtenaar 2.0] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEVELOPMENT else "https"
 ACCOUNT_SESSION_REMEMBER = None
+# One address per member; changing it goes through verification of the new address,
+# and the old address is told (allauth's e-mail notifications).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_PRESERVE_USERNAME_CASING = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
