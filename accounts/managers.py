@@ -6,6 +6,26 @@ class UserQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def in_directory(self):
+        """Members listed in the directory: active, admitted, not former members; organisation accounts too."""
+        from .models import Approval
+
+        return (
+            self.filter(is_active=True, is_former_member=False)
+            .filter(
+                models.Q(approval=Approval.APPROVED)
+                | models.Q(organisation__isnull=False, is_organisation_account=False)
+            )
+            .select_related("organisation")
+            .order_by("display_name", "pk")
+        )
+
+    def search(self, terms: str):
+        """Members whose name or organisation contains ``terms`` (any case)."""
+        if not terms:
+            return self
+        return self.filter(models.Q(display_name__icontains=terms) | models.Q(organisation__name__icontains=terms))
+
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True

@@ -146,6 +146,11 @@ def can_view_directory(user) -> bool:
     return is_member(user)
 
 
+def check_view_directory(user) -> None:
+    if not can_view_directory(user):
+        raise PermissionDenied
+
+
 def can_review_members(user) -> bool:
     """Moderators approve or refuse applications for membership."""
     return is_moderator(user)

@@ -240,3 +240,52 @@ def terms_publish(*, version: int, title: str, body: str, published_at=None) -> 
     terms = TermsVersion(version=version, title=title, body=body, published_at=published_at or timezone.now())
     terms.save()
     return terms
+
+
+# Profiles ----------------------------------------------------------------------------
+
+from django.core.files import File  # noqa: E402  (kept with the profile services that use them)
+
+from . import avatars  # noqa: E402
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    member: User,
+    display_name: str,
+    job_title: str,
+    bio: str,
+    profile_visibility: str,
+    avatar: File | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """
+    Store what ``member`` tells others about themself. ``avatar`` is a new photo (an
+    upload, or what ``avatars.prepare_avatar`` made of one); ``remove_avatar`` removes
+    the current one. A replaced or removed photo is deleted from storage once saved.
+    Raises ``ValidationError`` for a photo that cannot be used.
+    """
+    permissions.check_profile_exists(member)
+    if profile_visibility not in ProfileVisibility.values:
+        raise ValueError(f"Unknown profile visibility: {profile_visibility!r}")
+    if not display_name.strip():
+        raise ValueError("A display name is required.")
+    if avatar is not None and not isinstance(avatar, avatars.PreparedAvatar):
+        avatar = avatars.prepare_avatar(avatar)  # before anything changes: a bad photo changes nothing
+    old_avatar = member.avatar.name or ""
+    member.display_name = display_name
+    member.job_title = job_title
+    member.bio = bio
+    member.profile_visibility = profile_visibility
+    fields = ["display_name", "job_title", "bio", "profile_visibility"]
+    if avatar is not None:
+        member.avatar.save(avatar.name, avatar, save=False)
+        fields.append("avatar")
+    elif remove_avatar and old_avatar:
+        member.avatar = ""
+        fields.append("avatar")
+    member.save(update_fields=fields)
+    if old_avatar and member.avatar.name != old_avatar:
+        transaction.on_commit(lambda: avatars.delete_avatar_file(old_avatar))
+    return member

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import profiles, review, terms
+from .views import privacy, profiles, review, terms
 
 app_name = "accounts"
 
@@ -13,5 +13,10 @@ urlpatterns = [
         review.application_decide,
         name="application_decide",
     ),
+    path("leden/", profiles.directory, name="directory"),
     path("leden/<slug:handle>/", profiles.profile, name="profile"),
+    path("mijn-profiel/", profiles.profile_edit, name="profile_edit"),
+    path("mijn-gegevens/", privacy.my_data, name="my_data"),
+    path("mijn-gegevens/download/", privacy.my_data_download, name="my_data_download"),
+    path("mijn-gegevens/account-sluiten/", privacy.close_account, name="close_account"),
 ]

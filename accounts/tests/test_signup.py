@@ -99,8 +99,9 @@ def test_password_reset_mail_is_sent(client, user):
 
 
 @pytest.mark.django_db
-def test_profile_page_lists_the_members_posts(client, thread, reply):
-    """A profile shows the name, member-since date and the member's threads and replies."""
+def test_profile_page_lists_the_members_posts(client, thread, reply, moderator):
+    """A profile shows members the name, member-since date and the member's threads and replies."""
+    client.force_login(moderator)
     html = client.get(thread.author.get_absolute_url()).content.decode()
     assert thread.author.display_name in html and thread.title in html
     html = client.get(reply.author.get_absolute_url()).content.decode()
@@ -108,8 +109,9 @@ def test_profile_page_lists_the_members_posts(client, thread, reply):
 
 
 @pytest.mark.django_db
-def test_profile_does_not_list_hidden_posts(client, hidden_reply):
-    """What moderators hid does not appear on the author's profile for others."""
+def test_profile_does_not_list_hidden_posts(client, hidden_reply, user):
+    """What moderators hid does not appear on the author's profile for other members."""
+    client.force_login(user)
     html = client.get(hidden_reply.author.get_absolute_url()).content.decode()
     assert reverse("forum:reply", kwargs={"pk": hidden_reply.pk}) not in html
 
