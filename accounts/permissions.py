@@ -146,6 +146,16 @@ def can_view_directory(user) -> bool:
     return is_member(user)
 
 
+def can_close_account(user) -> bool:
+    """A member can close their own account; organisation accounts and closed accounts cannot."""
+    return is_member(user) and not user.is_organisation_account and not user.is_former_member
+
+
+def check_close_account(user) -> None:
+    if not can_close_account(user):
+        raise PermissionDenied
+
+
 def check_view_directory(user) -> None:
     if not can_view_directory(user):
         raise PermissionDenied

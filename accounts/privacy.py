@@ -212,8 +212,7 @@ def member_close_account(*, member: User) -> None:
 
     # Lock the row, so two confirmations at once close the account once.
     locked = User.objects.select_for_update().get(pk=member.pk)
-    if not permissions.is_member(locked) or locked.is_organisation_account or locked.is_former_member:
-        raise PermissionDenied
+    permissions.check_close_account(locked)
 
     avatar_name = locked.avatar.name or ""
     locked.display_name = ""

@@ -200,7 +200,7 @@ class Reply(ModeratedPost):
         ]
 
     def __str__(self):
-        return _("Reply by %(author)s in “%(thread)s”") % {"author": self.author, "thread": self.thread}
+        return _("Reply by %(author)s in “%(thread)s”") % {"author": self.author.public_name, "thread": self.thread}
 
     def get_absolute_url(self):
         return f"{reverse('forum:reply', kwargs={'pk': self.pk})}"
