@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 
 from . import services
+from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,3 +19,15 @@ class AccountAdapter(DefaultAccountAdapter):
             if terms is not None and form.cleaned_data.get("accept_terms"):
                 services.terms_accept(member=user, terms=terms)
         return user
+
+    def confirm_email(self, request, email_address):
+        """
+        Refuse to confirm an address another member already has as their login
+        (allauth lets anyone add an unconfirmed address; our addresses are unique).
+        """
+        taken = User.objects.filter(email__iexact=email_address.email).exclude(pk=email_address.user_id).exists()
+        if taken:
+            if request is not None:
+                self.add_message(request, 40, "account/messages/email_confirmation_failed.txt")
+            return False
+        return super().confirm_email(request, email_address)

@@ -2,6 +2,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from forum.forms import clean_plain_text, has_visible_text
@@ -18,13 +20,15 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
-    accept_terms = forms.BooleanField(
-        label=_("I accept the terms and conditions"),
-        required=True,
-        help_text=_("Read them first: the link is above this form."),
-    )
+    accept_terms = forms.BooleanField(label=_("I accept the terms and conditions"), required=True)
 
     field_order = ["display_name", "email", "password1", "password2", "accept_terms"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].help_text = format_html(
+            _('Read the <a href="{url}">terms and conditions</a> first.'), url=reverse("accounts:terms")
+        )
 
     def clean_display_name(self):
         return clean_plain_text(self.cleaned_data["display_name"])

@@ -1,4 +1,3 @@
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -6,7 +5,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import permissions, services
-from .models import SiteSettings
 
 # Pages a member can always reach: account and security pages, the terms and
 # privacy pages, their own data, the language switch and the problem form.
@@ -43,11 +41,9 @@ class MemberObligationsMiddleware:
 
     def _mfa_redirect(self, request):
         user = request.user
-        if not (user.is_staff or permissions.is_moderator(user)):
+        if not (user.is_staff or permissions.holds_moderator_role(user)):
             return None
-        if not SiteSettings.current().mfa_required_for_staff:
-            return None
-        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if permissions.meets_staff_security(user):
             return None
         messages.warning(request, _("Moderators and administrators must set up two-factor authentication first."))
         return redirect("mfa_activate_totp")

@@ -18,12 +18,36 @@ def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def is_moderator(user) -> bool:
+def holds_moderator_role(user) -> bool:
+    """The moderator role, whether or not its powers are active yet (see ``is_moderator``)."""
     return is_member(user) and user.has_perm(MODERATE_PERMISSION)
 
 
+def has_two_factor(user) -> bool:
+    """Whether the member set up TOTP with allauth.mfa; asked once per request."""
+    from allauth.mfa.models import Authenticator
+
+    cached = getattr(user, "_has_two_factor", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_two_factor = cached
+    return cached
+
+
+def meets_staff_security(user) -> bool:
+    """Moderators and administrators act only with two-factor authentication, when the site requires it."""
+    from .models import SiteSettings
+
+    return not SiteSettings.current().mfa_required_for_staff or has_two_factor(user)
+
+
+def is_moderator(user) -> bool:
+    """A moderator whose powers are active: the role, and two-factor authentication when required."""
+    return holds_moderator_role(user) and meets_staff_security(user)
+
+
 def is_administrator(user) -> bool:
-    return is_member(user) and user.is_staff and user.has_perm(ADMINISTER_PERMISSION)
+    return is_member(user) and user.is_staff and user.has_perm(ADMINISTER_PERMISSION) and meets_staff_security(user)
 
 
 def has_verified_email(user) -> bool:
@@ -126,6 +150,11 @@ def managed_organisation_ids(user) -> set:
 def can_manage_organisation(user, organisation) -> bool:
     """Site administrators, and the organisation's own administrators."""
     return is_administrator(user) or (organisation is not None and organisation.pk in managed_organisation_ids(user))
+
+
+def can_hold_organisation_role(member, organisation) -> bool:
+    """Roles in an organisation are for its own verified members, never for organisation accounts."""
+    return not member.is_organisation_account and member.organisation_id == organisation.pk
 
 
 def can_see_real_author(user, post) -> bool:

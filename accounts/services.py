@@ -174,12 +174,40 @@ def organisation_role_set(
     if is_admin and not permissions.is_administrator(acting_user):
         # Organisation administrators are appointed by site administrators.
         permissions.check_administer(acting_user)
+    if not permissions.can_hold_organisation_role(member, organisation):
+        raise ValueError("Only the organisation's own verified members can hold a role in it.")
     role, _created = OrganisationRole.objects.update_or_create(
         organisation=organisation,
         member=member,
         defaults={"is_admin": is_admin, "may_speak_for_organisation": may_speak_for_organisation},
     )
     return role
+
+
+@transaction.atomic
+def organisation_role_remove(*, acting_user, organisation: Organisation, member: User) -> bool:
+    """Take away whatever ``member`` could do for ``organisation``."""
+    permissions.check_manage_organisation(acting_user, organisation)
+    deleted, _rows = OrganisationRole.objects.filter(organisation=organisation, member=member).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def organisation_domains_resync(*, domains: list[str]) -> int:
+    """
+    After domains were added to or removed from an organisation, link or unlink
+    the members whose verified address is on them. Returns how many changed.
+    """
+    from allauth.account.models import EmailAddress
+
+    changed = 0
+    for domain in {domain.strip().lower().lstrip("@") for domain in domains if domain}:
+        user_ids = EmailAddress.objects.filter(primary=True, verified=True, email__iendswith=f"@{domain}").values_list(
+            "user_id", flat=True
+        )
+        for member in User.objects.filter(pk__in=list(user_ids)):
+            changed += member_sync_organisation(member=member)
+    return changed
 
 
 @transaction.atomic

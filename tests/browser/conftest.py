@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an asyncio event loop in this thread; the test's own
@@ -72,3 +74,19 @@ def page(request, browser):
         page.screenshot(path=str(path), full_page=True)
         print(f"Screenshot of the failing page ({page.url}): {path}")
     context.close()
+
+
+@pytest.fixture
+def log_in(live_server, page):
+    """
+    Log a member in without the login form: ``log_in(user)`` makes a session with Django's test
+    client and gives its cookie to the page's browser context.
+    """
+
+    def log_in(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return log_in
