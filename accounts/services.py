@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -182,6 +183,27 @@ def organisation_role_set(
         defaults={"is_admin": is_admin, "may_speak_for_organisation": may_speak_for_organisation},
     )
     return role
+
+
+@transaction.atomic
+def organisation_speaker_set(*, acting_user, organisation: Organisation, member: User, allowed: bool) -> bool:
+    """
+    Allow or stop ``member`` speaking on behalf of ``organisation``; the
+    organisation's administrators decide. Returns whether it changed.
+    """
+    permissions.check_manage_organisation(acting_user, organisation)
+    if not permissions.can_hold_organisation_role(member, organisation):
+        raise PermissionDenied
+    role, created = OrganisationRole.objects.get_or_create(
+        organisation=organisation, member=member, defaults={"may_speak_for_organisation": allowed}
+    )
+    if created:
+        return allowed
+    if role.may_speak_for_organisation == allowed:
+        return False
+    role.may_speak_for_organisation = allowed
+    role.save(update_fields=["may_speak_for_organisation"])
+    return True
 
 
 @transaction.atomic

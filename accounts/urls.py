@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import privacy, profiles, review, terms
+from .views import organisations, privacy, profiles, review, terms
 
 app_name = "accounts"
 
@@ -12,6 +12,22 @@ urlpatterns = [
         "aanmeldingen/<int:pk>/<slug:decision>/",
         review.application_decide,
         name="application_decide",
+    ),
+    path("organisatie/<int:pk>/", organisations.organisation_manage, name="organisation_manage"),
+    path(
+        "organisatie/<int:pk>/woordvoering/<int:member_pk>/",
+        organisations.organisation_speaker,
+        name="organisation_speaker",
+    ),
+    path(
+        "organisatie/<int:pk>/accounts/<int:account_pk>/leden/",
+        organisations.organisation_delegate_add,
+        name="organisation_delegate_add",
+    ),
+    path(
+        "organisatie/<int:pk>/accounts/<int:account_pk>/leden/<int:member_pk>/verwijderen/",
+        organisations.organisation_delegate_remove,
+        name="organisation_delegate_remove",
     ),
     path("leden/", profiles.directory, name="directory"),
     path("leden/<slug:handle>/", profiles.profile, name="profile"),

@@ -81,6 +81,8 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
         "title",
         "theme",
         "author",
+        "written_by",
+        "capacity",
         "status",
         "is_pinned",
         "is_locked",
@@ -89,12 +91,32 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
         "created_at",
         "last_activity_at",
     ]
-    list_filter = ["status", "is_pinned", "is_locked", "theme"]
-    list_select_related = ["theme", "author"]
+    list_filter = ["status", "is_pinned", "is_locked", "capacity", "theme"]
+    list_select_related = ["theme", "author", "written_by"]
     search_fields = ["title", "body", "author__display_name"]
     autocomplete_fields = ["theme", "author"]
-    fields = ["theme", "title", "body", "author", *PostAdminMixin.readonly_fields, "view_count", "reply_count"]
-    readonly_fields = [*PostAdminMixin.readonly_fields, "author", "view_count", "reply_count", "last_activity_at"]
+    fields = [
+        "theme",
+        "title",
+        "body",
+        "author",
+        "written_by",
+        "capacity",
+        "on_behalf_of",
+        *PostAdminMixin.readonly_fields,
+        "view_count",
+        "reply_count",
+    ]
+    readonly_fields = [
+        *PostAdminMixin.readonly_fields,
+        "author",
+        "written_by",
+        "capacity",
+        "on_behalf_of",
+        "view_count",
+        "reply_count",
+        "last_activity_at",
+    ]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     inlines = [RevisionInline]
@@ -155,12 +177,12 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
 
 @admin.register(Reply)
 class ReplyAdmin(PostAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "author", "thread", "status", "created_at"]
-    list_filter = ["status", "thread__theme"]
-    list_select_related = ["author", "thread"]
-    search_fields = ["body", "author__display_name", "thread__title"]
-    fields = ["thread", "author", "body", *PostAdminMixin.readonly_fields]
-    readonly_fields = [*PostAdminMixin.readonly_fields, "thread", "author"]
+    list_display = ["__str__", "author", "written_by", "capacity", "thread", "status", "created_at"]
+    list_filter = ["status", "capacity", "thread__theme"]
+    list_select_related = ["author", "written_by", "thread"]
+    search_fields = ["body", "author__display_name", "written_by__display_name", "thread__title"]
+    fields = ["thread", "author", "written_by", "capacity", "on_behalf_of", "body", *PostAdminMixin.readonly_fields]
+    readonly_fields = [*PostAdminMixin.readonly_fields, "thread", "author", "written_by", "capacity", "on_behalf_of"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     inlines = [RevisionInline]

@@ -10,7 +10,7 @@ from forum.models import Reply, Thread
 
 from .. import permissions, services
 from ..forms import ProfileForm
-from ..models import User
+from ..models import Organisation, User
 
 PROFILE_ITEMS = 10
 MEMBERS_PER_PAGE = 20
@@ -38,13 +38,19 @@ def profile(request, handle):
         .select_related("thread")
         .order_by("-created_at")
     )
+    is_own_profile = request.user.is_authenticated and request.user.pk == member.pk
     return render(
         request,
         "accounts/profile.html",
         {
             "member": member,
             "can_view": True,
-            "is_own_profile": request.user.is_authenticated and request.user.pk == member.pk,
+            "is_own_profile": is_own_profile,
+            "managed_organisations": (
+                Organisation.objects.filter(pk__in=permissions.managed_organisation_ids(request.user))
+                if is_own_profile
+                else []
+            ),
             "threads": threads[:PROFILE_ITEMS],
             "replies": replies[:PROFILE_ITEMS],
         },
