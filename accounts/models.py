@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.cache import cache
 from django.db import models
@@ -149,6 +150,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=ProfileVisibility.MEMBERS,
     )
     is_former_member = models.BooleanField(_("former member"), default=False, editable=False)
+    language = models.CharField(
+        _("language for e-mail"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nl",
+        help_text=_("The language of the e-mails the site sends you."),
+    )
 
     objects = UserManager()
 

@@ -73,6 +73,7 @@ class ModeratedPost(models.Model):
     capacity = models.CharField(
         _("speaking capacity"), max_length=16, choices=Capacity.choices, default=Capacity.PERSONAL, db_index=True
     )
+    reaction_count = models.PositiveIntegerField(_("appreciations"), default=0)
     on_behalf_of = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("on behalf of"),
@@ -356,3 +357,96 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("forum:page", kwargs={"slug": self.slug})
+
+
+class Reaction(models.Model):
+    """A member's appreciation ("waardeer") of a thread or a reply: one per member per post."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="reactions"
+    )
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("reply"), on_delete=models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appreciation")
+        verbose_name_plural = _("appreciations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(thread__isnull=False, reply__isnull=True))
+                | (models.Q(thread__isnull=True, reply__isnull=False)),
+                name="forum_reaction_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "thread"], condition=models.Q(thread__isnull=False), name="forum_reaction_thread_once"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "reply"], condition=models.Q(reply__isnull=False), name="forum_reaction_reply_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.thread or self.reply}"
+
+
+class ThreadFollow(models.Model):
+    """A member follows a thread: they hear of its new replies."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="thread_follows"
+    )
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed thread")
+        verbose_name_plural = _("followed threads")
+        constraints = [models.UniqueConstraint(fields=["member", "thread"], name="forum_threadfollow_once")]
+
+    def __str__(self):
+        return f"{self.member} → {self.thread}"
+
+
+class ThemeFollow(models.Model):
+    """A member follows a theme: they hear of its new threads and replies."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="theme_follows"
+    )
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed theme")
+        verbose_name_plural = _("followed themes")
+        constraints = [models.UniqueConstraint(fields=["member", "theme"], name="forum_themefollow_once")]
+
+    def __str__(self):
+        return f"{self.member} → {self.theme}"
+
+
+class ThreadVisit(models.Model):
+    """
+    Until when a member has read a thread: one row per member per thread at
+    most, so unread markers cost one indexed lookup per listed thread.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="thread_visits"
+    )
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="visits")
+    last_read_at = models.DateTimeField(_("read until"))
+
+    class Meta:
+        verbose_name = _("thread visit")
+        verbose_name_plural = _("thread visits")
+        constraints = [models.UniqueConstraint(fields=["member", "thread"], name="forum_threadvisit_once")]
+
+    def __str__(self):
+        return f"{self.member} → {self.thread}"

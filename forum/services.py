@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
+from notifications import tasks as notification_tasks
 
 from . import permissions
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Status,
     Theme,
     Thread,
+    ThreadFollow,
 )
 
 
@@ -67,9 +69,13 @@ def thread_create(
 ) -> Thread:
     """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
     permissions.check_create_thread(author, theme)
-    return _thread_insert(
+    thread = _thread_insert(
         theme=theme, title=title, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
     )
+    # Authors follow their own thread; the member who wrote it for an organisation account does.
+    ThreadFollow.objects.get_or_create(member=author, thread=thread)
+    transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(thread.pk), robust=True)
+    return thread
 
 
 def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0, **authorship) -> Thread:
@@ -93,9 +99,11 @@ def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0,
 def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account=None) -> Reply:
     """Reply to ``thread``; the thread's counters move in the database, not in Python."""
     permissions.check_reply(author, thread)
-    return _reply_insert(
+    reply = _reply_insert(
         thread=thread, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
     )
+    transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(reply.pk), robust=True)
+    return reply
 
 
 def _reply_insert(*, author, thread, body, created_at=None, **authorship) -> Reply:

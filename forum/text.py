@@ -7,6 +7,7 @@ result is sanitised with nh3 against an allow-list, and every link is marked
 templates output the stored HTML and nothing else that a member wrote unescaped.
 """
 
+import re
 from functools import cache
 
 import nh3
@@ -56,3 +57,24 @@ def render_markdown(source: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+MENTION_PATTERN = re.compile(r"(?<![\w@/])@([\w][\w.-]{0,79})", re.UNICODE)
+MAX_MENTIONS = 10
+
+
+def mentioned_members(source: str):
+    """The members named with ``@handle`` in ``source``: at most MAX_MENTIONS, in order of appearance."""
+    from accounts.models import User
+
+    handles = []
+    for match in MENTION_PATTERN.finditer(source or ""):
+        handle = match.group(1).rstrip(".-").lower()
+        if handle and handle not in handles:
+            handles.append(handle)
+        if len(handles) >= MAX_MENTIONS:
+            break
+    if not handles:
+        return []
+    found = {member.handle: member for member in User.objects.filter(handle__in=handles, is_active=True)}
+    return [found[handle] for handle in handles if handle in found]

@@ -55,7 +55,9 @@ ORGANISATIONS_URL = reverse("admin:accounts_organisation_changelist")
 
 @pytest.fixture
 def administrator_client(client, administrator):
+    """An administrator's browser, in English: the messages below are asserted in the source language."""
     client.force_login(administrator)
+    client.cookies["django_language"] = "en"
     return client
 
 
@@ -76,6 +78,7 @@ def staff_member(db):
 @pytest.fixture
 def staff_client(client, staff_member):
     client.force_login(staff_member)
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions as account_permissions
 
-from . import permissions, services
-from .forms import HideForm, ModerationReasonForm, ProblemReportForm, ReplyForm, ThreadForm
-from .models import CAPACITY_DISPLAY, Capacity, Page, Reply, Theme, Thread
-from .pagination import KnownCountPaginator
+from .. import permissions, services
+from ..forms import ReplyForm, ThreadForm
+from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
+from ..pagination import KnownCountPaginator
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
@@ -244,81 +243,6 @@ def reply_revisions(request, pk):
         "forum/revision_list.html",
         {"post": reply, "thread": reply.thread, "revisions": reply.revisions.select_related("edited_by")},
     )
-
-
-THREAD_ACTIONS = {
-    "lock": (services.thread_lock, _("The thread has been locked.")),
-    "unlock": (services.thread_unlock, _("The thread has been unlocked.")),
-    "pin": (services.thread_pin, _("The thread has been pinned.")),
-    "unpin": (services.thread_unpin, _("The thread has been unpinned.")),
-}
-
-
-@login_required
-@require_POST
-def thread_moderate(request, pk, action):
-    thread = get_object_or_404(Thread, pk=pk)
-    permissions.check_moderate(request.user)
-    if action in ("hide", "restore"):
-        return _moderate_post(request, thread, action, thread.get_absolute_url())
-    if action not in THREAD_ACTIONS:
-        raise Http404
-    service, message = THREAD_ACTIONS[action]
-    form = ModerationReasonForm(request.POST)
-    if not form.is_valid():
-        return _moderation_form_error(request, form, thread.get_absolute_url())
-    if service(acting_user=request.user, thread=thread, reason=form.cleaned_data["reason"]):
-        messages.success(request, message)
-    return redirect(thread)
-
-
-@login_required
-@require_POST
-def reply_moderate(request, pk, action):
-    reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
-    permissions.check_moderate(request.user)
-    if action not in ("hide", "restore"):
-        raise Http404
-    return _moderate_post(request, reply, action, f"{reply.thread.get_absolute_url()}#{reply.anchor}")
-
-
-def _moderate_post(request, post, action, next_url):
-    form = (HideForm if action == "hide" else ModerationReasonForm)(request.POST)
-    if not form.is_valid():
-        return _moderation_form_error(request, form, next_url)
-    if action == "hide":
-        changed = services.post_hide(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
-        message = _("The item has been hidden. Moderators can still see it.")
-    else:
-        changed = services.post_restore(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
-        message = _("The item is visible again.")
-    if changed:
-        messages.success(request, message)
-    return redirect(next_url)
-
-
-def _moderation_form_error(request, form, next_url):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect(next_url)
-
-
-@require_http_methods(["GET", "POST"])
-def problem_report(request):
-    initial = {"page_url": request.GET.get("pagina", "")[:500]}
-    form = ProblemReportForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.problem_report_file(reporter=request.user, **form.cleaned_data)
-        messages.success(request, _("Thank you. Your report has been sent to the moderators."))
-        return redirect("forum:home")
-    return render(request, "forum/problem_report_form.html", {"form": form})
-
-
-@require_GET
-def page_detail(request, slug):
-    page = get_object_or_404(Page, slug=slug)
-    return render(request, "forum/page_detail.html", {"page": page})
 
 
 def _paginate(request, queryset, per_page):

@@ -1,0 +1,69 @@
+"""Moderators' acts on threads and replies, from the thread page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions, services
+from ..forms import HideForm, ModerationReasonForm
+from ..models import Reply, Thread
+
+THREAD_ACTIONS = {
+    "lock": (services.thread_lock, _("The thread has been locked.")),
+    "unlock": (services.thread_unlock, _("The thread has been unlocked.")),
+    "pin": (services.thread_pin, _("The thread has been pinned.")),
+    "unpin": (services.thread_unpin, _("The thread has been unpinned.")),
+}
+
+
+@login_required
+@require_POST
+def thread_moderate(request, pk, action):
+    thread = get_object_or_404(Thread, pk=pk)
+    permissions.check_moderate(request.user)
+    if action in ("hide", "restore"):
+        return _moderate_post(request, thread, action, thread.get_absolute_url())
+    if action not in THREAD_ACTIONS:
+        raise Http404
+    service, message = THREAD_ACTIONS[action]
+    form = ModerationReasonForm(request.POST)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, thread.get_absolute_url())
+    if service(acting_user=request.user, thread=thread, reason=form.cleaned_data["reason"]):
+        messages.success(request, message)
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def reply_moderate(request, pk, action):
+    reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
+    permissions.check_moderate(request.user)
+    if action not in ("hide", "restore"):
+        raise Http404
+    return _moderate_post(request, reply, action, f"{reply.thread.get_absolute_url()}#{reply.anchor}")
+
+
+def _moderate_post(request, post, action, next_url):
+    form = (HideForm if action == "hide" else ModerationReasonForm)(request.POST)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, next_url)
+    if action == "hide":
+        changed = services.post_hide(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
+        message = _("The item has been hidden. Moderators can still see it.")
+    else:
+        changed = services.post_restore(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
+        message = _("The item is visible again.")
+    if changed:
+        messages.success(request, message)
+    return redirect(next_url)
+
+
+def _moderation_form_error(request, form, next_url):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(next_url)

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    REPLY_TO_THREAD = "reply_to_thread", _("a reply to my discussion")
+    REPLY_IN_FOLLOWED = "reply_in_followed", _("a reply in a discussion or theme I follow")
+    MENTION = "mention", _("a mention of my name")
+    REACTION = "reaction", _("an appreciation of my post")
+    MODERATION = "moderation", _("a moderation decision about me or my post")
+    REPORT_OUTCOME = "report_outcome", _("the outcome of my report")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("at once")
+    DAILY = "daily", _("in a daily summary")
+    WEEKLY = "weekly", _("in a weekly summary")
+    NEVER = "never", _("never")
+
+
+# What a member gets by e-mail until they choose otherwise.
+DEFAULT_FREQUENCY = {
+    Kind.REPLY_TO_THREAD: Frequency.IMMEDIATELY,
+    Kind.REPLY_IN_FOLLOWED: Frequency.DAILY,
+    Kind.MENTION: Frequency.IMMEDIATELY,
+    Kind.REACTION: Frequency.WEEKLY,
+    Kind.MODERATION: Frequency.IMMEDIATELY,
+    Kind.REPORT_OUTCOME: Frequency.IMMEDIATELY,
+}
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_list(self):
+        return self.select_related("actor", "thread", "reply__thread").order_by("-updated_at", "-pk")
+
+
+class Notification(models.Model):
+    """
+    Something a member should know of. Appreciations of one post are bundled
+    into one unread notification ("Harro Ranter en 3 anderen waarderen je reactie").
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_count = models.PositiveIntegerField(_("number of members"), default=1)
+    thread = models.ForeignKey(
+        "forum.Thread", verbose_name=_("thread"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reply = models.ForeignKey(
+        "forum.Reply", verbose_name=_("reply"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField(_("message"), blank=True)
+    group_key = models.CharField(_("bundle"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-updated_at"], name="notif_recipient_unread_idx"),
+            models.Index(fields=["emailed_at", "kind"], name="notif_email_pending_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "group_key"],
+                condition=models.Q(read_at__isnull=True) & ~models.Q(group_key=""),
+                name="notif_one_unread_bundle",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} – {self.get_kind_display()}"
+
+
+class Preference(models.Model):
+    """How a member wants to hear of one kind of notification by e-mail."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    frequency = models.CharField(_("e-mail"), max_length=16, choices=Frequency.choices)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [models.UniqueConstraint(fields=["member", "kind"], name="notif_preference_once")]
+
+    def __str__(self):
+        return f"{self.member} – {self.get_kind_display()}: {self.get_frequency_display()}"

@@ -1,0 +1,124 @@
+"""
+Who hears of what. Every notification goes through ``notify``, which skips the
+actor themself, members who cannot see the thread, and closed accounts; e-mail
+follows each member's preference and is sent by a task after the commit.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.permissions import is_member
+
+from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
+
+
+def frequency_for(member, kind: str) -> str:
+    preference = Preference.objects.filter(member=member, kind=kind).values_list("frequency", flat=True).first()
+    return preference or DEFAULT_FREQUENCY[kind]
+
+
+def may_receive(member, *, thread=None, reply=None) -> bool:
+    """Active members who can see what the notification is about."""
+    from forum import permissions as forum_permissions
+
+    if not is_member(member) or member.is_organisation_account or member.is_former_member:
+        return False
+    if thread is not None and not forum_permissions.can_view_thread(member, thread):
+        return False
+    return reply is None or forum_permissions.can_view_reply(member, reply)
+
+
+@transaction.atomic
+def notify(
+    *, recipient, kind: str, actor=None, thread=None, reply=None, message: str = "", group_key: str = ""
+) -> Notification | None:
+    """
+    Tell ``recipient`` of something. With a ``group_key`` an unread notification
+    for the same thing is bundled: its count goes up instead of a new one.
+    Returns the notification, or ``None`` when nobody is to be told.
+    """
+    if actor is not None and recipient.pk == actor.pk:
+        return None
+    if not may_receive(recipient, thread=thread, reply=reply):
+        return None
+    now = timezone.now()
+    if group_key:
+        bundled = Notification.objects.filter(recipient=recipient, group_key=group_key, read_at__isnull=True)
+        if bundled.update(actor=actor, actor_count=F("actor_count") + 1, updated_at=now):
+            return bundled.first()
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                actor=actor,
+                thread=thread,
+                reply=reply,
+                message=message,
+                group_key=group_key,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        # Another request created the bundle at the same moment: add to it.
+        bundled = Notification.objects.filter(recipient=recipient, group_key=group_key, read_at__isnull=True)
+        bundled.update(actor=actor, actor_count=F("actor_count") + 1, updated_at=now)
+        return bundled.first()
+    if frequency_for(recipient, kind) == Frequency.IMMEDIATELY:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.send_notification_email.enqueue(notification.pk), robust=True)
+    return notification
+
+
+def reply_posted(reply) -> list[Notification]:
+    """
+    Tell who should know of a new reply, once each: members mentioned in it,
+    the thread's author, and the followers of the thread and its theme.
+    """
+    from forum.models import ThemeFollow, ThreadFollow
+    from forum.text import mentioned_members
+
+    thread = reply.thread
+    actor = reply.written_by or reply.author
+    told, sent = {actor.pk}, []
+
+    def tell(member, kind):
+        if member.pk in told:
+            return
+        told.add(member.pk)
+        notification = notify(recipient=member, kind=kind, actor=reply.author, thread=thread, reply=reply)
+        if notification is not None:
+            sent.append(notification)
+
+    for member in mentioned_members(reply.body):
+        tell(member, Kind.MENTION)
+    tell(thread.author, Kind.REPLY_TO_THREAD)
+    followers = ThreadFollow.objects.filter(thread=thread).select_related("member")
+    theme_followers = ThemeFollow.objects.filter(theme_id=thread.theme_id).select_related("member")
+    for follow in [*followers, *theme_followers]:
+        tell(follow.member, Kind.REPLY_IN_FOLLOWED)
+    return sent
+
+
+def thread_posted(thread) -> list[Notification]:
+    """Tell members mentioned in a new thread, and the followers of its theme."""
+    from forum.models import ThemeFollow
+    from forum.text import mentioned_members
+
+    actor = thread.written_by or thread.author
+    told, sent = {actor.pk}, []
+    for member in mentioned_members(thread.body):
+        if member.pk not in told:
+            told.add(member.pk)
+            if notification := notify(recipient=member, kind=Kind.MENTION, actor=thread.author, thread=thread):
+                sent.append(notification)
+    for follow in ThemeFollow.objects.filter(theme_id=thread.theme_id).select_related("member"):
+        if follow.member_id not in told:
+            told.add(follow.member_id)
+            if notification := notify(
+                recipient=follow.member, kind=Kind.REPLY_IN_FOLLOWED, actor=thread.author, thread=thread
+            ):
+                sent.append(notification)
+    return sent

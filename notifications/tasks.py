@@ -1,0 +1,35 @@
+"""Background work: runs after the commit, in the worker in production (django-tasks)."""
+
+from django_tasks import task
+
+
+@task()
+def reply_posted(reply_id: int) -> int:
+    """Work out and send the notifications for a new reply."""
+    from forum.models import Reply
+
+    from . import services
+
+    reply = Reply.objects.select_related("thread__theme", "thread__author", "author", "written_by").filter(
+        pk=reply_id
+    ).first()
+    return len(services.reply_posted(reply)) if reply else 0
+
+
+@task()
+def thread_posted(thread_id: int) -> int:
+    """Work out and send the notifications for a new thread."""
+    from forum.models import Thread
+
+    from . import services
+
+    thread = Thread.objects.select_related("theme", "author", "written_by").filter(pk=thread_id).first()
+    return len(services.thread_posted(thread)) if thread else 0
+
+
+@task()
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification at once. A failure is recorded and retried later; nothing is lost."""
+    from . import emails
+
+    return emails.send_notification(notification_id)
