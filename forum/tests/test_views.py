@@ -295,3 +295,10 @@ def test_dutch_even_for_an_english_browser(client, seeded):
     response = client.get(seeded.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert headings(response)[0] == "Reactie van sietze zijl op 10 april 2012 om 0.25"
     assert response["Content-Language"] == "nl"
+
+
+def test_admin_is_titled_ambtenaar_beheer(client, administrator):
+    """Administrators run the site from "Ambtenaar 2.0 beheer"."""
+    client.force_login(administrator)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Ambtenaar 2.0 beheer" in html
