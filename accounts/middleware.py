@@ -17,6 +17,7 @@ EXEMPT_PREFIXES = (
     "/static/",
     "/media/",
     "/probleem-rapporteren/",
+    "/meldingen/afmelden/",
 )
 
 

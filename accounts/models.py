@@ -171,7 +171,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
-        indexes = [models.Index(fields=["display_name"], name="accounts_user_display_idx")]
+        indexes = [
+            models.Index(fields=["display_name"], name="accounts_user_display_idx"),
+            # @mentions look members up by their name in any case.
+            models.Index(Lower("display_name"), name="accounts_user_name_lower_idx"),
+            models.Index(fields=["-date_joined", "-id"], name="accounts_user_joined_idx"),
+        ]
 
     def __str__(self):
         return self.display_name or self.email or str(self.pk)

@@ -19,8 +19,27 @@ def is_member(user) -> bool:
 
 
 def holds_moderator_role(user) -> bool:
-    """The moderator role, whether or not its powers are active yet (see ``is_moderator``)."""
-    return is_member(user) and user.has_perm(MODERATE_PERMISSION)
+    """
+    The moderator role, whether or not its powers are active yet (see ``is_moderator``).
+    Asked with one query and kept on the user (``has_perm`` would ask two: user and group permissions).
+    """
+    if not is_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_holds_moderator_role", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+        from django.db.models import Q
+
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        cached = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._holds_moderator_role = cached
+    return cached
 
 
 def has_two_factor(user) -> bool:

@@ -258,6 +258,8 @@ LOGGING = {
 
 # The site's own address, for links in e-mails sent outside a request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("Set SITE_URL (e.g. https://ambtenaar20.example.nl): e-mails link to it.")
 
 # Forum settings (documented in docs/settings.md, checked by forum.checks).
 FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", "20"))

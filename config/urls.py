@@ -11,6 +11,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("forum.urls")),
 ]

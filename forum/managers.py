@@ -1,8 +1,9 @@
 """The read layer: chainable querysets that views pick explicitly."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
-from accounts.permissions import is_moderator
+from accounts.permissions import is_member, is_moderator
 
 
 class PostStatus(models.TextChoices):
@@ -43,6 +44,57 @@ class ThreadQuerySet(models.QuerySet):
     def latest(self):
         return self.with_related().order_by("-last_activity_at", "-pk")
 
+    def with_unread_for(self, user):
+        """
+        Mark what ``user`` has not read: ``last_read_at`` (their ``ThreadVisit``, or ``None``) and
+        ``is_unread``, true when the thread moved (``last_activity_at``) after they last read it.
+
+        Without a visit row the member's joining date stands in for it, so a new member is not
+        greeted with the whole history marked as new: only what happened since they joined is.
+        Each listed thread costs one lookup in the unique index (member, thread) inside the
+        same query; there is no join across all visits and no OR. Visitors get no annotation.
+        """
+        if not is_member(user):
+            return self
+        return self.annotate(last_read_at=models.Subquery(_last_read_at(user, models.OuterRef("pk")))).annotate(
+            is_unread=models.ExpressionWrapper(
+                models.Q(last_activity_at__gt=_read_until(models.F("last_read_at"), user)),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def with_first_unread_reply_for(self, user):
+        """
+        Annotate ``first_unread_reply_id``: the oldest published reply ``user`` has not read,
+        written after their last visit (or after they joined when they never visited), or
+        ``None``. Hidden replies never count. A subquery in the same query, meant for one
+        thread at a time: the reply index (thread, status, created_at) finds the reply and the
+        visit is looked up once, by the unique index (member, thread). Visitors: no annotation.
+        """
+        if not is_member(user):
+            return self
+        from .models import Reply
+
+        # OuterRef(OuterRef(...)): the visit belongs to this thread, not to each reply row, so the
+        # database looks it up once and uses it as the lower bound of the index scan.
+        since = _read_until(models.Subquery(_last_read_at(user, models.OuterRef(models.OuterRef("pk")))), user)
+        first = (
+            Reply.objects.published()
+            .filter(thread=models.OuterRef("pk"), created_at__gt=since)
+            .in_order(newest_first=False)
+            .values("pk")[:1]
+        )
+        return self.annotate(first_unread_reply_id=models.Subquery(first))
+
+    def activity(self):
+        """Newest published threads first, with what an activity line shows (for ``forum.selectors``)."""
+        return (
+            self.published()
+            .select_related("author")
+            .only("title", "slug", "created_at", "author__display_name", "author__is_former_member")
+            .order_by("-created_at", "-pk")
+        )
+
 
 class ReplyQuerySet(models.QuerySet):
     def published(self):
@@ -60,3 +112,35 @@ class ReplyQuerySet(models.QuerySet):
         if newest_first:
             return self.order_by("-created_at", "-pk")
         return self.order_by("created_at", "pk")
+
+    def activity(self):
+        """
+        Newest published replies in published threads first, with what an activity line shows
+        (for ``forum.selectors``).
+        """
+        return (
+            self.published()
+            .filter(thread__status=PostStatus.PUBLISHED)
+            .select_related("author", "thread")
+            .only(
+                "created_at",
+                "author__display_name",
+                "author__is_former_member",
+                "thread__id",
+                "thread__title",
+                "thread__slug",
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+
+def _last_read_at(user, thread):
+    """Until when ``user`` read ``thread`` (a pk or an ``OuterRef``): a one-row subquery on ThreadVisit."""
+    from .models import ThreadVisit
+
+    return ThreadVisit.objects.filter(member=user, thread=thread).values("last_read_at")[:1]
+
+
+def _read_until(last_read_at, user):
+    """The member's last visit, or the day they joined when they never visited."""
+    return Coalesce(last_read_at, models.Value(user.date_joined), output_field=models.DateTimeField())

@@ -150,6 +150,7 @@ class Thread(ModeratedPost):
                 name="forum_thread_theme_idx",
             ),
             models.Index(fields=["author", "-created_at"], name="forum_thread_author_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="forum_thread_recent_idx"),
         ]
 
     def __str__(self):
@@ -198,6 +199,7 @@ class Reply(ModeratedPost):
         indexes = [
             models.Index(fields=["thread", "status", "created_at", "id"], name="forum_reply_thread_idx"),
             models.Index(fields=["author", "-created_at"], name="forum_reply_author_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="forum_reply_recent_idx"),
         ]
 
     def __str__(self):

@@ -109,3 +109,69 @@ def check_view_revisions(user, post) -> None:
 def check_moderate(user) -> None:
     if not is_moderator(user):
         raise PermissionDenied
+
+
+# Engagement: appreciating ("waarderen") and following.
+
+
+def can_view_post(user, post) -> bool:
+    """A thread or a reply, whichever ``post`` is."""
+    return can_view_reply(user, post) if isinstance(post, Reply) else can_view_thread(user, post)
+
+
+def can_react(user, post) -> bool:
+    """
+    Members who may write appreciate a published thread or reply they can see,
+    never their own (under their name or written for an organisation account).
+    """
+    thread = post.thread if isinstance(post, Reply) else post
+    return (
+        can_post(user)
+        and can_view_post(user, post)
+        and not post.is_hidden
+        and not thread.is_hidden
+        and not is_own_post(user, post)
+    )
+
+
+def can_see_who_reacted(user) -> bool:
+    """Members see who appreciated a post; visitors see how many did."""
+    return is_member(user)
+
+
+def can_follow(user) -> bool:
+    """
+    Members with a verified address follow threads and themes, to hear of them
+    by e-mail; organisation accounts (nobody logs in as them) do not.
+    """
+    return is_member(user) and not user.is_organisation_account and account_permissions.has_verified_email(user)
+
+
+def can_follow_thread(user, thread: Thread) -> bool:
+    return can_follow(user) and can_view_thread(user, thread)
+
+
+def can_follow_theme(user, theme) -> bool:
+    return can_follow(user)
+
+
+def check_view_post(user, post) -> None:
+    if not can_view_post(user, post):
+        raise Http404
+
+
+def check_react(user, post) -> None:
+    check_view_post(user, post)
+    if not can_react(user, post):
+        raise PermissionDenied
+
+
+def check_follow_thread(user, thread: Thread) -> None:
+    check_view_thread(user, thread)
+    if not can_follow_thread(user, thread):
+        raise PermissionDenied
+
+
+def check_follow_theme(user, theme) -> None:
+    if not can_follow_theme(user, theme):
+        raise PermissionDenied

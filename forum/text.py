@@ -5,13 +5,19 @@ Markdown is rendered with markdown-it-py with raw HTML switched off, then the
 result is sanitised with nh3 against an allow-list, and every link is marked
 ``rel="nofollow ugc noopener"``. The rendered HTML is stored beside the source;
 templates output the stored HTML and nothing else that a member wrote unescaped.
+
+@mentions of members (``forum.mentions``) become links to their profile with
+``class="mention"``, made as tokens by a markdown-it rule, never by editing the
+source or the HTML.
 """
 
-import re
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+
+from . import mentions
+from .mentions import MAX_MENTIONS  # noqa: F401  (part of this module's interface)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
@@ -19,6 +25,8 @@ ALLOWED_TAGS = {
     "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+# Attributes allowed with these values only: a link's class is "mention" or nothing.
+ALLOWED_ATTRIBUTE_VALUES = {"a": {"class": {"mention"}}}
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -30,6 +38,8 @@ def _markdown():
     # Headings inside a post start at h2: the page's own title is the only h1.
     md.add_render_rule("heading_open", _heading_open)
     md.add_render_rule("heading_close", _heading_close)
+    # Before text_join, so an escaped "\@" (still a text_special token) is no mention.
+    md.core.ruler.before("text_join", "mentions", mentions.mention_rule)
     return md
 
 
@@ -47,34 +57,27 @@ def _heading_close(self, tokens, idx, options, env):
 
 
 def render_markdown(source: str) -> str:
-    """Render member-written Markdown to sanitised HTML."""
+    """
+    Render member-written Markdown to sanitised HTML, with @mentions of members
+    linked to their profiles (one query, only when the text has an "@" name).
+    """
     html = _markdown().render(source or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     )
 
 
-MENTION_PATTERN = re.compile(r"(?<![\w@/])@([\w][\w.-]{0,79})", re.UNICODE)
-MAX_MENTIONS = 10
-
-
-def mentioned_members(source: str):
-    """The members named with ``@handle`` in ``source``: at most MAX_MENTIONS, in order of appearance."""
-    from accounts.models import User
-
-    handles = []
-    for match in MENTION_PATTERN.finditer(source or ""):
-        handle = match.group(1).rstrip(".-").lower()
-        if handle and handle not in handles:
-            handles.append(handle)
-        if len(handles) >= MAX_MENTIONS:
-            break
-    if not handles:
-        return []
-    found = {member.handle: member for member in User.objects.filter(handle__in=handles, is_active=True)}
-    return [found[handle] for handle in handles if handle in found]
+def mentioned_members(source: str) -> list:
+    """
+    The members mentioned in ``source``, in order of appearance, at most
+    MAX_MENTIONS: exactly those ``render_markdown`` links. One query.
+    """
+    env = {}
+    _markdown().parse(source or "", env)
+    return env.get("mentions", [])

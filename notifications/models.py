@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,34 @@ class NotificationQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("actor", "thread", "reply__thread").order_by("-updated_at", "-pk")
+
+    def with_email_frequency(self):
+        """
+        Annotate ``email_frequency``: the recipient's preference for the kind, or
+        the default for it, in the same query.
+        """
+        chosen = Preference.objects.filter(member=models.OuterRef("recipient"), kind=models.OuterRef("kind"))
+        default = models.Case(
+            *(models.When(kind=kind, then=models.Value(frequency)) for kind, frequency in DEFAULT_FREQUENCY.items()),
+            default=models.Value(Frequency.NEVER),
+            output_field=models.CharField(),
+        )
+        return self.annotate(email_frequency=Coalesce(models.Subquery(chosen.values("frequency")[:1]), default))
+
+    def awaiting_email(self, *, max_attempts: int):
+        """
+        Not e-mailed yet, not read on the site yet (then the member knows), tried
+        fewer than ``max_attempts`` times, for members who can receive e-mail.
+        """
+        return self.filter(
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            email_attempts__lt=max_attempts,
+            recipient__is_active=True,
+            recipient__is_former_member=False,
+            recipient__is_organisation_account=False,
+            recipient__email__isnull=False,
+        )
 
 
 class Notification(models.Model):

@@ -1,21 +1,31 @@
 """
 Who hears of what. Every notification goes through ``notify``, which skips the
 actor themself, members who cannot see the thread, and closed accounts; e-mail
-follows each member's preference and is sent by a task after the commit.
+follows each member's preference and is sent by a task after the commit
+(``emails``). The member's own acts are here too: marking read, choosing how
+often to be e-mailed per kind, and the one-click unsubscribe.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.permissions import is_member
 
+from . import permissions
 from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
 
 
 def frequency_for(member, kind: str) -> str:
     preference = Preference.objects.filter(member=member, kind=kind).values_list("frequency", flat=True).first()
     return preference or DEFAULT_FREQUENCY[kind]
+
+
+def frequencies_for(member) -> dict[str, str]:
+    """Every kind with the member's e-mail frequency for it (their choice or the default), in one query."""
+    chosen = dict(Preference.objects.filter(member=member).values_list("kind", "frequency"))
+    return {kind: chosen.get(kind, DEFAULT_FREQUENCY[kind]) for kind in Kind.values}
 
 
 def may_receive(member, *, thread=None, reply=None) -> bool:
@@ -122,3 +132,68 @@ def thread_posted(thread) -> list[Notification]:
             ):
                 sent.append(notification)
     return sent
+
+
+# The member's own list and settings ---------------------------------------------------------------
+
+
+def notification_mark_read(*, acting_user, notification: Notification) -> bool:
+    """Mark one notification read; only its recipient can. Returns whether it was unread."""
+    permissions.check_view_notification(acting_user, notification)
+    now = timezone.now()
+    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+    if changed:
+        notification.read_at = now
+    return bool(changed)
+
+
+def notifications_mark_all_read(*, acting_user) -> int:
+    """Mark all of the member's unread notifications read; returns how many there were."""
+    if not permissions.can_have_notifications(acting_user):
+        return 0
+    return acting_user.notifications.unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preference_set(*, member, kind: str, frequency: str) -> bool:
+    """Set how ``member`` hears of ``kind`` by e-mail. Returns whether anything changed."""
+    if kind not in Kind.values or frequency not in Frequency.values:
+        raise ValueError(f"Unknown kind or frequency: {kind!r}, {frequency!r}")
+    preference, created = Preference.objects.select_for_update().get_or_create(
+        member=member, kind=kind, defaults={"frequency": frequency}
+    )
+    if created:
+        return frequency != DEFAULT_FREQUENCY[kind]
+    if preference.frequency == frequency:
+        return False
+    preference.frequency = frequency
+    preference.save(update_fields=["frequency"])
+    return True
+
+
+@transaction.atomic
+def preferences_update(*, member, frequencies: dict[str, str], language: str) -> bool:
+    """
+    The settings page: a frequency per kind and the language of the e-mails.
+    Returns whether anything changed.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}")
+    changed = False
+    for kind, frequency in frequencies.items():
+        changed |= preference_set(member=member, kind=kind, frequency=frequency)
+    if member.language != language:
+        member.language = language
+        member.save(update_fields=["language"])
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def preferences_unsubscribe(*, member, kinds) -> list[str]:
+    """
+    Stop e-mail about ``kinds`` (the one-click link in an e-mail): their
+    frequency becomes "never". The notifications stay in the list on the site.
+    Returns the kinds that changed.
+    """
+    return [kind for kind in kinds if preference_set(member=member, kind=kind, frequency=Frequency.NEVER)]

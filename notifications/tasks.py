@@ -10,9 +10,11 @@ def reply_posted(reply_id: int) -> int:
 
     from . import services
 
-    reply = Reply.objects.select_related("thread__theme", "thread__author", "author", "written_by").filter(
-        pk=reply_id
-    ).first()
+    reply = (
+        Reply.objects.select_related("thread__theme", "thread__author", "author", "written_by")
+        .filter(pk=reply_id)
+        .first()
+    )
     return len(services.reply_posted(reply)) if reply else 0
 
 
@@ -29,7 +31,23 @@ def thread_posted(thread_id: int) -> int:
 
 @task()
 def send_notification_email(notification_id: int) -> bool:
-    """E-mail one notification at once. A failure is recorded and retried later; nothing is lost."""
+    """E-mail one notification at once. A failure is recorded, the task fails, and the retry command sends it later."""
     from . import emails
 
     return emails.send_notification(notification_id)
+
+
+@task()
+def send_digests(frequency: str) -> int:
+    """Send the daily or weekly digests (what `manage.py send_digests` does). Returns how many were sent."""
+    from . import emails
+
+    return emails.send_digests(frequency=frequency).sent
+
+
+@task()
+def retry_notification_emails() -> int:
+    """Try the immediate e-mails that failed again (what `manage.py retry_notification_emails` does)."""
+    from . import emails
+
+    return emails.retry_failed().sent

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions as account_permissions
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..forms import ReplyForm, ThreadForm
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
 from ..pagination import KnownCountPaginator
+from . import engagement
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
@@ -31,11 +32,19 @@ def _capacity_filter(request):
 @require_GET
 def home(request):
     capacity = _capacity_filter(request)
-    threads = Thread.objects.visible_to(request.user).latest().filter(is_pinned=False).with_capacity(capacity)
+    threads = (
+        Thread.objects.visible_to(request.user)
+        .latest()
+        .filter(is_pinned=False)
+        .with_capacity(capacity)
+        .with_unread_for(request.user)
+    )
     page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
     pinned = []
     if page.number == 1:
-        pinned = list(Thread.objects.visible_to(request.user).for_listing().filter(is_pinned=True))
+        pinned = list(
+            Thread.objects.visible_to(request.user).for_listing().filter(is_pinned=True).with_unread_for(request.user)
+        )
     return render(
         request,
         "forum/home.html",
@@ -46,6 +55,7 @@ def home(request):
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
+            "activity": selectors.latest_activity(request.user),
         },
     )
 
@@ -54,7 +64,13 @@ def home(request):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     capacity = _capacity_filter(request)
-    threads = Thread.objects.visible_to(request.user).for_listing().filter(theme=theme).with_capacity(capacity)
+    threads = (
+        Thread.objects.visible_to(request.user)
+        .for_listing()
+        .filter(theme=theme)
+        .with_capacity(capacity)
+        .with_unread_for(request.user)
+    )
     return render(
         request,
         "forum/theme_detail.html",
@@ -65,6 +81,7 @@ def theme_detail(request, slug):
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
             "page_obj": _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE),
             "can_create_thread": permissions.can_create_thread(request.user, theme),
+            **engagement.theme_follow_context(request.user, theme),
         },
     )
 
@@ -94,12 +111,16 @@ def thread_create(request, slug):
 
 @require_GET
 def thread_detail(request, pk, slug=None):
-    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    # For members the thread comes with ``first_unread_reply_id``, as read before this visit.
+    thread = get_object_or_404(Thread.objects.with_related().with_first_unread_reply_for(request.user), pk=pk)
     permissions.check_view_thread(request.user, thread)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     services.thread_register_view(thread=thread, session=request.session)
-    return _render_thread(request, thread, ReplyForm(user=request.user))
+    services.thread_mark_read(member=request.user, thread=thread, until=thread.last_activity_at)
+    quote = engagement.quote_initial(request.user, request.GET.get("quote"), thread=thread)
+    reply_form = ReplyForm(user=request.user, initial={"body": quote} if quote else None)
+    return _render_thread(request, thread, reply_form)
 
 
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
@@ -133,6 +154,8 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "cannot_post_reason": account_permissions.why_cannot_post(user),
             "share_url": request.build_absolute_uri(thread.get_absolute_url()),
             "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
+            # Appreciated by me, following: two queries for a member, whatever the page holds.
+            **engagement.engagement_context(user, thread, page),
         },
         status=status,
     )

@@ -1,0 +1,106 @@
+"""
+Notifications in the administration: a read-only record, to see who was told
+what and whether the e-mail went out (and why not); and members' e-mail
+preferences, changed through the service as on the site.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import emails, services
+from .models import Notification, Preference
+
+
+class ReadFilter(admin.SimpleListFilter):
+    title = _("read")
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Read")), ("no", _("Unread"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(read_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(read_at__isnull=True)
+        return queryset
+
+
+class EmailFailedFilter(admin.SimpleListFilter):
+    title = _("e-mail failed")
+    parameter_name = "email_failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(email_error="")
+        if self.value() == "no":
+            return queryset.filter(email_error="")
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Who was told what, and whether the e-mail went out: a record, read only."""
+
+    list_display = ["recipient", "kind", "actor", "actor_count", "updated_at", "read_at", "emailed_at", "email_failed"]
+    list_filter = ["kind", ReadFilter, EmailFailedFilter]
+    list_select_related = ["recipient", "actor"]
+    raw_id_fields = ["recipient", "actor", "thread", "reply"]
+    search_fields = ["recipient__display_name", "recipient__email"]
+    ordering = ["-updated_at", "-pk"]
+    date_hierarchy = "created_at"
+    actions = ["send_email_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description=_("e-mail failed"))
+    def email_failed(self, obj):
+        return bool(obj.email_error)
+
+    @admin.action(description=_("Send the e-mail again (immediate e-mail only)"), permissions=["view"])
+    def send_email_again(self, request, queryset):
+        sent = failed = 0
+        for pk in queryset.filter(emailed_at__isnull=True).values_list("pk", flat=True):
+            try:
+                sent += emails.send_notification(pk)
+            except Exception:  # noqa: BLE001  (recorded on the notification, shown in the list)
+                failed += 1
+        self.message_user(
+            request, ngettext("%(count)d e-mail sent.", "%(count)d e-mails sent.", sent) % {"count": sent}
+        )
+        if failed:
+            self.message_user(
+                request,
+                ngettext("%(count)d e-mail failed.", "%(count)d e-mails failed.", failed) % {"count": failed},
+                messages.ERROR,
+            )
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    """A member's choice of e-mail per kind; saved through the service, as on the site."""
+
+    list_display = ["member", "kind", "frequency"]
+    list_filter = ["kind", "frequency"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member"]
+    search_fields = ["member__display_name", "member__email"]
+    ordering = ["member__display_name", "kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["member", "kind"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        services.preference_set(member=obj.member, kind=obj.kind, frequency=obj.frequency)
+        obj.pk = Preference.objects.get(member=obj.member, kind=obj.kind).pk

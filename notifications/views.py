@@ -1,0 +1,124 @@
+"""
+A member's notifications and e-mail settings, and the one-click unsubscribe
+link from the e-mails. Thin views: the rules are in ``permissions`` and every
+write goes through ``services``.
+"""
+
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions, services, tokens
+from .forms import PreferencesForm
+from .models import Kind, Notification
+
+PER_PAGE = 25
+
+
+def _back_to_list(request):
+    """The list again, on the page the member was on."""
+    url = reverse("notifications:list")
+    page = request.POST.get("page", "")
+    return redirect(f"{url}?{urlencode({'page': page})}" if page.isdigit() and page != "1" else url)
+
+
+def _own_notification(request, pk):
+    notification = get_object_or_404(Notification.objects.select_related("thread", "reply__thread"), pk=pk)
+    permissions.check_view_notification(request.user, notification)
+    return notification
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    """The member's notifications, newest first, unread ones marked."""
+    notifications = request.user.notifications.for_list()
+    page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
+    for notification in page:
+        notification.is_available = permissions.is_available(request.user, notification)
+    return render(request, "notifications/notification_list.html", {"page_obj": page})
+
+
+@login_required
+@require_GET
+def notification_open(request, pk):
+    """Mark the notification read and go to what it is about: the reply at its place in the thread, or the thread."""
+    notification = _own_notification(request, pk)
+    services.notification_mark_read(acting_user=request.user, notification=notification)
+    if not permissions.is_available(request.user, notification):
+        messages.info(request, _("What this notification was about is no longer available."))
+        return redirect("notifications:list")
+    if notification.reply_id is not None:
+        return redirect(notification.reply.get_absolute_url())
+    if notification.thread_id is not None:
+        return redirect(notification.thread.get_absolute_url())
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_mark_read(request, pk):
+    notification = _own_notification(request, pk)
+    services.notification_mark_read(acting_user=request.user, notification=notification)
+    return _back_to_list(request)
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request):
+    if services.notifications_mark_all_read(acting_user=request.user):
+        messages.success(request, _("All notifications are marked as read."))
+    return _back_to_list(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """How the member hears of each kind of notification by e-mail, and in which language."""
+    form = PreferencesForm(request.POST if request.method == "POST" else None, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_update(
+            member=request.user, frequencies=form.frequencies(), language=form.cleaned_data["language"]
+        )
+        messages.success(request, _("Your e-mail settings are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+# The one-click unsubscribe link (RFC 8058) is opened from an e-mail, without logging in, and mail
+# programs POST to it themselves ("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), without a
+# CSRF token or cookie. So this one view is exempt from CSRF: the signed, expiring token in the
+# address is the protection. It names one member and kinds of e-mail, and can only turn e-mail off.
+# A GET only shows the confirmation (mail scanners open links); only the POST unsubscribes.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@never_cache
+def unsubscribe(request, token):
+    try:
+        wanted = tokens.read_unsubscribe_token(token)
+    except tokens.ExpiredToken:
+        return _invalid_link(request, expired=True)
+    except tokens.InvalidToken:
+        return _invalid_link(request, expired=False)
+    member = get_user_model().objects.filter(pk=wanted.member_pk, is_former_member=False).first()
+    if member is None:
+        return _invalid_link(request, expired=False, status=HTTPStatus.NOT_FOUND)
+    kinds = [Kind(kind).label for kind in wanted.kinds]
+    if request.method == "POST":
+        services.preferences_unsubscribe(member=member, kinds=wanted.kinds)
+        return render(request, "notifications/unsubscribe_done.html", {"kinds": kinds})
+    return render(request, "notifications/unsubscribe_confirm.html", {"kinds": kinds})
+
+
+def _invalid_link(request, *, expired: bool, status=HTTPStatus.BAD_REQUEST):
+    return render(request, "notifications/unsubscribe_invalid.html", {"expired": expired}, status=status)
