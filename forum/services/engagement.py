@@ -1,0 +1,123 @@
+"""Reading, appreciating and following."""
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts import permissions as account_permissions
+
+from .. import permissions
+from ..models import (
+    Reaction,
+    Reply,
+    Theme,
+    ThemeFollow,
+    Thread,
+    ThreadFollow,
+    ThreadVisit,
+)
+
+
+def thread_mark_read(*, member, thread: Thread, until) -> None:
+    """
+    Record that ``member`` has read ``thread`` up to ``until`` (its ``last_activity_at`` as they
+    saw it); for visitors there is nothing to record.
+
+    One ``ThreadVisit`` row per member per thread, and it only moves forward. Always the same
+    two statements, so the thread page costs the same whatever was read: an INSERT that yields
+    to an existing row (the unique constraint), then an UPDATE only where the row is older.
+    Each statement is atomic on its own and their order makes concurrent visits safe, so no
+    transaction is opened: this runs on every page a member reads.
+    """
+
+    if not account_permissions.is_member(member):
+        return
+    permissions.check_view_thread(member, thread)
+    ThreadVisit.objects.bulk_create(
+        [ThreadVisit(member=member, thread=thread, last_read_at=until)],
+        ignore_conflicts=True,
+    )
+    ThreadVisit.objects.filter(member=member, thread=thread, last_read_at__lt=until).update(last_read_at=until)
+
+
+def _reaction_target(post) -> dict:
+    return {"reply": post} if isinstance(post, Reply) else {"thread": post}
+
+
+@transaction.atomic
+def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = None) -> bool:
+    """
+    Appreciate ``post`` ("waarderen") or take the appreciation back; returns
+    whether ``member`` now appreciates it. ``appreciate`` asks for a state (the
+    one the button offered, so a double click changes nothing); ``None`` toggles.
+    The post's ``reaction_count`` moves in the database, in this transaction and
+    only when a row really was added or removed, so it stays exact under
+    concurrency. The author hears of it after the commit, bundled per post.
+    """
+    from django.db import IntegrityError
+
+    permissions.check_react(member, post)
+    target = _reaction_target(post)
+    mine = Reaction.objects.filter(member=member, **target)
+    if appreciate is None:
+        appreciate = not mine.exists()
+    counter = type(post).objects.filter(pk=post.pk)
+    if appreciate:
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(member=member, **target)
+        except IntegrityError:
+            pass  # another request of this member (a double click) added it first
+        else:
+            counter.update(reaction_count=F("reaction_count") + 1)
+            transaction.on_commit(lambda: _notify_reaction(member=member, post=post), robust=True)
+    elif mine.delete()[0]:
+        counter.update(reaction_count=F("reaction_count") - 1)
+    post.refresh_from_db(fields=["reaction_count"])
+    return appreciate
+
+
+def _notify_reaction(*, member, post) -> None:
+    """
+    Tell the author, in one unread notification per post. An organisation
+    account's post was written by a member: that member hears of it (nobody
+    reads an organisation account's notifications).
+    """
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    is_reply = isinstance(post, Reply)
+    notify(
+        recipient=post.written_by or post.author,
+        kind=Kind.REACTION,
+        actor=member,
+        thread=post.thread if is_reply else post,
+        reply=post if is_reply else None,
+        group_key=f"reaction:{'reply' if is_reply else 'thread'}:{post.pk}",
+    )
+
+
+def _follow_toggle(model, *, follow: bool | None, **fields) -> bool:
+    """The row for ``fields`` made to exist or not; ``None`` flips it. Safe against a double click."""
+    rows = model.objects.filter(**fields)
+    if follow is None:
+        follow = not rows.exists()
+    if follow:
+        model.objects.get_or_create(**fields)
+    else:
+        rows.delete()
+    return follow
+
+
+@transaction.atomic
+def thread_follow_toggle(*, member, thread: Thread, follow: bool | None = None) -> bool:
+    """Follow ``thread`` or stop following it; returns whether ``member`` now follows it."""
+    permissions.check_follow_thread(member, thread)
+    return _follow_toggle(ThreadFollow, follow=follow, member=member, thread=thread)
+
+
+@transaction.atomic
+def theme_follow_toggle(*, member, theme: Theme, follow: bool | None = None) -> bool:
+    """Follow ``theme`` (its new threads and replies) or stop; returns whether ``member`` now follows it."""
+
+    permissions.check_follow_theme(member, theme)
+    return _follow_toggle(ThemeFollow, follow=follow, member=member, theme=theme)

@@ -1,0 +1,163 @@
+"""Moderators' acts: hide, restore, lock, pin, move; each writes one log row."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .. import permissions
+from ..models import (
+    ModerationAction,
+    ModerationLog,
+    ProblemReport,
+    Reply,
+    Status,
+    Theme,
+    Thread,
+)
+
+
+def _log(*, actor, action: str, target, reason: str = "", data: dict | None = None) -> ModerationLog:
+    return ModerationLog.objects.create(
+        actor=actor,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        target_repr=str(target)[:250],
+        reason=reason,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") -> bool:
+    """Move a thread to another theme. Returns whether it moved."""
+    permissions.check_moderate(acting_user)
+    old_theme_id = thread.theme_id
+    if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
+        return False
+    thread.theme = theme
+    _log(
+        actor=acting_user,
+        action=ModerationAction.MOVE,
+        target=thread,
+        reason=reason,
+        data={"from_theme": old_theme_id, "to_theme": theme.pk},
+    )
+    return True
+
+
+def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
+    permissions.check_moderate(acting_user)
+    model = type(post)
+    wanted, current = (Status.HIDDEN, Status.PUBLISHED) if hidden else (Status.PUBLISHED, Status.HIDDEN)
+    changes = {"status": wanted}
+    if hidden:
+        changes.update(hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason)
+    # The state moves in one conditional UPDATE: two moderators acting at once
+    # change it once, and log it once.
+    if not model.objects.filter(pk=post.pk, status=current).update(**changes):
+        return False
+    if isinstance(post, Reply):
+        delta = -1 if hidden else 1
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+    post.refresh_from_db()
+    _log(
+        actor=acting_user,
+        action=ModerationAction.HIDE if hidden else ModerationAction.RESTORE,
+        target=post,
+        reason=reason,
+    )
+    return True
+
+
+@transaction.atomic
+def post_hide(*, acting_user, post: Thread | Reply, reason: str) -> bool:
+    """Hide a thread or reply from everyone but moderators. Returns whether it changed."""
+    return _set_hidden(acting_user=acting_user, post=post, hidden=True, reason=reason)
+
+
+@transaction.atomic
+def post_restore(*, acting_user, post: Thread | Reply, reason: str = "") -> bool:
+    """Show a hidden thread or reply again. Returns whether it changed."""
+    return _set_hidden(acting_user=acting_user, post=post, hidden=False, reason=reason)
+
+
+def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
+    permissions.check_moderate(acting_user)
+    if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value}):
+        return False
+    setattr(thread, field, value)
+    _log(actor=acting_user, action=action, target=thread, reason=reason)
+    return True
+
+
+@transaction.atomic
+def thread_lock(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user,
+        thread=thread,
+        field="is_locked",
+        value=True,
+        action=ModerationAction.LOCK,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def thread_unlock(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user,
+        thread=thread,
+        field="is_locked",
+        value=False,
+        action=ModerationAction.UNLOCK,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def thread_pin(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user,
+        thread=thread,
+        field="is_pinned",
+        value=True,
+        action=ModerationAction.PIN,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def thread_unpin(*, acting_user, thread: Thread, reason: str = "") -> bool:
+    return _set_flag(
+        acting_user=acting_user,
+        thread=thread,
+        field="is_pinned",
+        value=False,
+        action=ModerationAction.UNPIN,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def problem_report_file(*, reporter, message: str, page_url: str = "", contact_email: str = "") -> ProblemReport:
+    """Store a report from the footer form; visitors may file one too."""
+    return ProblemReport.objects.create(
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        message=message,
+        page_url=page_url,
+        contact_email=contact_email,
+    )
+
+
+@transaction.atomic
+def problem_report_close(*, acting_user, report: ProblemReport, reason: str = "") -> bool:
+    permissions.check_moderate(acting_user)
+    if not ProblemReport.objects.filter(pk=report.pk, state=ProblemReport.State.OPEN).update(
+        state=ProblemReport.State.CLOSED
+    ):
+        return False
+    report.state = ProblemReport.State.CLOSED
+    _log(actor=acting_user, action=ModerationAction.REPORT_CLOSE, target=report, reason=reason)
+    return True

@@ -1,0 +1,203 @@
+"""Writing threads and replies: create, edit, import, view counts."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import permissions as account_permissions
+from notifications import tasks as notification_tasks
+
+from .. import permissions
+from ..models import (
+    Capacity,
+    ModerationAction,
+    Page,
+    Reply,
+    Revision,
+    Theme,
+    Thread,
+    ThreadFollow,
+)
+from .moderation import _log
+
+
+def _authorship(*, author, capacity: str, as_account) -> dict:
+    """
+    Who a post is shown under and in which capacity. Posting as an organisation
+    account shows the account and keeps the member as ``written_by``; speaking on
+    behalf of an organisation needs its administrators' permission.
+    """
+    if as_account is not None:
+        account_permissions.check_post_as(author, as_account)
+        return {
+            "author": as_account,
+            "written_by": author,
+            "capacity": Capacity.ORGANISATION,
+            "on_behalf_of": as_account.organisation,
+        }
+    if capacity not in Capacity.values:
+        raise ValueError(f"Unknown capacity {capacity!r}")
+    if capacity == Capacity.ORGANISATION:
+        account_permissions.check_speak_for_organisation(author)
+        return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": author.organisation}
+    return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": None}
+
+
+@transaction.atomic
+def thread_create(
+    *, author, theme: Theme, title: str, body: str, capacity: str = Capacity.PERSONAL, as_account=None
+) -> Thread:
+    """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
+    permissions.check_create_thread(author, theme)
+    thread = _thread_insert(
+        theme=theme, title=title, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
+    )
+    # Authors follow their own thread; the member who wrote it for an organisation account does.
+    ThreadFollow.objects.get_or_create(member=author, thread=thread)
+    transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(thread.pk), robust=True)
+    return thread
+
+
+def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0, **authorship) -> Thread:
+    now = created_at or timezone.now()
+    thread = Thread(
+        author=author,
+        theme=theme,
+        title=title,
+        body=body,
+        created_at=now,
+        last_activity_at=now,
+        view_count=view_count,
+        **authorship,
+    )
+    thread.render()
+    thread.save()
+    return thread
+
+
+@transaction.atomic
+def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account=None) -> Reply:
+    """Reply to ``thread``; the thread's counters move in the database, not in Python."""
+    permissions.check_reply(author, thread)
+    reply = _reply_insert(
+        thread=thread, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
+    )
+    transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(reply.pk), robust=True)
+    return reply
+
+
+def _reply_insert(*, author, thread, body, created_at=None, **authorship) -> Reply:
+    now = created_at or timezone.now()
+    reply = Reply(thread=thread, author=author, body=body, created_at=now, **authorship)
+    reply.render()
+    reply.save()
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+    Thread.objects.filter(pk=thread.pk, last_activity_at__lt=now).update(last_activity_at=now)
+    return reply
+
+
+def _new_capacity(*, acting_user, post, capacity):
+    """The capacity after an edit. Organisation-account posts keep theirs; only the author changes it."""
+    if capacity is None or capacity == post.capacity or post.written_by_id is not None:
+        return post.capacity, post.on_behalf_of
+    if not permissions.is_own_post(acting_user, post):
+        raise PermissionDenied
+    authorship = _authorship(author=acting_user, capacity=capacity, as_account=None)
+    return authorship["capacity"], authorship["on_behalf_of"]
+
+
+def _edit(*, acting_user, post, changes: dict, capacity, revision: dict) -> bool:
+    new_capacity, on_behalf_of = _new_capacity(acting_user=acting_user, post=post, capacity=capacity)
+    if all(getattr(post, field) == value for field, value in changes.items()) and new_capacity == post.capacity:
+        return False
+    Revision.objects.create(**revision, body=post.body, capacity=post.capacity, edited_by=acting_user)
+    for field, value in changes.items():
+        setattr(post, field, value)
+    post.capacity, post.on_behalf_of, post.edited_at = new_capacity, on_behalf_of, timezone.now()
+    post.render()
+    post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
+    if not permissions.is_own_post(acting_user, post):
+        _log(actor=acting_user, action=ModerationAction.EDIT, target=post)
+    return True
+
+
+@transaction.atomic
+def thread_edit(*, acting_user, thread: Thread, title: str, body: str, capacity: str | None = None) -> bool:
+    """Change a thread's title, text or capacity, keeping the old ones as a revision."""
+    permissions.check_edit_thread(acting_user, thread)
+    return _edit(
+        acting_user=acting_user,
+        post=thread,
+        changes={"title": title, "body": body},
+        capacity=capacity,
+        revision={"thread": thread, "title": thread.title},
+    )
+
+
+@transaction.atomic
+def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = None) -> bool:
+    """Change a reply's text or capacity, keeping the old ones as a revision."""
+    permissions.check_edit_reply(acting_user, reply)
+    return _edit(
+        acting_user=acting_user, post=reply, changes={"body": body}, capacity=capacity, revision={"reply": reply}
+    )
+
+
+def thread_register_view(*, thread: Thread, session) -> bool:
+    """
+    Count a view of ``thread`` once per visitor session. The counter is
+    incremented in the database (``F()``), so concurrent views are all counted.
+    """
+    key = "forum_viewed_threads"
+    seen = session.get(key, [])
+    if thread.pk in seen:
+        return False
+    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+    # Keep the list bounded: the oldest entries fall off after 500 threads.
+    session[key] = [*seen[-499:], thread.pk]
+    thread.view_count += 1
+    return True
+
+
+@transaction.atomic
+def theme_ensure(*, slug: str, name: str, description: str = "", position: int = 0) -> tuple[Theme, bool]:
+    """The theme with ``slug``, created if missing. Returns it and whether it was created."""
+    return Theme.objects.get_or_create(
+        slug=slug, defaults={"name": name, "description": description, "position": position}
+    )
+
+
+@transaction.atomic
+def page_ensure(*, slug: str, title: str, body: str) -> tuple[Page, bool]:
+    """The site page with ``slug``, created with this text if missing; an edited page is left alone."""
+    page = Page.objects.filter(slug=slug).first()
+    if page:
+        return page, False
+    page = Page(slug=slug, title=title, body=body)
+    page.save()
+    return page, True
+
+
+@transaction.atomic
+def thread_import(
+    *, theme: Theme, author, title: str, body: str, created_at, view_count: int, replies: list[dict]
+) -> Thread:
+    """
+    Carry over a thread from the old network with its replies, dates and view
+    count. Not a member action, so no permission applies: only management
+    commands call this.
+    """
+    thread = _thread_insert(
+        author=author, theme=theme, title=title, body=body, created_at=created_at, view_count=view_count
+    )
+    for reply in sorted(replies, key=lambda reply: reply["created_at"]):
+        reply_import(thread=thread, **reply)
+    thread.refresh_from_db()
+    return thread
+
+
+@transaction.atomic
+def reply_import(*, thread: Thread, author, body: str, created_at=None) -> Reply:
+    """Carry over a reply from the old network; management commands only, no permission applies."""
+    return _reply_insert(thread=thread, author=author, body=body, created_at=created_at)
