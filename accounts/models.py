@@ -331,6 +331,14 @@ class SiteSettings(models.Model):
     mfa_required_for_staff = models.BooleanField(
         _("two-factor authentication required for moderators and administrators"), default=True
     )
+    auto_hide_report_count = models.PositiveSmallIntegerField(
+        _("hide after this many reports"),
+        default=3,
+        help_text=_(
+            "When this many different members report the same item, it is hidden at once pending review. "
+            "0 switches this off."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")

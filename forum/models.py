@@ -269,6 +269,9 @@ class ModerationAction(models.TextChoices):
     MODERATOR_GRANT = "moderator_grant", _("moderator role granted")
     MODERATOR_REVOKE = "moderator_revoke", _("moderator role revoked")
     ACCOUNT_DELETE = "account_delete", _("account closed by the member")
+    AUTO_HIDE = "auto_hide", _("hidden after reports, pending review")
+    REPORT_DISMISS = "report_dismiss", _("reports dismissed")
+    REPORT_UPHOLD = "report_uphold", _("reports upheld")
 
 
 class ModerationLog(models.Model):
@@ -452,3 +455,101 @@ class ThreadVisit(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.thread}"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("spam or advertising")
+    INSULTING = "insulting", _("insulting or intimidating")
+    DISCRIMINATION = "discrimination", _("discrimination")
+    OFF_TOPIC = "off_topic", _("off-topic")
+    PERSONAL_DATA = "personal_data", _("personal data of others")
+    CONFIDENTIAL = "confidential", _("confidential or non-public government information")
+    OTHER = "other", _("something else (explain below)")
+
+
+class Report(models.Model):
+    """
+    A member's report of a thread, a reply or a member profile, for moderators.
+    One open report per member per item; reports stay after their decision.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("report state", "open")
+        DISMISSED = "dismissed", pgettext_lazy("report state", "dismissed")
+        UPHELD = "upheld", pgettext_lazy("report state", "upheld")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="reports_made",
+    )
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("reply"), on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports_about",
+    )
+    reason = models.CharField(_("reason"), max_length=32, choices=ReportReason.choices)
+    note = models.TextField(_("explanation"), max_length=2000, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN, db_index=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(thread__isnull=False, reply__isnull=True, member__isnull=True)
+                    | models.Q(thread__isnull=True, reply__isnull=False, member__isnull=True)
+                    | models.Q(thread__isnull=True, reply__isnull=True, member__isnull=False)
+                ),
+                name="forum_report_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "thread"],
+                condition=models.Q(state="open", thread__isnull=False),
+                name="forum_report_open_thread_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "reply"],
+                condition=models.Q(state="open", reply__isnull=False),
+                name="forum_report_open_reply_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "member"],
+                condition=models.Q(state="open", member__isnull=False),
+                name="forum_report_open_member_once",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Report of %(date)s: %(reason)s") % {
+            "date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}",
+            "reason": self.get_reason_display(),
+        }
+
+    @property
+    def target(self):
+        return self.thread or self.reply or self.member

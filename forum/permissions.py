@@ -175,3 +175,23 @@ def check_follow_thread(user, thread: Thread) -> None:
 def check_follow_theme(user, theme) -> None:
     if not can_follow_theme(user, theme):
         raise PermissionDenied
+
+
+def can_report(user, target) -> bool:
+    """Members report what they can see and did not write themselves; a profile that is not their own."""
+    from accounts.models import User
+
+    if not is_member(user) or user.is_organisation_account:
+        return False
+    if isinstance(target, User):
+        return target.pk != user.pk and not target.is_former_member
+    if is_own_post(user, target):
+        return False
+    if isinstance(target, Thread):
+        return can_view_thread(user, target)
+    return can_view_reply(user, target)
+
+
+def check_report(user, target) -> None:
+    if not can_report(user, target):
+        raise PermissionDenied

@@ -32,3 +32,7 @@ from .posts import (  # noqa: F401
     thread_import,
     thread_register_view,
 )
+from .reports import (  # noqa: F401
+    report_file,
+    reports_resolve,
+)

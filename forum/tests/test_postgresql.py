@@ -81,3 +81,21 @@ def test_nul_bytes_are_refused_before_postgresql_sees_them(client):
     assert response.status_code == 400
     assert response.context["reply_form"].errors["body"]
     assert not Reply.objects.exists()
+
+
+def test_concurrent_reports_hide_once():
+    """Eight members reporting one reply at the same moment hide it once and log it once."""
+    from forum.models import Report
+
+    reply = ReplyFactory()
+    reporters = [UserFactory() for _ in range(WORKERS)]
+
+    def report(index):
+        services.report_file(reporter=reporters[index], target=Reply.objects.get(pk=reply.pk), reason="spam")
+
+    run_concurrently(report, WORKERS)
+    reply.refresh_from_db()
+    assert reply.status == "hidden"
+    assert Report.objects.count() == WORKERS
+    assert ModerationLog.objects.filter(action="auto_hide").count() == 1
+    assert Thread.objects.get(pk=reply.thread_id).reply_count == 0

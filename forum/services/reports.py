@@ -1,0 +1,135 @@
+"""Members' reports of threads, replies and profiles, and moderators' decisions on them."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accounts.models import SiteSettings, User
+
+from .. import permissions
+from ..models import ModerationAction, Reply, Report, ReportReason, Status, Thread
+from .moderation import _log, post_hide, post_restore
+
+
+def _target_fields(target) -> dict:
+    if isinstance(target, Thread):
+        return {"thread": target}
+    if isinstance(target, Reply):
+        return {"reply": target}
+    if isinstance(target, User):
+        return {"member": target}
+    raise TypeError(f"Cannot report {type(target).__name__}")
+
+
+@transaction.atomic
+def report_file(*, reporter, target, reason: str, note: str = "") -> Report:
+    """
+    Report ``target`` (a thread, a reply or a member). A member has one open
+    report per item: reporting again returns it. When the site's number of
+    different members has reported a post, it is hidden at once pending review.
+    """
+    permissions.check_report(reporter, target)
+    if reason not in ReportReason.values:
+        raise ValidationError(gettext("Choose a reason."), code="invalid_reason")
+    if reason == ReportReason.OTHER and not note.strip():
+        raise ValidationError(gettext("Explain what is wrong."), code="note_required")
+    fields = _target_fields(target)
+    # Lock the reported row: concurrent reports of one item are counted one after another.
+    type(target).objects.select_for_update().filter(pk=target.pk).first()
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(reporter=reporter, reason=reason, note=note, **fields)
+    except IntegrityError:
+        return Report.objects.get(reporter=reporter, state=Report.State.OPEN, **fields)
+    if not isinstance(target, User):
+        _hide_when_reported_enough(target, fields)
+    return report
+
+
+def _hide_when_reported_enough(post, fields) -> bool:
+    threshold = SiteSettings.current().auto_hide_report_count
+    if not threshold:
+        return False
+    reporters = Report.objects.filter(state=Report.State.OPEN, **fields).values("reporter").distinct().count()
+    if reporters < threshold:
+        return False
+    model = type(post)
+    reason = gettext("Hidden automatically after reports from %(count)d members, pending review.") % {
+        "count": reporters
+    }
+    if not model.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
+        status=Status.HIDDEN, hidden_at=timezone.now(), hidden_by=None, hidden_reason=reason
+    ):
+        return False
+    if isinstance(post, Reply):
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
+    post.refresh_from_db()
+    _log(actor=None, action=ModerationAction.AUTO_HIDE, target=post, reason=reason, data={"reports": reporters})
+    transaction.on_commit(lambda: _tell_author_hidden(post), robust=True)
+    return True
+
+
+def _tell_author_hidden(post) -> None:
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    author = post.written_by or post.author
+    thread = post if isinstance(post, Thread) else post.thread
+    with translation.override(author.language):
+        message = gettext(
+            "Your post in “%(thread)s” was hidden after reports from several members. "
+            "A moderator will look at it and decide; you will hear the outcome."
+        ) % {"thread": thread.title}
+    notify(recipient=author, kind=Kind.MODERATION, message=message)
+
+
+@transaction.atomic
+def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int:
+    """
+    Decide all open reports on ``target``. Upholding hides a post; dismissing
+    shows a post again that reports had hidden. Reporters hear the outcome.
+    Returns how many reports were decided.
+    """
+    permissions.check_moderate(acting_user)
+    fields = _target_fields(target)
+    open_reports = list(Report.objects.select_for_update().filter(state=Report.State.OPEN, **fields))
+    if not open_reports:
+        return 0
+    if not isinstance(target, User):
+        if uphold:
+            post_hide(acting_user=acting_user, post=target, reason=note or gettext("Hidden after reports."))
+        elif target.status == Status.HIDDEN and target.hidden_by_id is None:
+            post_restore(acting_user=acting_user, post=target, reason=note or gettext("Reports dismissed."))
+    Report.objects.filter(pk__in=[report.pk for report in open_reports]).update(
+        state=Report.State.UPHELD if uphold else Report.State.DISMISSED,
+        resolved_at=timezone.now(),
+        resolved_by=acting_user,
+        resolution_note=note,
+    )
+    _log(
+        actor=acting_user,
+        action=ModerationAction.REPORT_UPHOLD if uphold else ModerationAction.REPORT_DISMISS,
+        target=target,
+        reason=note,
+        data={"reports": len(open_reports)},
+    )
+    reporters = {report.reporter_id for report in open_reports if report.reporter_id}
+    transaction.on_commit(lambda: _tell_reporters(reporters, uphold=uphold), robust=True)
+    return len(open_reports)
+
+
+def _tell_reporters(reporter_ids, *, uphold: bool) -> None:
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    for reporter in User.objects.filter(pk__in=reporter_ids):
+        with translation.override(reporter.language):
+            if uphold:
+                message = gettext("Thank you for your report. A moderator agreed and took action.")
+            else:
+                message = gettext(
+                    "Thank you for your report. A moderator looked at it and found no breach of the terms."
+                )
+        notify(recipient=reporter, kind=Kind.REPORT_OUTCOME, message=message)
