@@ -2,6 +2,10 @@
 A member's notifications and e-mail settings, and the one-click unsubscribe
 link from the e-mails. Thin views: the rules are in ``permissions`` and every
 write goes through ``services``.
+
+Marking read is a plain POST form that redirects back to the list. With htmx
+(an ``HX-Request`` header) the same URL answers with the swapped item or list,
+the header's bell and the text for the page's status region instead.
 """
 
 from http import HTTPStatus
@@ -32,21 +36,42 @@ def _back_to_list(request):
     return redirect(f"{url}?{urlencode({'page': page})}" if page.isdigit() and page != "1" else url)
 
 
+def _page_number(request) -> str:
+    """The page of the list the form was on, as the forms send it back."""
+    page = request.POST.get("page", "")
+    return page if page.isdigit() else "1"
+
+
 def _own_notification(request, pk):
-    notification = get_object_or_404(Notification.objects.select_related("thread", "reply__thread"), pk=pk)
+    notification = get_object_or_404(Notification.objects.select_related("actor", "thread", "reply__thread"), pk=pk)
     permissions.check_view_notification(request.user, notification)
     return notification
+
+
+def _list_context(request, page_number) -> dict:
+    """One page of the member's notifications, newest first, each knowing whether it can still be opened."""
+    page = Paginator(request.user.notifications.for_list(), PER_PAGE).get_page(page_number)
+    for notification in page:
+        notification.is_available = permissions.is_available(request.user, notification)
+    return {"page_obj": page, "page_number": page.number}
+
+
+def _marked_read(request, status_message, notification=None):
+    """The htmx answer to marking read: the item (or else the whole list), the bell and the status text."""
+    context = {"notification": notification, "status_message": status_message}
+    if notification is not None:
+        notification.is_available = permissions.is_available(request.user, notification)
+        context["page_number"] = _page_number(request)
+    else:
+        context |= _list_context(request, _page_number(request))
+    return render(request, "notifications/_marked_read_response.html", context)
 
 
 @login_required
 @require_GET
 def notification_list(request):
     """The member's notifications, newest first, unread ones marked."""
-    notifications = request.user.notifications.for_list()
-    page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
-    for notification in page:
-        notification.is_available = permissions.is_available(request.user, notification)
-    return render(request, "notifications/notification_list.html", {"page_obj": page})
+    return render(request, "notifications/notification_list.html", _list_context(request, request.GET.get("page")))
 
 
 @login_required
@@ -70,14 +95,20 @@ def notification_open(request, pk):
 def notification_mark_read(request, pk):
     notification = _own_notification(request, pk)
     services.notification_mark_read(acting_user=request.user, notification=notification)
+    if request.htmx:
+        return _marked_read(request, _("The notification is marked as read."), notification)
     return _back_to_list(request)
 
 
 @login_required
 @require_POST
 def notification_mark_all_read(request):
-    if services.notifications_mark_all_read(acting_user=request.user):
-        messages.success(request, _("All notifications are marked as read."))
+    marked = services.notifications_mark_all_read(acting_user=request.user)
+    message = _("All notifications are marked as read.")
+    if request.htmx:
+        return _marked_read(request, message)
+    if marked:
+        messages.success(request, message)
     return _back_to_list(request)
 
 
