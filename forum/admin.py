@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import ModerationLog, Page, ProblemReport, Reply, Revision, Theme, Thread
+from .models import ModerationLog, Page, ProblemReport, Reply, Report, Revision, Theme, Thread
 
 
 @admin.register(Theme)
@@ -252,3 +252,34 @@ class PageAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     readonly_fields = ["updated_at"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports are filed and decided on the site (the moderation queue); here they are looked up."""
+
+    list_display = ["created_at", "state", "reason", "reporter", "thread", "reply", "member", "resolved_by"]
+    list_filter = ["state", "reason"]
+    list_select_related = ["reporter", "thread", "reply__thread", "reply__author", "member", "resolved_by"]
+    raw_id_fields = ["reporter", "thread", "reply", "member", "resolved_by"]
+    search_fields = ["note", "resolution_note"]
+    readonly_fields = [
+        "reporter",
+        "thread",
+        "reply",
+        "member",
+        "reason",
+        "note",
+        "state",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+        "resolution_note",
+    ]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

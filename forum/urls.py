@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import engagement, moderation, pages, threads
+from .views import engagement, moderation, pages, reports, threads, transparency
 
 app_name = "forum"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     path("reactie/<int:pk>/waarderen/", engagement.reply_react, name="reply_react"),
     path("reactie/<int:pk>/waarderingen/", engagement.reply_reactions, name="reply_reactions"),
     path("reactie/<int:pk>/moderatie/<slug:action>/", moderation.reply_moderate, name="reply_moderate"),
+    path("discussie/<int:pk>/melden/", reports.thread_report, name="thread_report"),
+    path("reactie/<int:pk>/melden/", reports.reply_report, name="reply_report"),
+    path("leden/<slug:handle>/melden/", reports.member_report, name="member_report"),
+    path("moderatie/", reports.moderation_queue, name="moderation_queue"),
+    path("moderatie/<slug:kind>/<int:pk>/<slug:decision>/", reports.report_decide, name="report_decide"),
+    path("moderatie/logboek/", transparency.moderation_log, name="moderation_log"),
+    path("moderatie-in-cijfers/", transparency.moderation_figures, name="moderation_figures"),
     path("probleem-rapporteren/", pages.problem_report, name="problem_report"),
     path("pagina/<slug:slug>/", pages.page_detail, name="page"),
 ]

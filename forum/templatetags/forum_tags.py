@@ -46,3 +46,9 @@ def revisions_visible_to(post, user):
 def markdown(source):
     """Member-written Markdown rendered through the text pipeline (for previews)."""
     return mark_safe(render_markdown(source))  # noqa: S308  (sanitised by nh3)
+
+
+@register.filter
+def reportable_by(target, user):
+    """Whether ``user`` may report ``target`` (a thread, a reply or a member): ``{% if reply|reportable_by:user %}``."""
+    return permissions.can_report(user, target)
