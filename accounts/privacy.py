@@ -245,12 +245,8 @@ def member_close_account(*, member: User) -> None:
     ModerationLog.objects.filter(target_type=user_type, target_id=locked.pk).update(
         target_repr=former_member_repr(locked)
     )
-    ModerationLog.objects.create(
-        actor=None,
-        action=ModerationAction.ACCOUNT_DELETE,
-        target_type=user_type,
-        target_id=locked.pk,
-        target_repr=former_member_repr(locked),
+    ModerationLog.objects.record(
+        actor=None, action=ModerationAction.ACCOUNT_DELETE, target=locked, target_repr=former_member_repr(locked)
     )
 
     # The caller's object shows the closed account too.

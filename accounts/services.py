@@ -1,7 +1,6 @@
 """Writes for members, organisations and terms. Views, the admin, commands and tests call these."""
 
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -33,20 +32,6 @@ def unique_handle(name: str) -> str:
         handle = f"{base}-{suffix}"
         suffix += 1
     return handle
-
-
-def _log(*, actor, action: str, target, reason: str = "", data: dict | None = None):
-    from forum.models import ModerationLog
-
-    return ModerationLog.objects.create(
-        actor=actor,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        target_repr=str(target)[:250],
-        reason=reason,
-        data=data or {},
-    )
 
 
 @transaction.atomic
@@ -107,7 +92,7 @@ def member_initial_approval(member: User) -> str:
 @transaction.atomic
 def member_approve(*, acting_user, member: User) -> bool:
     """A moderator lets a waiting member post. Returns whether anything changed."""
-    from forum.models import ModerationAction
+    from forum.models import ModerationAction, ModerationLog
 
     permissions.check_review_members(acting_user)
     if (
@@ -117,7 +102,7 @@ def member_approve(*, acting_user, member: User) -> bool:
     ):
         return False
     member.refresh_from_db()
-    _log(actor=acting_user, action=ModerationAction.MEMBER_APPROVE, target=member)
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.MEMBER_APPROVE, target=member)
     transaction.on_commit(lambda: emails.send_membership_decision(member))
     return True
 
@@ -125,7 +110,7 @@ def member_approve(*, acting_user, member: User) -> bool:
 @transaction.atomic
 def member_refuse(*, acting_user, member: User, reason: str) -> bool:
     """A moderator refuses a waiting member, with a reason the applicant receives."""
-    from forum.models import ModerationAction
+    from forum.models import ModerationAction, ModerationLog
 
     permissions.check_review_members(acting_user)
     if not User.objects.filter(pk=member.pk, approval=Approval.PENDING).update(
@@ -133,14 +118,14 @@ def member_refuse(*, acting_user, member: User, reason: str) -> bool:
     ):
         return False
     member.refresh_from_db()
-    _log(actor=acting_user, action=ModerationAction.MEMBER_REFUSE, target=member, reason=reason)
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.MEMBER_REFUSE, target=member, reason=reason)
     transaction.on_commit(lambda: emails.send_membership_decision(member))
     return True
 
 
 @transaction.atomic
 def moderator_grant(*, acting_user, member: User) -> bool:
-    from forum.models import ModerationAction
+    from forum.models import ModerationAction, ModerationLog
     from forum.roles import moderators_group
 
     permissions.check_administer(acting_user)
@@ -148,13 +133,13 @@ def moderator_grant(*, acting_user, member: User) -> bool:
     if member.is_organisation_account or member.groups.filter(pk=group.pk).exists():
         return False
     member.groups.add(group)
-    _log(actor=acting_user, action=ModerationAction.MODERATOR_GRANT, target=member)
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.MODERATOR_GRANT, target=member)
     return True
 
 
 @transaction.atomic
 def moderator_revoke(*, acting_user, member: User) -> bool:
-    from forum.models import ModerationAction
+    from forum.models import ModerationAction, ModerationLog
     from forum.roles import MODERATORS
 
     permissions.check_administer(acting_user)
@@ -162,7 +147,7 @@ def moderator_revoke(*, acting_user, member: User) -> bool:
     if group is None or not member.groups.filter(pk=group.pk).exists():
         return False
     member.groups.remove(group)
-    _log(actor=acting_user, action=ModerationAction.MODERATOR_REVOKE, target=member)
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.MODERATOR_REVOKE, target=member)
     return True
 
 

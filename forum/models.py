@@ -274,6 +274,20 @@ class ModerationAction(models.TextChoices):
     REPORT_UPHOLD = "report_uphold", _("reports upheld")
 
 
+class ModerationLogQuerySet(models.QuerySet):
+    def record(self, *, actor, action: str, target, reason: str = "", data: dict | None = None, target_repr=None):
+        """Append one row: who did what to which item, why. The only way rows are written."""
+        return self.create(
+            actor=actor,
+            action=action,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=target.pk,
+            target_repr=(target_repr if target_repr is not None else str(target))[:250],
+            reason=reason,
+            data=data or {},
+        )
+
+
 class ModerationLog(models.Model):
     """
     An append-only record of every moderation act. Rows outlive the accounts
@@ -295,6 +309,8 @@ class ModerationLog(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = ModerationLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("moderation log entry")

@@ -1,6 +1,5 @@
 """Moderators' acts: hide, restore, lock, pin, move; each writes one log row."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,18 +16,6 @@ from ..models import (
 )
 
 
-def _log(*, actor, action: str, target, reason: str = "", data: dict | None = None) -> ModerationLog:
-    return ModerationLog.objects.create(
-        actor=actor,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        target_repr=str(target)[:250],
-        reason=reason,
-        data=data or {},
-    )
-
-
 @transaction.atomic
 def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") -> bool:
     """Move a thread to another theme. Returns whether it moved."""
@@ -37,7 +24,7 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
     if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
         return False
     thread.theme = theme
-    _log(
+    ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.MOVE,
         target=thread,
@@ -62,7 +49,7 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
         delta = -1 if hidden else 1
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
     post.refresh_from_db()
-    _log(
+    ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.HIDE if hidden else ModerationAction.RESTORE,
         target=post,
@@ -88,7 +75,7 @@ def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: s
     if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value}):
         return False
     setattr(thread, field, value)
-    _log(actor=acting_user, action=action, target=thread, reason=reason)
+    ModerationLog.objects.record(actor=acting_user, action=action, target=thread, reason=reason)
     return True
 
 
@@ -159,5 +146,5 @@ def problem_report_close(*, acting_user, report: ProblemReport, reason: str = ""
     ):
         return False
     report.state = ProblemReport.State.CLOSED
-    _log(actor=acting_user, action=ModerationAction.REPORT_CLOSE, target=report, reason=reason)
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.REPORT_CLOSE, target=report, reason=reason)
     return True

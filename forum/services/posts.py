@@ -12,6 +12,7 @@ from .. import permissions
 from ..models import (
     Capacity,
     ModerationAction,
+    ModerationLog,
     Page,
     Reply,
     Revision,
@@ -19,7 +20,6 @@ from ..models import (
     Thread,
     ThreadFollow,
 )
-from .moderation import _log
 
 
 def _authorship(*, author, capacity: str, as_account) -> dict:
@@ -118,7 +118,7 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict) -> bool
     post.render()
     post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
     if not permissions.is_own_post(acting_user, post):
-        _log(actor=acting_user, action=ModerationAction.EDIT, target=post)
+        ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post)
     return True
 
 

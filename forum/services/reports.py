@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 from accounts.models import SiteSettings, User
 
 from .. import permissions
-from ..models import ModerationAction, Reply, Report, ReportReason, Status, Thread
-from .moderation import _log, post_hide, post_restore
+from ..models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Status, Thread
+from .moderation import post_hide, post_restore
 
 
 def _target_fields(target) -> dict:
@@ -66,7 +66,9 @@ def _hide_when_reported_enough(post, fields) -> bool:
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
     post.refresh_from_db()
-    _log(actor=None, action=ModerationAction.AUTO_HIDE, target=post, reason=reason, data={"reports": reporters})
+    ModerationLog.objects.record(
+        actor=None, action=ModerationAction.AUTO_HIDE, target=post, reason=reason, data={"reports": reporters}
+    )
     transaction.on_commit(lambda: _tell_author_hidden(post), robust=True)
     return True
 
@@ -108,7 +110,7 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
         resolved_by=acting_user,
         resolution_note=note,
     )
-    _log(
+    ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.REPORT_UPHOLD if uphold else ModerationAction.REPORT_DISMISS,
         target=target,
