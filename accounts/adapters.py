@@ -31,3 +31,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 self.add_message(request, 40, "account/messages/email_confirmation_failed.txt")
             return False
         return super().confirm_email(request, email_address)
+
+    def pre_login(self, request, user, **kwargs):
+        """A banned member cannot log in; they are told why."""
+        from allauth.account.internal.stagekit import clear_login
+        from django.shortcuts import render
+
+        from .sanctions import sanction_state
+
+        if user.is_active and sanction_state(user)["banned"]:
+            clear_login(request)
+            return render(request, "accounts/banned.html", status=403)
+        return super().pre_login(request, user, **kwargs)

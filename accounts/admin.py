@@ -37,6 +37,7 @@ from .models import (
     Organisation,
     OrganisationDomain,
     OrganisationRole,
+    Sanction,
     SiteSettings,
     TermsAcceptance,
     TermsVersion,
@@ -721,3 +722,24 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if row is None:
             return redirect(reverse("admin:accounts_sitesettings_add", current_app=self.admin_site.name))
         return redirect(reverse("admin:accounts_sitesettings_change", args=[row.pk], current_app=self.admin_site.name))
+
+
+@admin.register(Sanction)
+class SanctionAdmin(admin.ModelAdmin):
+    """Read-only: moderators warn, suspend, ban and lift through the services, which state the reason and log."""
+
+    list_display = ["member", "kind", "starts_at", "ends_at", "lifted_at", "created_by"]
+    list_filter = ["kind", ("lifted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["member", "created_by"]
+    search_fields = ["member__display_name", "member__email", "reason"]
+    raw_id_fields = ["member", "created_by", "lifted_by"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import permissions, services
+from .sanctions import sanction_state
 
 # Pages a member can always reach: account and security pages, the terms and
 # privacy pages, their own data, the language switch and the problem form.
@@ -18,6 +19,7 @@ EXEMPT_PREFIXES = (
     "/media/",
     "/probleem-rapporteren/",
     "/meldingen/afmelden/",
+    "/waarschuwing/",
 )
 
 
@@ -35,10 +37,30 @@ class MemberObligationsMiddleware:
     def __call__(self, request):
         user = request.user
         if request.method == "GET" and permissions.is_member(user) and not request.path.startswith(EXEMPT_PREFIXES):
-            redirect_to = self._mfa_redirect(request) or self._terms_redirect(request)
+            redirect_to = (
+                self._ban_logout(request)
+                or self._mfa_redirect(request)
+                or self._warning_redirect(request)
+                or self._terms_redirect(request)
+            )
             if redirect_to:
                 return redirect_to
         return self.get_response(request)
+
+    def _ban_logout(self, request):
+        """A member banned while logged in is logged out at their next page."""
+        from django.contrib.auth import logout
+
+        if not sanction_state(request.user)["banned"]:
+            return None
+        logout(request)
+        return render(request, "accounts/banned.html", status=403)
+
+    def _warning_redirect(self, request):
+        """A warning must be acknowledged before the member goes on."""
+        if sanction_state(request.user)["unacknowledged_warning"] is None:
+            return None
+        return redirect("accounts:warning")
 
     def _mfa_redirect(self, request):
         user = request.user

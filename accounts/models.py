@@ -363,3 +363,45 @@ class SiteSettings(models.Model):
 
 
 SITE_SETTINGS_CACHE_KEY = "accounts:site-settings"
+
+
+class Sanction(models.Model):
+    """
+    A moderator's measure against a member, always with its reason: a warning
+    (to acknowledge), a suspension until a date (read, but not post or react)
+    or a ban (no login). Lifting keeps the row: the history stays.
+    """
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("warning")
+        SUSPENSION = "suspension", _("suspension")
+        BAN = "ban", _("ban")
+
+    member = models.ForeignKey(User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(_("measure"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"), max_length=2000)
+    rule = models.CharField(_("rule"), max_length=200, blank=True, help_text=_("Which rule of the terms."))
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True, help_text=_("Empty: until lifted."))
+    created_by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User, verbose_name=_("lifted by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("measure against a member")
+        verbose_name_plural = _("measures against members")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["member", "kind", "lifted_at"], name="accounts_sanction_active_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.member}"
+
+    def is_in_force(self, now=None):
+        now = now or timezone.now()
+        return self.lifted_at is None and self.starts_at <= now and (self.ends_at is None or now < self.ends_at)

@@ -102,14 +102,25 @@ def is_approved(user) -> bool:
     return is_member(user) and (user.approval == Approval.APPROVED or user.is_verified_civil_servant)
 
 
+def is_restricted(user) -> bool:
+    """Suspended or banned now: may read, may not post, react or report."""
+    from .sanctions import sanction_state
+
+    return is_member(user) and sanction_state(user)["restricted"]
+
+
 def can_post(user) -> bool:
-    """Members may write once their address is verified, they are approved and accepted the current terms."""
+    """
+    Members may write once their address is verified, they are approved and accepted
+    the current terms, and while no suspension or ban is in force.
+    """
     return (
         is_member(user)
         and not user.is_organisation_account
         and has_verified_email(user)
         and is_approved(user)
         and has_accepted_current_terms(user)
+        and not is_restricted(user)
     )
 
 
@@ -123,6 +134,8 @@ def why_cannot_post(user) -> str | None:
         return "approval_refused" if user.approval == "refused" else "approval_pending"
     if not has_accepted_current_terms(user):
         return "terms"
+    if is_restricted(user):
+        return "suspended"
     return None
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organisations, privacy, profiles, review, terms
+from .views import organisations, privacy, profiles, review, sanctions, terms
 
 app_name = "accounts"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         organisations.organisation_delegate_remove,
         name="organisation_delegate_remove",
     ),
+    path("waarschuwing/", sanctions.warning, name="warning"),
     path("leden/", profiles.directory, name="directory"),
     path("leden/<slug:handle>/", profiles.profile, name="profile"),
     path("mijn-profiel/", profiles.profile_edit, name="profile_edit"),

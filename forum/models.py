@@ -272,6 +272,10 @@ class ModerationAction(models.TextChoices):
     AUTO_HIDE = "auto_hide", _("hidden after reports, pending review")
     REPORT_DISMISS = "report_dismiss", _("reports dismissed")
     REPORT_UPHOLD = "report_uphold", _("reports upheld")
+    WARN = "warn", _("member warned")
+    SUSPEND = "suspend", _("member suspended")
+    BAN = "ban", _("member banned")
+    SANCTION_LIFT = "sanction_lift", _("measure lifted")
 
 
 class ModerationLogQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from . import permissions, services, tokens
-from .models import Frequency, Notification
+from .models import Frequency, Kind, Notification
 
 MAX_ATTEMPTS = 5
 # A notification whose task has not run after this long is picked up by the retry command too
@@ -105,7 +105,11 @@ def send_notification(notification_id: int) -> bool:
     if notification is None:
         return False
     member = notification.recipient
-    if not member.email or not services.may_receive(member, thread=notification.thread, reply=notification.reply):
+    # Moderation decisions reach a suspended member too: they are the statement of reasons.
+    restricted_ok = notification.kind == Kind.MODERATION
+    if not member.email or not services.may_receive(
+        member, thread=notification.thread, reply=notification.reply, include_restricted=restricted_ok
+    ):
         return False
     if services.frequency_for(member, notification.kind) != Frequency.IMMEDIATELY:
         return False

@@ -28,11 +28,14 @@ def frequencies_for(member) -> dict[str, str]:
     return {kind: chosen.get(kind, DEFAULT_FREQUENCY[kind]) for kind in Kind.values}
 
 
-def may_receive(member, *, thread=None, reply=None) -> bool:
-    """Active members who can see what the notification is about."""
+def may_receive(member, *, thread=None, reply=None, include_restricted=False) -> bool:
+    """Active members who can see what the notification is about; not suspended or banned members."""
+    from accounts.permissions import is_restricted
     from forum import permissions as forum_permissions
 
     if not is_member(member) or member.is_organisation_account or member.is_former_member:
+        return False
+    if is_restricted(member) and not include_restricted:
         return False
     if thread is not None and not forum_permissions.can_view_thread(member, thread):
         return False
@@ -41,7 +44,15 @@ def may_receive(member, *, thread=None, reply=None) -> bool:
 
 @transaction.atomic
 def notify(
-    *, recipient, kind: str, actor=None, thread=None, reply=None, message: str = "", group_key: str = ""
+    *,
+    recipient,
+    kind: str,
+    actor=None,
+    thread=None,
+    reply=None,
+    message: str = "",
+    group_key: str = "",
+    include_restricted: bool = False,
 ) -> Notification | None:
     """
     Tell ``recipient`` of something. With a ``group_key`` an unread notification
@@ -50,7 +61,7 @@ def notify(
     """
     if actor is not None and recipient.pk == actor.pk:
         return None
-    if not may_receive(recipient, thread=thread, reply=reply):
+    if not may_receive(recipient, thread=thread, reply=reply, include_restricted=include_restricted):
         return None
     now = timezone.now()
     if group_key:

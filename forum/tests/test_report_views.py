@@ -1,5 +1,6 @@
 from http import HTTPStatus
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -7,6 +8,12 @@ from django.urls import reverse
 from forum import services
 from forum.models import ModerationLog, Report, Status
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The messages below are asserted in the source language."""
+    client.cookies["django_language"] = "en"
 
 
 def _report(target, reason="spam", note=""):

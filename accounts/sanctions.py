@@ -1,0 +1,165 @@
+"""
+Services for measures against members: warn, suspend, ban, lift. Each states
+its reason to the member (a notification and, by their preference, an e-mail),
+writes a moderation log row, and is enforced on every write path through
+``accounts.permissions.can_post`` (suspension, ban) and at login (ban).
+"""
+
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from . import permissions
+from .models import Sanction, User
+
+STATE_CACHE_KEY = "accounts:sanction-state:{pk}"
+
+
+def _in_force(now=None):
+    now = now or timezone.now()
+    return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def sanction_state(member) -> dict:
+    """
+    What restricts ``member`` now: ``{"banned": bool, "suspended_until": datetime|None|"indefinite",
+    "unacknowledged_warning": pk|None}``. Kept in the shared cache (every app server
+    sees a change at once: the services delete the key) so pages cost no query.
+    """
+    key = STATE_CACHE_KEY.format(pk=member.pk)
+    state = cache.get(key)
+    if state is None:
+        sanctions = list(
+            Sanction.objects.filter(member=member)
+            .filter(_in_force() | Q(kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True, lifted_at__isnull=True))
+            .values("pk", "kind", "ends_at", "acknowledged_at")
+        )
+        restricting = [s for s in sanctions if s["kind"] in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN)]
+        ends = [s["ends_at"] for s in restricting]
+        state = {
+            "banned": any(s["kind"] == Sanction.Kind.BAN for s in restricting),
+            "restricted": bool(restricting),
+            "until": None if not restricting or None in ends else max(ends),
+            "unacknowledged_warning": next(
+                (s["pk"] for s in sanctions if s["kind"] == Sanction.Kind.WARNING and s["acknowledged_at"] is None),
+                None,
+            ),
+        }
+        # A suspension ends by itself: never cache past its end.
+        timeout = 300
+        if state["until"] is not None:
+            timeout = max(1, min(timeout, int((state["until"] - timezone.now()).total_seconds())))
+        cache.set(key, state, timeout=timeout)
+    return state
+
+
+def _forget(member) -> None:
+    """Drop the cached state now and again after the commit (a reader in between may have cached the old one)."""
+    key = STATE_CACHE_KEY.format(pk=member.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _check(acting_user, member):
+    if not permissions.is_moderator(acting_user):
+        raise PermissionDenied
+    if member.pk == acting_user.pk or member.is_former_member:
+        raise PermissionDenied
+
+
+def _statement(member, sanction) -> None:
+    """The statement of reasons: what, which rule, why, until when, and how to object."""
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    with translation.override(member.language):
+        what = {
+            Sanction.Kind.WARNING: gettext("You have received a warning from a moderator."),
+            Sanction.Kind.SUSPENSION: gettext("A moderator has suspended you: you can read, but not post or react."),
+            Sanction.Kind.BAN: gettext("A moderator has banned you: you can no longer log in."),
+        }[sanction.kind]
+        parts = [what, gettext("Reason: %(reason)s") % {"reason": sanction.reason}]
+        if sanction.rule:
+            parts.append(gettext("Rule: %(rule)s") % {"rule": sanction.rule})
+        if sanction.ends_at:
+            parts.append(
+                gettext("Until: %(date)s") % {"date": timezone.localtime(sanction.ends_at).strftime("%d-%m-%Y %H:%M")}
+            )
+        parts.append(
+            gettext(
+                "Do you disagree? Reply to this message through \u201cReport a problem?\u201d at the bottom "
+                "of every page; another moderator will look at it."
+            )
+        )
+    notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
+
+
+def _log(acting_user, action, member, reason, data=None):
+    from forum.models import ModerationLog
+
+    ModerationLog.objects.record(actor=acting_user, action=action, target=member, reason=reason, data=data)
+
+
+@transaction.atomic
+def member_sanction(
+    *, acting_user, member: User, kind: str, reason: str, rule: str = "", until: datetime | None = None
+) -> Sanction:
+    """Warn, suspend (until a date, or until lifted) or ban a member, with the reason they will read."""
+    from forum.models import ModerationAction
+
+    _check(acting_user, member)
+    if kind not in Sanction.Kind.values:
+        raise ValidationError(gettext("Choose a measure."), code="invalid_kind")
+    if not reason.strip():
+        raise ValidationError(gettext("Give the reason the member will read."), code="reason_required")
+    if until is not None and until <= timezone.now():
+        raise ValidationError(gettext("The end must be in the future."), code="past_end")
+    sanction = Sanction.objects.create(
+        member=member,
+        kind=kind,
+        reason=reason,
+        rule=rule,
+        ends_at=until if kind == Sanction.Kind.SUSPENSION else None,
+        created_by=acting_user,
+    )
+    action = {
+        Sanction.Kind.WARNING: ModerationAction.WARN,
+        Sanction.Kind.SUSPENSION: ModerationAction.SUSPEND,
+        Sanction.Kind.BAN: ModerationAction.BAN,
+    }[kind]
+    _log(acting_user, action, member, reason, {"sanction": sanction.pk, "until": until.isoformat() if until else None})
+    _forget(member)
+    transaction.on_commit(lambda: _statement(member, sanction), robust=True)
+    return sanction
+
+
+@transaction.atomic
+def sanction_lift(*, acting_user, sanction: Sanction, reason: str = "") -> bool:
+    """End a measure early; returns whether it was still in force."""
+    from forum.models import ModerationAction
+
+    _check(acting_user, sanction.member)
+    if not Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=acting_user, lift_reason=reason
+    ):
+        return False
+    _log(acting_user, ModerationAction.SANCTION_LIFT, sanction.member, reason, {"sanction": sanction.pk})
+    _forget(sanction.member)
+    return True
+
+
+@transaction.atomic
+def warning_acknowledge(*, member: User, sanction: Sanction) -> bool:
+    """The member confirms they read the warning."""
+    if sanction.member_id != member.pk or sanction.kind != Sanction.Kind.WARNING:
+        raise PermissionDenied
+    changed = bool(
+        Sanction.objects.filter(pk=sanction.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+    )
+    _forget(member)
+    return changed
