@@ -92,8 +92,8 @@ def _statement(member, sanction) -> None:
             )
         parts.append(
             gettext(
-                "Do you disagree? Reply to this message through \u201cReport a problem?\u201d at the bottom "
-                "of every page; another moderator will look at it."
+                "Do you disagree? Use “Report a problem?” at the bottom of every page; "
+                "another moderator will look at it."
             )
         )
     notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
