@@ -405,3 +405,24 @@ class Sanction(models.Model):
     def is_in_force(self, now=None):
         now = now or timezone.now()
         return self.lifted_at is None and self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
+
+
+class ModeratorNote(models.Model):
+    """A private note about a member, for moderators only."""
+
+    member = models.ForeignKey(
+        User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moderator_notes"
+    )
+    author = models.ForeignKey(
+        User, verbose_name=_("moderator"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderator note")
+        verbose_name_plural = _("moderator notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.member} ({timezone.localtime(self.created_at):%Y-%m-%d})"

@@ -276,6 +276,8 @@ class ModerationAction(models.TextChoices):
     SUSPEND = "suspend", _("member suspended")
     BAN = "ban", _("member banned")
     SANCTION_LIFT = "sanction_lift", _("measure lifted")
+    OBJECTION_UPHOLD = "objection_uphold", _("objection upheld")
+    OBJECTION_REJECT = "objection_reject", _("objection rejected")
 
 
 class ModerationLogQuerySet(models.QuerySet):
@@ -573,3 +575,43 @@ class Report(models.Model):
     @property
     def target(self):
         return self.thread or self.reply or self.member
+
+
+class Objection(models.Model):
+    """
+    A member's objection ("bezwaar") to a moderation decision that affected them:
+    once per decision, decided by another moderator than the one who decided.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("objection state", "open")
+        UPHELD = "upheld", pgettext_lazy("objection state", "upheld")
+        REJECTED = "rejected", pgettext_lazy("objection state", "rejected")
+
+    decision = models.OneToOneField(
+        ModerationLog, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="objection"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="objections"
+    )
+    text = models.TextField(_("objection"), max_length=5000)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN, db_index=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return _("Objection of %(date)s") % {"date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"}
