@@ -410,9 +410,7 @@ class Sanction(models.Model):
 class ModeratorNote(models.Model):
     """A private note about a member, for moderators only."""
 
-    member = models.ForeignKey(
-        User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moderator_notes"
-    )
+    member = models.ForeignKey(User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="moderator_notes")
     author = models.ForeignKey(
         User, verbose_name=_("moderator"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -7,10 +7,12 @@ writes a moderation log row, and is enforced on every write path through
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -90,12 +92,18 @@ def _statement(member, sanction) -> None:
             parts.append(
                 gettext("Until: %(date)s") % {"date": timezone.localtime(sanction.ends_at).strftime("%d-%m-%Y %H:%M")}
             )
-        parts.append(
-            gettext(
-                "Do you disagree? Use “Report a problem?” at the bottom of every page; "
-                "another moderator will look at it."
+        if sanction.kind == Sanction.Kind.BAN:
+            parts.append(
+                gettext(
+                    "Do you disagree? Use “Report a problem?” at the bottom of every page; "
+                    "another moderator will look at it."
+                )
             )
-        )
+        else:
+            parts.append(
+                gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
+                % {"url": f"{settings.SITE_URL}{reverse('forum:objection_list')}"}
+            )
     notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
 
 
@@ -163,3 +171,18 @@ def warning_acknowledge(*, member: User, sanction: Sanction) -> bool:
     )
     _forget(member)
     return changed
+
+
+@transaction.atomic
+def moderator_note_add(*, acting_user, member: User, text: str):
+    """A private note about a member, for moderators only."""
+    from .models import ModeratorNote
+
+    if not permissions.is_moderator(acting_user):
+        raise PermissionDenied
+    if member.is_former_member:
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise ValidationError(gettext("Write the note."), code="text_required")
+    return ModeratorNote.objects.create(member=member, author=acting_user, text=text)

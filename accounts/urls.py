@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organisations, privacy, profiles, review, sanctions, terms
+from .views import moderation, organisations, privacy, profiles, review, sanctions, terms
 
 app_name = "accounts"
 
@@ -30,6 +30,12 @@ urlpatterns = [
         name="organisation_delegate_remove",
     ),
     path("waarschuwing/", sanctions.warning, name="warning"),
+    path("moderatie/lid/<slug:handle>/", moderation.member_moderation, name="member_moderation"),
+    path(
+        "moderatie/lid/<slug:handle>/maatregel/<int:pk>/opheffen/",
+        moderation.member_sanction_lift,
+        name="member_sanction_lift",
+    ),
     path("leden/", profiles.directory, name="directory"),
     path("leden/<slug:handle>/", profiles.profile, name="profile"),
     path("mijn-profiel/", profiles.profile_edit, name="profile_edit"),

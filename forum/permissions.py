@@ -195,3 +195,44 @@ def can_report(user, target) -> bool:
 def check_report(user, target) -> None:
     if not can_report(user, target):
         raise PermissionDenied
+
+
+# Objections ("bezwaar") to moderation decisions.
+
+OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide", "report_uphold")
+OBJECTABLE_MEMBER_ACTIONS = ("warn", "suspend", "ban")
+
+
+def decision_affects(user, decision) -> bool:
+    """The decision hid or upheld reports on the member's own post, or was a measure against the member."""
+    from accounts.models import User
+
+    model = decision.target_type.model_class()
+    if decision.action in OBJECTABLE_MEMBER_ACTIONS:
+        return model is User and decision.target_id == user.pk
+    if decision.action in OBJECTABLE_POST_ACTIONS and model in (Thread, Reply):
+        post = model.objects.filter(pk=decision.target_id).only("author_id", "written_by_id").first()
+        return post is not None and is_own_post(user, post)
+    return False
+
+
+def can_object(user, decision) -> bool:
+    """Members object to decisions that affected them (once: the service enforces that)."""
+    return is_member(user) and not user.is_organisation_account and decision_affects(user, decision)
+
+
+def check_object(user, decision) -> None:
+    if not can_object(user, decision):
+        raise Http404
+
+
+def can_decide_objection(user, objection) -> bool:
+    """A moderator other than the one who took the decision (any moderator for automatic ones), never the objector."""
+    if not is_moderator(user) or objection.member_id == user.pk:
+        return False
+    return objection.decision.actor_id is None or objection.decision.actor_id != user.pk
+
+
+def check_decide_objection(user, objection) -> None:
+    if not can_decide_objection(user, objection):
+        raise PermissionDenied

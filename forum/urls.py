@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import engagement, moderation, pages, reports, threads, transparency
+from .views import engagement, moderation, objections, pages, reports, threads, transparency
 
 app_name = "forum"
 
@@ -29,6 +29,9 @@ urlpatterns = [
     path("leden/<slug:handle>/melden/", reports.member_report, name="member_report"),
     path("moderatie/", reports.moderation_queue, name="moderation_queue"),
     path("moderatie/<slug:kind>/<int:pk>/<slug:decision>/", reports.report_decide, name="report_decide"),
+    path("moderatie/bezwaar/<int:pk>/", objections.objection_decide, name="objection_decide"),
+    path("bezwaar/", objections.objection_list, name="objection_list"),
+    path("bezwaar/<int:pk>/", objections.objection_create, name="objection_create"),
     path("moderatie/logboek/", transparency.moderation_log, name="moderation_log"),
     path("moderatie-in-cijfers/", transparency.moderation_figures, name="moderation_figures"),
     path("probleem-rapporteren/", pages.problem_report, name="problem_report"),

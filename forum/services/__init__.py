@@ -21,6 +21,11 @@ from .moderation import (  # noqa: F401
     thread_unlock,
     thread_unpin,
 )
+from .objections import (  # noqa: F401
+    objectable_decisions,
+    objection_decide,
+    objection_file,
+)
 from .posts import (  # noqa: F401
     page_ensure,
     reply_create,

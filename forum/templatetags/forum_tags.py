@@ -52,3 +52,28 @@ def markdown(source):
 def reportable_by(target, user):
     """Whether ``user`` may report ``target`` (a thread, a reply or a member): ``{% if reply|reportable_by:user %}``."""
     return permissions.can_report(user, target)
+
+
+OBJECTIONS_SHOWN = 50
+
+
+@register.simple_tag
+def objections_to_decide(user):
+    """
+    Open objections ``user`` may decide (not on their own decisions), oldest first, in one query:
+    ``{% objections_to_decide user as objections %}``.
+    """
+    from django.db.models import Q
+
+    from accounts.permissions import is_moderator
+    from forum.models import Objection
+
+    if not is_moderator(user):
+        return []
+    return list(
+        Objection.objects.filter(state=Objection.State.OPEN)
+        .filter(Q(decision__actor__isnull=True) | ~Q(decision__actor=user))
+        .exclude(member=user)
+        .select_related("decision__actor", "decision__target_type", "member")
+        .order_by("created_at", "pk")[:OBJECTIONS_SHOWN]
+    )

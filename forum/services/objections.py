@@ -1,0 +1,135 @@
+"""
+Members' objections ("bezwaar") to moderation decisions that affected them, and
+another moderator's decision on them. Upholding reverses what can be reversed.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from .. import permissions
+from ..models import ModerationAction, ModerationLog, Objection, Reply, Status, Thread
+from .moderation import post_restore
+
+OBJECTION_MAX_LENGTH = 5000
+
+
+def _has_visible_text(value: str) -> bool:
+    from ..forms import has_visible_text
+
+    return has_visible_text(value)
+
+
+def objectable_decisions(member):
+    """The log rows that affected ``member`` and that they have not objected to yet, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import User
+
+    types = ContentType.objects.get_for_models(User, Thread, Reply)
+    own = {
+        model: model.objects.filter(Q(author=member) | Q(written_by=member)).values("pk") for model in (Thread, Reply)
+    }
+    return (
+        ModerationLog.objects.filter(
+            Q(action__in=permissions.OBJECTABLE_MEMBER_ACTIONS, target_type=types[User], target_id=member.pk)
+            | Q(action__in=permissions.OBJECTABLE_POST_ACTIONS, target_type=types[Thread], target_id__in=own[Thread])
+            | Q(action__in=permissions.OBJECTABLE_POST_ACTIONS, target_type=types[Reply], target_id__in=own[Reply])
+        )
+        .filter(objection__isnull=True)
+        .select_related("target_type")
+    )
+
+
+@transaction.atomic
+def objection_file(*, member, decision: ModerationLog, text: str) -> Objection:
+    """Object once to a decision that affected ``member``; it goes to another moderator."""
+    permissions.check_object(member, decision)
+    if not _has_visible_text(text):
+        raise ValidationError(gettext("Explain why you object."), code="text_required")
+    if len(text) > OBJECTION_MAX_LENGTH or "\x00" in text:
+        raise ValidationError(gettext("This text cannot be accepted."), code="invalid_text")
+    try:
+        with transaction.atomic():
+            return Objection.objects.create(decision=decision, member=member, text=text)
+    except IntegrityError:
+        raise ValidationError(gettext("You have already objected to this decision."), code="already_objected") from None
+
+
+def _reverse(acting_user, decision: ModerationLog, reason: str) -> bool:
+    """Undo the decision as far as possible: show a hidden post again, lift a measure still in force."""
+    from accounts.models import Sanction
+    from accounts.sanctions import sanction_lift
+
+    if decision.action in permissions.OBJECTABLE_POST_ACTIONS:
+        model = decision.target_type.model_class()
+        if model not in (Thread, Reply):
+            return False
+        post = model.objects.filter(pk=decision.target_id, status=Status.HIDDEN).first()
+        return bool(post) and post_restore(acting_user=acting_user, post=post, reason=reason)
+    sanction_pk = (decision.data or {}).get("sanction")
+    if not sanction_pk:
+        return False
+    now = timezone.now()
+    sanction = (
+        Sanction.objects.select_related("member")
+        .filter(pk=sanction_pk, member_id=decision.target_id, lifted_at__isnull=True)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .first()
+    )
+    return bool(sanction) and sanction_lift(acting_user=acting_user, sanction=sanction, reason=reason)
+
+
+@transaction.atomic
+def objection_decide(*, acting_user, objection: Objection, uphold: bool, note: str = "") -> bool:
+    """
+    Uphold or reject an open objection. Upholding reverses what can be reversed.
+    The outcome is logged and sent to the member. Returns whether it was still open.
+    """
+    permissions.check_decide_objection(acting_user, objection)
+    if not uphold and not _has_visible_text(note):
+        raise ValidationError(gettext("Give the reason the member will read."), code="note_required")
+    state = Objection.State.UPHELD if uphold else Objection.State.REJECTED
+    now = timezone.now()
+    if not Objection.objects.filter(pk=objection.pk, state=Objection.State.OPEN).update(
+        state=state, decided_at=now, decided_by=acting_user, decision_note=note
+    ):
+        return False
+    objection.state, objection.decided_at, objection.decided_by, objection.decision_note = (
+        state,
+        now,
+        acting_user,
+        note,
+    )
+    decision = objection.decision
+    reversed_ = False
+    if uphold:
+        reversed_ = _reverse(acting_user, decision, note or gettext("Objection upheld."))
+    ModerationLog.objects.record(
+        actor=acting_user,
+        action=ModerationAction.OBJECTION_UPHOLD if uphold else ModerationAction.OBJECTION_REJECT,
+        target=objection,
+        reason=note,
+        data={"decision": decision.pk, "reversed": reversed_},
+    )
+    transaction.on_commit(lambda: _tell_member(objection, uphold=uphold, reversed_=reversed_), robust=True)
+    return True
+
+
+def _tell_member(objection: Objection, *, uphold: bool, reversed_: bool) -> None:
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    member = objection.member
+    with translation.override(member.language):
+        if uphold:
+            parts = [gettext("A moderator has upheld your objection to a moderation decision.")]
+            if reversed_:
+                parts.append(gettext("The decision has been reversed."))
+        else:
+            parts = [gettext("A moderator has rejected your objection to a moderation decision.")]
+        if objection.decision_note:
+            parts.append(gettext("Reason: %(reason)s") % {"reason": objection.decision_note})
+    notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)

@@ -1,0 +1,101 @@
+"""Members object to moderation decisions that affected them; another moderator decides."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import permissions, services
+from ..forms import REASON_MAX_LENGTH, has_visible_text
+from ..models import ModerationLog, Objection
+from ..services.objections import OBJECTION_MAX_LENGTH
+
+DECISIONS_SHOWN = 50
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Why do you object?"),
+        max_length=OBJECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("Another moderator than the one who decided reads it and decides."),
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if not has_visible_text(text):
+            raise ValidationError(_("Explain why you object."), code="text_required")
+        return text
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("uphold", "uphold"), ("reject", "reject")])
+    note = forms.CharField(max_length=REASON_MAX_LENGTH, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("decision") == "reject" and not has_visible_text(cleaned_data.get("note", "")):
+            self.add_error("note", ValidationError(_("Give the reason the member will read."), code="required"))
+        return cleaned_data
+
+
+@login_required
+@require_http_methods(["GET"])
+def objection_list(request):
+    decisions = list(services.objectable_decisions(request.user)[:DECISIONS_SHOWN])
+    objections = list(
+        Objection.objects.filter(member=request.user)
+        .select_related("decision")
+        .order_by("-created_at", "-pk")[:DECISIONS_SHOWN]
+    )
+    return render(request, "forum/objection_form.html", {"decisions": decisions, "objections": objections})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_create(request, pk):
+    decision = get_object_or_404(ModerationLog.objects.select_related("target_type"), pk=pk)
+    permissions.check_object(request.user, decision)
+    if Objection.objects.filter(decision=decision).exists():
+        messages.info(request, _("You have already objected to this decision."))
+        return redirect("forum:objection_list")
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(member=request.user, decision=decision, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            if error.code == "already_objected":
+                messages.info(request, error.messages[0])
+                return redirect("forum:objection_list")
+            form.add_error("text", error)
+        else:
+            messages.success(request, _("Thank you. Another moderator will look at your objection."))
+            return redirect("forum:objection_list")
+    return render(request, "forum/objection_form.html", {"form": form, "decision": decision})
+
+
+@login_required
+@require_POST
+def objection_decide(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("decision", "member"), pk=pk)
+    permissions.check_decide_objection(request.user, objection)
+    form = ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("forum:moderation_queue")
+    uphold = form.cleaned_data["decision"] == "uphold"
+    if not services.objection_decide(
+        acting_user=request.user, objection=objection, uphold=uphold, note=form.cleaned_data["note"]
+    ):
+        messages.info(request, _("This objection has already been decided."))
+    elif uphold:
+        messages.success(request, _("The objection has been upheld."))
+    else:
+        messages.success(request, _("The objection has been rejected."))
+    return redirect("forum:moderation_queue")
