@@ -13,9 +13,11 @@ from notifications.models import Notification
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    """The messages below are asserted in the source language."""
+def _english(client, user):
+    """The messages below are asserted in the source language: the page's and the member's."""
     client.cookies["django_language"] = "en"
+    user.language = "en"
+    user.save(update_fields=["language"])
 
 
 @pytest.fixture
