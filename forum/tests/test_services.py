@@ -145,3 +145,19 @@ def test_problem_report_from_visitor(db):
 
     report = services.problem_report_file(reporter=AnonymousUser(), message="Link werkt niet", page_url="/thema/x/")
     assert report.reporter is None and report.state == "open"
+
+
+def test_hiding_sends_the_author_a_statement_of_reasons(reply, moderator, django_capture_on_commit_callbacks):
+    """The author hears which post was hidden, why, and where to object; a restore is told too."""
+    from notifications.models import Notification
+
+    reply.author.language = "en"
+    reply.author.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_hide(acting_user=moderator, post=reply, reason="Persoonsgegevens van een burger")
+    statement = Notification.objects.get(recipient=reply.author, kind="moderation")
+    assert "Persoonsgegevens van een burger" in statement.message
+    assert reply.thread.title in statement.message and "/bezwaar/" in statement.message
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_restore(acting_user=moderator, post=reply)
+    assert Notification.objects.filter(recipient=reply.author, kind="moderation").count() == 2
