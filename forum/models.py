@@ -132,6 +132,12 @@ class Thread(ModeratedPost):
     )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False, help_text=_("A locked thread takes no new replies."))
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, help_text=_("After this moment the thread takes no new replies.")
+    )
+    slow_mode_seconds = models.PositiveIntegerField(
+        _("slow mode"), default=0, help_text=_("Minimum number of seconds between two replies of one member. 0: off.")
+    )
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
     reply_count = models.PositiveIntegerField(_("replies"), default=0, help_text=_("Published replies."))
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
@@ -276,6 +282,8 @@ class ModerationAction(models.TextChoices):
     SUSPEND = "suspend", _("member suspended")
     BAN = "ban", _("member banned")
     SANCTION_LIFT = "sanction_lift", _("measure lifted")
+    CLOSE_AT = "close_at", _("closing date set")
+    SLOW_MODE = "slow_mode", _("slow mode set")
     OBJECTION_UPHOLD = "objection_uphold", _("objection upheld")
     OBJECTION_REJECT = "objection_reject", _("objection rejected")
 
