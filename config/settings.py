@@ -265,4 +265,7 @@ if not SITE_URL:
 FORUM_THREADS_PER_PAGE = int(os.environ.get("FORUM_THREADS_PER_PAGE", "20"))
 FORUM_REPLIES_PER_PAGE = int(os.environ.get("FORUM_REPLIES_PER_PAGE", "20"))
 FORUM_EDIT_WINDOW_MINUTES = int(os.environ.get("FORUM_EDIT_WINDOW_MINUTES", "1440"))
+# Threads and replies together, and reports, per member per hour; 0: no limit. Moderators have none.
+FORUM_POSTS_PER_HOUR = int(os.environ.get("FORUM_POSTS_PER_HOUR", "30"))
+FORUM_REPORTS_PER_HOUR = int(os.environ.get("FORUM_REPORTS_PER_HOUR", "20"))
 FORUM_MASTODON_SHARE_URL = os.environ.get("FORUM_MASTODON_SHARE_URL", "https://social.overheid.nl/share")

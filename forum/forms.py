@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions as account_permissions
 
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
+from .services.moderation import SLOW_MODE_MAX_SECONDS
 
 MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
@@ -216,3 +217,30 @@ class ReportDecisionForm(forms.Form):
         if self.uphold and not has_visible_text(note):
             raise ValidationError(self.fields["note"].error_messages["required"], code="required")
         return note
+
+
+class CloseAtForm(ModerationReasonForm):
+    """A closing date for a thread; empty takes it away."""
+
+    closes_at = forms.DateTimeField(
+        label=_("Closes for replies on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to keep the discussion open. A moment in the past closes it now."),
+        error_messages={"invalid": _("Enter a date and time, such as 2025-06-30 17:00.")},
+    )
+
+    def clean_closes_at(self):
+        value = self.cleaned_data["closes_at"]
+        if value is not None and not 2000 <= value.year <= 9000:
+            raise ValidationError(_("Enter a date between the years 2000 and 9000."), code="out_of_range")
+        return value
+
+
+class SlowModeForm(ModerationReasonForm):
+    seconds = forms.IntegerField(
+        label=_("Seconds between two replies of one member"),
+        min_value=0,
+        max_value=SLOW_MODE_MAX_SECONDS,
+        help_text=_("0 turns slow mode off. At most a week (604800 seconds)."),
+    )

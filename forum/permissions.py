@@ -9,6 +9,7 @@ content they may see but not change raises ``PermissionDenied``.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts.permissions import is_member, is_moderator
@@ -33,10 +34,15 @@ def can_create_thread(user, theme) -> bool:
     return can_post(user)
 
 
+def is_closed(thread: Thread) -> bool:
+    """The thread's closing date has passed: like a locked thread, it takes no replies from members."""
+    return thread.closes_at is not None and thread.closes_at <= timezone.now()
+
+
 def can_reply(user, thread: Thread) -> bool:
     if not can_post(user) or thread.is_hidden:
         return False
-    return not thread.is_locked or is_moderator(user)
+    return not (thread.is_locked or is_closed(thread)) or is_moderator(user)
 
 
 def is_own_post(user, post) -> bool:
@@ -199,12 +205,13 @@ def check_report(user, target) -> None:
 
 # Objections ("bezwaar") to moderation decisions.
 
-OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide", "report_uphold")
+# Upholding reports on a post also writes a "hide" row for the same act: the member objects to that one.
+OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide")
 OBJECTABLE_MEMBER_ACTIONS = ("warn", "suspend", "ban")
 
 
 def decision_affects(user, decision) -> bool:
-    """The decision hid or upheld reports on the member's own post, or was a measure against the member."""
+    """The decision hid the member's own post, or was a measure against the member."""
     from accounts.models import User
 
     model = decision.target_type.model_class()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
 
-from .models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Thread
+from .models import ModerationAction, ModerationLog, Objection, Reply, Report, ReportReason, Thread
 
 ACTIVITY_LIMIT = 10
 
@@ -106,6 +106,12 @@ class MonthFigures:
     reports_dismissed: int = 0
     members_approved: int = 0
     members_refused: int = 0
+    objections_received: int = 0
+    objections_upheld: int = 0
+    objections_rejected: int = 0
+    warnings: int = 0
+    suspensions: int = 0
+    bans: int = 0
 
     @property
     def reports_received(self) -> int:
@@ -208,21 +214,48 @@ def moderation_figures(months: list[date]) -> list[MonthFigures]:
             restored=Count("pk", filter=Q(action=ModerationAction.RESTORE)),
             members_approved=Count("pk", filter=Q(action=ModerationAction.MEMBER_APPROVE)),
             members_refused=Count("pk", filter=Q(action=ModerationAction.MEMBER_REFUSE)),
+            objections_upheld=Count("pk", filter=Q(action=ModerationAction.OBJECTION_UPHOLD)),
+            objections_rejected=Count("pk", filter=Q(action=ModerationAction.OBJECTION_REJECT)),
+            warnings=Count("pk", filter=Q(action=ModerationAction.WARN)),
+            suspensions=Count("pk", filter=Q(action=ModerationAction.SUSPEND)),
+            bans=Count("pk", filter=Q(action=ModerationAction.BAN)),
         )
         .order_by()
     )
     for row in acts:
         month = figures.get(key(row["month"]))
         if month is not None:
-            for name in (
-                "hidden_by_moderator",
-                "hidden_automatically",
-                "restored",
-                "members_approved",
-                "members_refused",
-            ):
+            for name in LOGGED_FIGURES:
                 setattr(month, name, getattr(month, name) + row[name])
+
+    objections = (
+        Objection.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in objections:
+        month = figures.get(key(row["month"]))
+        if month is not None:
+            month.objections_received += row["count"]
     return [figures[month] for month in months]
+
+
+LOGGED_FIGURES = (
+    "hidden_by_moderator",
+    "hidden_automatically",
+    "restored",
+    "members_approved",
+    "members_refused",
+    "objections_upheld",
+    "objections_rejected",
+    "warnings",
+    "suspensions",
+    "bans",
+)
+# Every count a month has, for totals.
+FIGURES = (*LOGGED_FIGURES, "reports_upheld", "reports_dismissed", "objections_received")
 
 
 # The moderation log, for moderators ----------------------------------------------------

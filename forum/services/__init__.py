@@ -15,9 +15,11 @@ from .moderation import (  # noqa: F401
     post_restore,
     problem_report_close,
     problem_report_file,
+    thread_close_at,
     thread_lock,
     thread_move,
     thread_pin,
+    thread_slow_mode,
     thread_unlock,
     thread_unpin,
 )

@@ -1,8 +1,12 @@
-"""Moderators' acts: hide, restore, lock, pin, move; each writes one log row."""
+"""Moderators' acts: hide, restore, lock, pin, move, close, slow mode; each writes one log row."""
 
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import permissions
 from ..models import (
@@ -175,4 +179,54 @@ def problem_report_close(*, acting_user, report: ProblemReport, reason: str = ""
         return False
     report.state = ProblemReport.State.CLOSED
     ModerationLog.objects.record(actor=acting_user, action=ModerationAction.REPORT_CLOSE, target=report, reason=reason)
+    return True
+
+
+SLOW_MODE_MAX_SECONDS = 7 * 24 * 60 * 60  # a week
+
+
+@transaction.atomic
+def thread_close_at(*, acting_user, thread: Thread, closes_at: datetime | None, reason: str) -> bool:
+    """
+    Close ``thread`` for members' replies from ``closes_at`` (a date in the past
+    closes it now); ``None`` takes the closing date away. Returns whether it changed.
+    """
+    permissions.check_moderate(acting_user)
+    if closes_at is not None and timezone.is_naive(closes_at):
+        raise ValueError("closes_at must be an aware datetime")
+    if not Thread.objects.filter(pk=thread.pk).exclude(closes_at=closes_at).update(closes_at=closes_at):
+        return False
+    thread.closes_at = closes_at
+    ModerationLog.objects.record(
+        actor=acting_user,
+        action=ModerationAction.CLOSE_AT,
+        target=thread,
+        reason=reason,
+        data={"closes_at": closes_at.isoformat() if closes_at else None},
+    )
+    return True
+
+
+@transaction.atomic
+def thread_slow_mode(*, acting_user, thread: Thread, seconds: int, reason: str) -> bool:
+    """
+    Make members wait ``seconds`` between two replies in ``thread``; 0 turns
+    slow mode off. Returns whether it changed.
+    """
+    permissions.check_moderate(acting_user)
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
+        raise ValidationError(
+            gettext("Slow mode takes a whole number of seconds from 0 to %(max)d.") % {"max": SLOW_MODE_MAX_SECONDS},
+            code="invalid_slow_mode",
+        )
+    if not Thread.objects.filter(pk=thread.pk).exclude(slow_mode_seconds=seconds).update(slow_mode_seconds=seconds):
+        return False
+    thread.slow_mode_seconds = seconds
+    ModerationLog.objects.record(
+        actor=acting_user,
+        action=ModerationAction.SLOW_MODE,
+        target=thread,
+        reason=reason,
+        data={"seconds": seconds},
+    )
     return True

@@ -1,14 +1,18 @@
 """Writing threads and replies: create, edit, import, view counts."""
 
-from django.core.exceptions import PermissionDenied
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts import permissions as account_permissions
 from notifications import tasks as notification_tasks
 
-from .. import permissions
+from .. import permissions, ratelimits
 from ..models import (
     Capacity,
     ModerationAction,
@@ -44,15 +48,65 @@ def _authorship(*, author, capacity: str, as_account) -> dict:
     return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": None}
 
 
+POST_RATE_ACTION = "post"
+POST_RATE_WINDOW = 3600
+
+
+def _check_post_rate(author) -> None:
+    """Refuse a member who posted ``FORUM_POSTS_PER_HOUR`` threads and replies this hour; moderators have no limit."""
+    if permissions.is_moderator(author):
+        return
+    if ratelimits.is_limited(author, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW):
+        raise ValidationError(gettext("You are posting very fast. Wait a moment and try again."), code="rate_limited")
+
+
+def _count_post(author) -> None:
+    """Count a post that was written; only successful posts count towards the limit."""
+    if not permissions.is_moderator(author):
+        ratelimits.hit(author, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW)
+
+
+def _check_slow_mode(author, thread: Thread) -> None:
+    """
+    In slow mode a member waits ``slow_mode_seconds`` between two replies in the
+    thread, also when writing for an organisation account; moderators do not.
+    One query: the member's latest reply in the thread.
+    """
+    if not thread.slow_mode_seconds or permissions.is_moderator(author):
+        return
+    latest = (
+        Reply.objects.filter(Q(author=author) | Q(written_by=author), thread=thread)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return
+    wait = latest + timedelta(seconds=thread.slow_mode_seconds) - timezone.now()
+    if wait > timedelta(0):
+        seconds = int(wait.total_seconds()) + 1
+        raise ValidationError(
+            ngettext(
+                "This discussion is in slow mode. You can reply again in %(seconds)d second.",
+                "This discussion is in slow mode. You can reply again in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
+            code="slow_mode",
+        )
+
+
 @transaction.atomic
 def thread_create(
     *, author, theme: Theme, title: str, body: str, capacity: str = Capacity.PERSONAL, as_account=None
 ) -> Thread:
     """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
     permissions.check_create_thread(author, theme)
+    _check_post_rate(author)
     thread = _thread_insert(
         theme=theme, title=title, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
     )
+    _count_post(author)
     # Authors follow their own thread; the member who wrote it for an organisation account does.
     ThreadFollow.objects.get_or_create(member=author, thread=thread)
     transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(thread.pk), robust=True)
@@ -80,9 +134,12 @@ def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0,
 def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account=None) -> Reply:
     """Reply to ``thread``; the thread's counters move in the database, not in Python."""
     permissions.check_reply(author, thread)
+    _check_slow_mode(author, thread)
+    _check_post_rate(author)
     reply = _reply_insert(
         thread=thread, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
     )
+    _count_post(author)
     transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(reply.pk), robust=True)
     return reply
 

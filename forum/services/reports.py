@@ -1,5 +1,6 @@
 """Members' reports of threads, replies and profiles, and moderators' decisions on them."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -8,7 +9,7 @@ from django.utils.translation import gettext
 
 from accounts.models import SiteSettings, User
 
-from .. import permissions
+from .. import permissions, ratelimits
 from ..models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Status, Thread
 from .moderation import post_hide, post_restore
 
@@ -35,6 +36,11 @@ def report_file(*, reporter, target, reason: str, note: str = "") -> Report:
         raise ValidationError(gettext("Choose a reason."), code="invalid_reason")
     if reason == ReportReason.OTHER and not note.strip():
         raise ValidationError(gettext("Explain what is wrong."), code="note_required")
+    limited = not permissions.is_moderator(reporter)
+    if limited and ratelimits.is_limited(reporter, "report", settings.FORUM_REPORTS_PER_HOUR, 3600):
+        raise ValidationError(
+            gettext("You have sent many reports in a short time. Wait a moment and try again."), code="rate_limited"
+        )
     fields = _target_fields(target)
     # Lock the reported row: concurrent reports of one item are counted one after another.
     type(target).objects.select_for_update().filter(pk=target.pk).first()
@@ -43,6 +49,8 @@ def report_file(*, reporter, target, reason: str, note: str = "") -> Report:
             report = Report.objects.create(reporter=reporter, reason=reason, note=note, **fields)
     except IntegrityError:
         return Report.objects.get(reporter=reporter, state=Report.State.OPEN, **fields)
+    if limited:
+        ratelimits.hit(reporter, "report", settings.FORUM_REPORTS_PER_HOUR, 3600)
     if not isinstance(target, User):
         _hide_when_reported_enough(target, fields)
     return report

@@ -102,9 +102,9 @@ def test_figures_page_shows_totals_for_a_chosen_year(client, moderation_history)
 
 
 def test_figures_page_runs_a_fixed_number_of_queries(client, moderation_history, django_assert_num_queries):
-    """Two first-date lookups and three aggregates, whatever the number of reports and log rows."""
+    """Two first-date lookups and four aggregates (reports received, decided, logged acts, objections)."""
     client.get(FIGURES_URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(FIGURES_URL)
     assert response.status_code == HTTPStatus.OK
 
@@ -266,3 +266,23 @@ def test_log_runs_a_fixed_number_of_queries(moderator_client, moderator, theme):
         response = moderator_client.get(LOG_URL)
     assert len(response.context["entries"]) == 30
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_objections_and_measures_are_counted(client, moderator, user, reply):
+    """The figures count objections with their outcomes, and warnings, suspensions and bans."""
+    from accounts import sanctions
+    from forum.models import ModerationLog
+
+    client.cookies["django_language"] = "en"
+    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    decision = ModerationLog.objects.get(action="hide")
+    objection = services.objection_file(member=reply.author, decision=decision, text="Onterecht")
+    other = ModeratorFactory()
+    services.objection_decide(acting_user=other, objection=objection, uphold=False, note="Toch spam")
+    sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Toon")
+    sanctions.member_sanction(acting_user=moderator, member=user, kind="suspension", reason="Herhaling")
+    month = selectors.moderation_figures([timezone.localdate().replace(day=1)])[0]
+    assert (month.objections_received, month.objections_upheld, month.objections_rejected) == (1, 0, 1)
+    assert (month.warnings, month.suspensions, month.bans) == (1, 1, 0)
+    html = client.get(reverse("forum:moderation_figures")).content.decode()
+    assert "Objections received" in html and "Suspensions" in html

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, services
-from ..forms import HideForm, ModerationReasonForm
+from ..forms import CloseAtForm, HideForm, ModerationReasonForm, SlowModeForm
 from ..models import Reply, Thread
 
 THREAD_ACTIONS = {
@@ -26,6 +26,10 @@ def thread_moderate(request, pk, action):
     permissions.check_moderate(request.user)
     if action in ("hide", "restore"):
         return _moderate_post(request, thread, action, thread.get_absolute_url())
+    if action == "close-at":
+        return _thread_close_at(request, thread)
+    if action == "slow-mode":
+        return _thread_slow_mode(request, thread)
     if action not in THREAD_ACTIONS:
         raise Http404
     service, message = THREAD_ACTIONS[action]
@@ -60,6 +64,36 @@ def _moderate_post(request, post, action, next_url):
     if changed:
         messages.success(request, message)
     return redirect(next_url)
+
+
+def _thread_close_at(request, thread):
+    form = CloseAtForm(request.POST)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, thread.get_absolute_url())
+    closes_at = form.cleaned_data["closes_at"]
+    if services.thread_close_at(
+        acting_user=request.user, thread=thread, closes_at=closes_at, reason=form.cleaned_data["reason"]
+    ):
+        if closes_at is None:
+            messages.success(request, _("The closing date has been removed."))
+        else:
+            messages.success(request, _("The closing date has been set."))
+    return redirect(thread)
+
+
+def _thread_slow_mode(request, thread):
+    form = SlowModeForm(request.POST)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, thread.get_absolute_url())
+    seconds = form.cleaned_data["seconds"]
+    if services.thread_slow_mode(
+        acting_user=request.user, thread=thread, seconds=seconds, reason=form.cleaned_data["reason"]
+    ):
+        if seconds:
+            messages.success(request, _("Slow mode is on."))
+        else:
+            messages.success(request, _("Slow mode is off."))
+    return redirect(thread)
 
 
 def _moderation_form_error(request, form, next_url):

@@ -6,6 +6,7 @@ form, call one service, add a message and redirect.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,15 +98,19 @@ def thread_create(request, slug):
         if "preview" in request.POST:
             preview = form.cleaned_data["body"]
         else:
-            thread = services.thread_create(
-                author=request.user,
-                theme=theme,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                **form.authorship(),
-            )
-            messages.success(request, _("Your thread has been published."))
-            return redirect(thread)
+            try:
+                thread = services.thread_create(
+                    author=request.user,
+                    theme=theme,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    **form.authorship(),
+                )
+            except ValidationError as error:  # posting too fast: shown on the form, nothing lost
+                form.add_error("body", error)
+            else:
+                messages.success(request, _("Your thread has been published."))
+                return redirect(thread)
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
 
 
@@ -172,9 +177,13 @@ def reply_create(request, pk):
         return _render_thread(request, thread, form, status=400)
     if "preview" in request.POST:
         return _render_thread(request, thread, form, preview=form.cleaned_data["body"])
-    reply = services.reply_create(
-        author=request.user, thread=thread, body=form.cleaned_data["body"], **form.authorship()
-    )
+    try:
+        reply = services.reply_create(
+            author=request.user, thread=thread, body=form.cleaned_data["body"], **form.authorship()
+        )
+    except ValidationError as error:  # slow mode or posting too fast: shown on the form, nothing lost
+        form.add_error("body", error)
+        return _render_thread(request, thread, form, status=400)
     messages.success(request, _("Your reply has been posted."))
     return redirect(reply)
 

@@ -36,15 +36,7 @@ def moderation_figures(request):
             reason: sum(month.reports_by_reason[reason] for month in figures) for reason in ReportReason
         },
     )
-    for name in (
-        "hidden_by_moderator",
-        "hidden_automatically",
-        "restored",
-        "reports_upheld",
-        "reports_dismissed",
-        "members_approved",
-        "members_refused",
-    ):
+    for name in selectors.FIGURES:
         setattr(totals, name, sum(getattr(month, name) for month in figures))
     return render(
         request,
