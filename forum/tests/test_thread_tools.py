@@ -259,8 +259,12 @@ def test_ratelimit_counts_per_member_and_window(user, other_user, monkeypatch):
 
 
 @override_settings(FORUM_POSTS_PER_HOUR=2)
-def test_post_rate_limit_refuses_and_stores_nothing(thread, theme, other_user):
+def test_post_rate_limit_refuses_and_stores_nothing(thread, theme, other_user, request):
     """Beyond the hourly limit a member's reply or new thread is refused and nothing is stored."""
+    from django.utils import translation
+
+    translation.activate("en")  # the refusal is asserted in the source language
+    request.addfinalizer(translation.deactivate)
     services.reply_create(author=other_user, thread=thread, body="Een.")
     services.thread_create(author=other_user, theme=theme, title="Nieuw", body="Twee.")
     with pytest.raises(ValidationError, match="You are posting very fast"):
