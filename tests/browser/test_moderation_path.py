@@ -9,12 +9,9 @@ the pages read in English (the language cookie) only where a table is found by i
 """
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from playwright.sync_api import Locator, Page, expect
@@ -23,7 +20,7 @@ from forum.models import ModerationAction, ModerationLog, Objection, Reply, Repo
 from forum.tests.factories import ModeratorFactory, UserFactory
 from notifications.models import Kind, Notification
 
-from .conftest import ARTIFACTS_DIR, TIMEOUT
+from .helpers import browsing_as
 
 THREAD_TITLE = "'Vergroot ruimte van meningsuiting ambtenaren!' zegt Raad voor het openbaar bestuur"
 AUTHOR = "Bram de Wit"
@@ -31,39 +28,6 @@ REPORTER = "Anouk Jansen"
 REPLY_TEXT = "Volgens de interne notitie van 3 maart gaat de afdeling Burgerzaken volgend jaar dicht."
 HIDING_REASON = "Vertrouwelijke informatie"
 OBJECTION_TEXT = "Die notitie is al openbaar: de gemeenteraad heeft haar vorige week gepubliceerd."
-
-
-@contextmanager
-def browsing_as(browser, request, base_url: str, member=None, *, language: str | None = None):
-    """
-    A page in a new browser context of its own, with ``member`` logged in (a session from Django's
-    test client) or as a visitor, in Dutch unless ``language`` sets the language cookie. A screenshot
-    is kept when the test fails in it.
-    """
-    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
-    context.set_default_timeout(TIMEOUT)
-    cookies = []
-    if member is not None:
-        client = Client()
-        client.force_login(member)
-        session = client.cookies[settings.SESSION_COOKIE_NAME]
-        cookies.append({"name": session.key, "value": session.value, "url": base_url})
-    if language:
-        cookies.append({"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url})
-    if cookies:
-        context.add_cookies(cookies)
-    page = context.new_page()
-    try:
-        yield page
-    except BaseException:
-        ARTIFACTS_DIR.mkdir(exist_ok=True)
-        who = member.pk if member is not None else "visitor"
-        path = ARTIFACTS_DIR / f"{request.node.name}-{who}.png"
-        page.screenshot(path=str(path), full_page=True)
-        print(f"Screenshot of the failing page ({page.url}): {path}")
-        raise
-    finally:
-        context.close()
 
 
 @pytest.mark.browser

@@ -8,12 +8,9 @@ which the translators may still change.
 """
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from forum.models import Reply, Thread
@@ -21,7 +18,7 @@ from forum.tests.factories import UserFactory
 from notifications import services
 from notifications.models import Kind, Notification
 
-from .conftest import ARTIFACTS_DIR, TIMEOUT
+from .helpers import browsing_as
 
 THREAD_TITLE = "'Vergroot ruimte van meningsuiting ambtenaren!' zegt Raad voor het openbaar bestuur"
 MENTIONED = "Anouk Jansen"
@@ -31,31 +28,6 @@ REPLY_TEXT = f"Goed punt @{MENTIONED}, wat vind jij?"
 BELL = "header a.notification-bell"
 LIST_PATH = "/meldingen/"
 MARK_ALL = 'form[action="/meldingen/gelezen/"] button[type=submit]'
-
-
-@contextmanager
-def browsing_as(browser, request, base_url: str, member, **options):
-    """
-    A page in a new browser context of its own (in Dutch) with ``member`` logged in: a session from
-    Django's test client, its cookie given to the context. A screenshot is kept when the test fails in it.
-    """
-    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam", **options)
-    context.set_default_timeout(TIMEOUT)
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
-    page = context.new_page()
-    try:
-        yield page
-    except BaseException:
-        ARTIFACTS_DIR.mkdir(exist_ok=True)
-        path = ARTIFACTS_DIR / f"{request.node.name}-{member.pk}.png"
-        page.screenshot(path=str(path), full_page=True)
-        print(f"Screenshot of the failing page ({page.url}): {path}")
-        raise
-    finally:
-        context.close()
 
 
 def expect_bell(page: Page, unread: int):
