@@ -100,10 +100,26 @@ def mention_rule(state) -> None:
     """
     mentions = _resolve(list(_attempts(state.tokens)))
     _link(mentions)
+    quoted = _quoted_inlines(state.tokens)
     members = {}
     for mention in mentions:
-        members.setdefault(mention.member.pk, mention.member)
+        # A mention inside a quotation is linked, but is the quoted author's, not this one's: no notice.
+        if id(mention.inline) not in quoted:
+            members.setdefault(mention.member.pk, mention.member)
     state.env["mentions"] = list(members.values())
+
+
+def _quoted_inlines(tokens) -> set[int]:
+    """The inline tokens that stand inside a block quotation."""
+    depth, quoted = 0, set()
+    for token in tokens:
+        if token.type == "blockquote_open":
+            depth += 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+        elif token.type == "inline" and depth:
+            quoted.add(id(token))
+    return quoted
 
 
 def _attempts(tokens):

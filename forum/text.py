@@ -76,7 +76,8 @@ def render_markdown(source: str) -> str:
 def mentioned_members(source: str) -> list:
     """
     The members mentioned in ``source``, in order of appearance, at most
-    MAX_MENTIONS: exactly those ``render_markdown`` links. One query.
+    MAX_MENTIONS: those ``render_markdown`` links, less the ones that only
+    stand in a quotation (quoting a reply does not notify its mentions again). One query.
     """
     env = {}
     _markdown().parse(source or "", env)

@@ -374,3 +374,14 @@ def test_the_seeded_thread_links_davied_but_not_first_names():
     assert links(fatou_reply.body_html) == [(davied.get_absolute_url(), "@Davied")]
     assert links(davied_reply.body_html) == []
     assert "@Fatou Ik ga" in davied_reply.body_html and "@Harro Ik verwacht" in davied_reply.body_html
+
+
+def test_mentions_in_a_quotation_are_linked_but_not_notified(db):
+    """Quoting a reply that mentions someone links the name but does not tell them again."""
+    from forum.tests.factories import UserFactory
+
+    anouk = UserFactory(display_name="Anouk Jansen")
+    bram = UserFactory(display_name="Bram de Wit")
+    source = "> Goed punt @Anouk Jansen\n>\n> — [Bram](/reactie/1/)\n\nEens, @Bram de Wit."
+    assert mentioned_members(source) == [bram]
+    assert f'href="{anouk.get_absolute_url()}"' in render_markdown(source)
