@@ -49,3 +49,16 @@ check: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Benchmarks (docs/benchmarks.md), on demand only: not part of `test`, not run by CI.
+# Their own SQLite file unless DATABASE_URL is set; seeded once (BENCH_SEED_ARGS for other sizes).
+BENCH_DATABASE_URL ?= sqlite:///bench.sqlite3
+BENCH_DB := $(or $(DATABASE_URL),$(BENCH_DATABASE_URL))
+BENCH_SEED_ARGS ?=
+
+.PHONY: bench
+bench: install
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_forum
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_benchmark --if-missing $(BENCH_SEED_ARGS)
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m benchmarks.run

@@ -1,0 +1,387 @@
+"""
+Measure the main pages in-process with django.test.Client, against the data of
+``manage.py seed_benchmark``: SQL queries, median and p95 server time, response
+size, and a floor (a bare view returning a response of the same size through
+the same middleware). Prints a Markdown table and writes docs/benchmarks.md.
+
+Run with ``python -m benchmarks.run`` (``make bench`` seeds first).
+"""
+
+import argparse
+import gc
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEVELOPMENT", "true")
+
+# ROOT_URLCONF="benchmarks.run" must find this module's urlpatterns, also when run as __main__.
+sys.modules.setdefault("benchmarks.run", sys.modules[__name__])
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DOCS = BASE_DIR / "docs" / "benchmarks.md"
+
+MAX_QUERIES = {"visitor": 8, "member": 12, "moderator": 12}
+THREAD_FIRST_PAGE_MS = {"visitor": 10.0, "member": 13.0}
+LAST_PAGE_RATIO = 1.2
+
+
+# The floor: a bare view returning a fixed response of a given size. --------------------------
+
+
+@lru_cache(maxsize=64)
+def _floor_body(size):
+    return b"x" * size
+
+
+def floor_view(request, size):
+    from django.http import HttpResponse
+
+    return HttpResponse(_floor_body(size), content_type="text/html; charset=utf-8")
+
+
+def _urlpatterns():
+    from django.urls import path
+
+    return [path("floor/<int:size>/", floor_view)]
+
+
+def __getattr__(name):  # the tiny urlconf, built when the resolver first asks for it
+    if name == "urlpatterns":
+        return _urlpatterns()
+    raise AttributeError(name)
+
+
+# Measuring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    page: str
+    who: str
+    url: str
+    status: int = 0
+    queries: int = 0
+    size: int = 0
+    times: list = field(default_factory=list)
+    floor_times: list = field(default_factory=list)
+
+    @property
+    def median(self):
+        return statistics.median(self.times) * 1000
+
+    @property
+    def p95(self):
+        return _p95(self.times) * 1000
+
+    @property
+    def floor_median(self):
+        return statistics.median(self.floor_times) * 1000
+
+    @property
+    def ratio(self):
+        return self.median / self.floor_median if self.floor_median else math.inf
+
+    @property
+    def queries_ok(self):
+        return self.status == 200 and self.queries <= MAX_QUERIES[self.who]
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _time(client, url, warmup, requests):
+    for _ in range(warmup):
+        client.get(url)
+    gc.collect()
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def measure(result, client, warmup, requests):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    for _ in range(warmup):
+        client.get(result.url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(result.url)
+    result.status = response.status_code
+    result.queries = len(captured)
+    result.size = len(response.content)
+    result.times = _time(client, result.url, 0, requests)
+    with override_settings(ROOT_URLCONF="benchmarks.run"):
+        floor_url = f"/floor/{result.size}/"
+        floor = client.get(floor_url)
+        assert floor.status_code == 200 and len(floor.content) == result.size, floor.status_code
+        result.floor_times = _time(client, floor_url, warmup, requests)
+    return result
+
+
+# The pages -----------------------------------------------------------------------------------
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def collect(warmup, requests):
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from accounts.models import User
+    from forum.management.commands.seed_benchmark import LOGIN_EMAIL, MODERATOR_EMAIL, THEME_PREFIX
+    from forum.models import Reply, Theme, Thread
+
+    login = User.objects.filter(email=LOGIN_EMAIL).first()
+    moderator = User.objects.filter(email=MODERATOR_EMAIL).first()
+    if login is None or moderator is None:
+        raise SystemExit("No benchmark data: run `manage.py seed_benchmark` first (or `make bench`).")
+    theme = Theme.objects.filter(slug__startswith=THEME_PREFIX).order_by("position").first()
+    long_threads = list(Thread.objects.filter(slug__startswith="lange-discussie-met-").order_by("reply_count"))
+    bench_threads = Thread.objects.filter(theme__slug__startswith=THEME_PREFIX)
+    sizes = {
+        "members": User.objects.filter(handle__startswith="benchlid-").count(),
+        "themes": Theme.objects.filter(slug__startswith=THEME_PREFIX).count(),
+        "threads": bench_threads.count() - len(long_threads),
+        "replies": Reply.objects.filter(thread__in=bench_threads).count(),
+        "long_threads": [thread.reply_count for thread in long_threads],
+    }
+
+    per_page = settings.FORUM_REPLIES_PER_PAGE
+    pages = [("Home", reverse("forum:home")), (f"Theme ({theme.name})", theme.get_absolute_url())]
+    for thread in long_threads:
+        last = max(1, math.ceil(thread.reply_count / per_page))
+        url = thread.get_absolute_url()
+        pages.append((f"Thread {thread.reply_count:,} replies, first page", url))
+        pages.append((f"Thread {thread.reply_count:,} replies, last page ({last})", f"{url}?page={last}"))
+    pages.append(("Profile", login.get_absolute_url()))
+
+    visitor = Client()
+    member = Client()
+    member.force_login(login)
+    mod = Client()
+    mod.force_login(moderator)
+
+    plan = [(name, "visitor", url, visitor) for name, url in pages]
+    plan += [(name, "member", url, member) for name, url in pages]
+    plan.append(("Notifications", "member", reverse("notifications:list"), member))
+    plan.append(("Moderation queue", "moderator", reverse("forum:moderation_queue"), mod))
+
+    results = []
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    with override_settings(ALLOWED_HOSTS=hosts):
+        for name, who, url, client in plan:
+            result = measure(Result(name, who, url), client, warmup, requests)
+            print(f"  {who:9} {name:45} {result.median:7.2f} ms  {result.queries:3} queries", file=sys.stderr)
+            results.append(result)
+    return results, long_threads, sizes
+
+
+def checks(results, long_threads):
+    """The targets of issue 6, each (description, passed)."""
+    found = []
+    for who in ("visitor", "member", "moderator"):
+        mine = [result for result in results if result.who == who]
+        if mine:
+            worst = max(mine, key=lambda result: result.queries)
+            failing = [result.page for result in mine if not result.queries_ok]
+            found.append(
+                (
+                    f"{who}: at most {MAX_QUERIES[who]} queries per page and all pages 200 "
+                    f"(most: {worst.queries}, {worst.page})" + (f"; failing: {', '.join(failing)}" if failing else ""),
+                    not failing,
+                )
+            )
+    if len(long_threads) >= 2:
+        medium, large = long_threads[len(long_threads) // 2], long_threads[-1]
+        for who, limit in THREAD_FIRST_PAGE_MS.items():
+            row = _row(results, who, medium.reply_count, first=True)
+            if row:
+                found.append(
+                    (
+                        f"{who}: first page of the {medium.reply_count:,}-reply thread median ≤ {limit:g} ms "
+                        f"({row.median:.2f} ms)",
+                        row.median <= limit,
+                    )
+                )
+        for who in THREAD_FIRST_PAGE_MS:
+            first, last = _row(results, who, large.reply_count, True), _row(results, who, large.reply_count, False)
+            if first and last:
+                ratio = last.median / first.median
+                found.append(
+                    (
+                        f"{who}: last page of the {large.reply_count:,}-reply thread within {LAST_PAGE_RATIO}× "
+                        f"its first page ({last.median:.2f} / {first.median:.2f} ms = {ratio:.2f}×)",
+                        ratio <= LAST_PAGE_RATIO,
+                    )
+                )
+    return found
+
+
+def _row(results, who, reply_count, first):
+    prefix = f"Thread {reply_count:,} replies, {'first' if first else 'last'} page"
+    return next((result for result in results if result.who == who and result.page.startswith(prefix)), None)
+
+
+# Reporting -----------------------------------------------------------------------------------
+
+
+def table(results):
+    lines = [
+        "| Page | Who | Status | Queries | Median ms | p95 ms | Size KB | Floor median ms | × floor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        queries = f"{r.queries}" if r.queries_ok else f"**{r.queries} FAIL**"
+        lines.append(
+            f"| {r.page} | {r.who} | {r.status} | {queries} | {r.median:.2f} | {r.p95:.2f} | "
+            f"{r.size / 1024:.1f} | {r.floor_median:.2f} | {r.ratio:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def check_list(found):
+    return "\n".join(f"- **{'PASS' if passed else 'FAIL'}** {text}" for text, passed in found)
+
+
+def machine():
+    import django
+    from django.db import connection
+
+    version = ""
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW server_version")
+            elif connection.vendor == "sqlite":
+                cursor.execute("SELECT sqlite_version()")
+            else:
+                cursor.execute("SELECT VERSION()")
+            version = f" {cursor.fetchone()[0]}"
+    except Exception:  # noqa: BLE001, S110  (the version is a nicety)
+        pass
+    return {
+        "Date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "Platform": platform.platform(),
+        "Processor": platform.processor() or platform.machine(),
+        "CPU count": str(os.cpu_count()),
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "Database": f"{connection.vendor}{version}",
+    }
+
+
+def document(results, found, sizes, warmup, requests):
+    machine_lines = "\n".join(f"| {key} | {value} |" for key, value in machine().items())
+    long_sizes = ", ".join(f"{size:,}" for size in sizes["long_threads"])
+    return f"""# Benchmarks
+
+The benchmark suite of issue 6, first version. It runs on demand only, never in
+`make test` or CI:
+
+```sh
+make bench                                                         # SQLite, in bench.sqlite3
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/ambtenaar_bench make bench   # PostgreSQL
+```
+
+`make bench` installs, migrates, runs `seed_forum` and `seed_benchmark` (only when
+the benchmark data is not there yet) and then `python -m benchmarks.run`, which
+prints the table below and rewrites this file. On SQLite it uses its own database
+file (`BENCH_DATABASE_URL`, default `sqlite:///bench.sqlite3`), so the development
+database is untouched. Seed again with other sizes with, for example:
+
+```sh
+DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py seed_benchmark --reset \\
+    --members 500 --threads 2000 --long-threads 20,1000,2000
+```
+
+The default sizes are 10,000 members, 20 themes, 100,000 threads (with one
+reply each on average) and three long threads of 20, 1,000 and 10,000 replies.
+`seed_benchmark` makes a login member `bench@example.nl` (verified, current
+terms accepted) and a moderator `bench-moderator@example.nl` (moderators' group,
+two-factor authentication).
+
+## How it measures
+
+In-process with `django.test.Client`, through the full middleware stack: per
+page {warmup} warm-up requests, then the SQL queries of one request
+(`CaptureQueriesContext`) and the server time of {requests} requests (median and
+p95). The *floor* is a bare Django view returning a fixed response of the same
+size through the same middleware, measured the same way with the same client;
+"× floor" is the page's median divided by the floor's.
+
+Targets: at most {MAX_QUERIES["visitor"]} queries per page for a visitor and
+{MAX_QUERIES["member"]} for a member (moderator pages held to the member limit);
+the first page of the 1,000-reply thread in a median of at most
+{THREAD_FIRST_PAGE_MS["visitor"]:g} ms for a visitor and {THREAD_FIRST_PAGE_MS["member"]:g} ms
+for a member; the last page of the 10,000-reply thread within {LAST_PAGE_RATIO}× its
+first page. Threads list newest replies first, so the last page holds the oldest
+replies.
+
+Not built yet: throughput and memory under gunicorn (requests per second and
+resident memory per worker with several concurrent clients). This first version
+measures single requests in-process only.
+
+## Latest run
+
+**Sizes used: {sizes["members"]:,} members, {sizes["themes"]} themes, {sizes["threads"]:,} threads,
+{sizes["replies"]:,} replies in all, long threads of {long_sizes} replies.**
+{"" if sizes["threads"] >= 100_000 else "These are smaller than the defaults: a check run, not the reference figures."}
+
+| Machine | |
+|---|---|
+{machine_lines}
+
+{table(results)}
+
+### Checks
+
+{check_list(found)}
+"""
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--warmup", type=int, default=5, help="Warm-up requests per page (default 5).")
+    parser.add_argument("--requests", type=int, default=30, help="Measured requests per page (default 30).")
+    parser.add_argument("--output", default=str(DOCS), help="Markdown file to write (default docs/benchmarks.md).")
+    parser.add_argument("--no-write", action="store_true", help="Print the table only.")
+    parser.add_argument("--strict", action="store_true", help="Exit with status 1 when a check fails.")
+    options = parser.parse_args(argv)
+
+    _setup()
+    results, long_threads, sizes = collect(options.warmup, options.requests)
+    found = checks(results, long_threads)
+    print()
+    print(table(results))
+    print()
+    print(check_list(found))
+    if not options.no_write:
+        Path(options.output).write_text(
+            document(results, found, sizes, options.warmup, options.requests), encoding="utf-8"
+        )
+        print(f"\nWrote {options.output}.")
+    return 1 if options.strict and not all(passed for _, passed in found) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
