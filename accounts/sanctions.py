@@ -107,18 +107,12 @@ def _statement(member, sanction) -> None:
     notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
 
 
-def _log(acting_user, action, member, reason, data=None):
-    from forum.models import ModerationLog
-
-    ModerationLog.objects.record(actor=acting_user, action=action, target=member, reason=reason, data=data)
-
-
 @transaction.atomic
 def member_sanction(
     *, acting_user, member: User, kind: str, reason: str, rule: str = "", until: datetime | None = None
 ) -> Sanction:
     """Warn, suspend (until a date, or until lifted) or ban a member, with the reason they will read."""
-    from forum.models import ModerationAction
+    from forum.models import ModerationAction, ModerationLog
 
     _check(acting_user, member)
     if kind not in Sanction.Kind.values:
@@ -140,7 +134,13 @@ def member_sanction(
         Sanction.Kind.SUSPENSION: ModerationAction.SUSPEND,
         Sanction.Kind.BAN: ModerationAction.BAN,
     }[kind]
-    _log(acting_user, action, member, reason, {"sanction": sanction.pk, "until": until.isoformat() if until else None})
+    ModerationLog.objects.record(
+        actor=acting_user,
+        action=action,
+        target=member,
+        reason=reason,
+        data={"sanction": sanction.pk, "until": until.isoformat() if until else None},
+    )
     _forget(member)
     transaction.on_commit(lambda: _statement(member, sanction), robust=True)
     return sanction
@@ -149,14 +149,20 @@ def member_sanction(
 @transaction.atomic
 def sanction_lift(*, acting_user, sanction: Sanction, reason: str = "") -> bool:
     """End a measure early; returns whether it was still in force."""
-    from forum.models import ModerationAction
+    from forum.models import ModerationAction, ModerationLog
 
     _check(acting_user, sanction.member)
     if not Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_by=acting_user, lift_reason=reason
     ):
         return False
-    _log(acting_user, ModerationAction.SANCTION_LIFT, sanction.member, reason, {"sanction": sanction.pk})
+    ModerationLog.objects.record(
+        actor=acting_user,
+        action=ModerationAction.SANCTION_LIFT,
+        target=sanction.member,
+        reason=reason,
+        data={"sanction": sanction.pk},
+    )
     _forget(sanction.member)
     return True
 
