@@ -339,6 +339,22 @@ class SiteSettings(models.Model):
             "0 switches this off."
         ),
     )
+    hold_first_posts = models.PositiveSmallIntegerField(
+        _("hold the first posts of new members"),
+        default=0,
+        help_text=_(
+            "The first this many threads and replies of members who are not verified civil servants wait for "
+            "a moderator's approval. 0 switches this off."
+        ),
+    )
+    hold_links_below = models.PositiveSmallIntegerField(
+        _("hold links of members with fewer approved posts than"),
+        default=0,
+        help_text=_(
+            "A post with a link waits for a moderator's approval while its author has fewer approved "
+            "posts than this. 0 switches this off."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")

@@ -9,6 +9,7 @@ from accounts.permissions import is_member, is_moderator
 class PostStatus(models.TextChoices):
     PUBLISHED = "published", "published"
     HIDDEN = "hidden", "hidden"
+    HELD = "held", "held"
 
 
 class ThemeQuerySet(models.QuerySet):

@@ -19,6 +19,17 @@ BODY_MAX_LENGTH = 50_000
 class Status(models.TextChoices):
     PUBLISHED = PostStatus.PUBLISHED, pgettext_lazy("post status", "published")
     HIDDEN = PostStatus.HIDDEN, pgettext_lazy("post status", "hidden")
+    HELD = PostStatus.HELD, pgettext_lazy("post status", "waiting for approval")
+
+
+class HoldReason(models.TextChoices):
+    """Why a post waits for a moderator's approval before others see it."""
+
+    THEME = "theme", _("the theme is pre-moderated")
+    NEW_MEMBER = "new_member", _("one of the first posts of a new member")
+    WATCHED_WORD = "watched_word", _("contains a watched word")
+    LINK = "link", _("contains a link from a member with few approved posts")
+    EDIT = "edit", _("edited to contain a watched word")
 
 
 class Capacity(models.TextChoices):
@@ -45,6 +56,21 @@ class Theme(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Themes are listed by position."))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    is_premoderated = models.BooleanField(
+        _("pre-moderated"),
+        default=False,
+        help_text=_("New threads and replies wait for a moderator's approval before others see them."),
+    )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("theme moderators"),
+        blank=True,
+        related_name="moderated_themes",
+        help_text=_(
+            "Moderators limited to themes moderate only the themes they are listed on. "
+            "A moderator listed on no theme moderates the whole site."
+        ),
+    )
 
     objects = ThemeQuerySet.as_manager()
 
@@ -68,6 +94,10 @@ class ModeratedPost(models.Model):
     status = models.CharField(_("state"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    hold_reason = models.CharField(_("held because"), max_length=16, choices=HoldReason.choices, blank=True)
+    hold_detail = models.CharField(
+        _("held for"), max_length=200, blank=True, help_text=_("The watched word or link that held the post.")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True)
     capacity = models.CharField(
@@ -89,6 +119,10 @@ class ModeratedPost(models.Model):
     @property
     def is_hidden(self):
         return self.status == Status.HIDDEN
+
+    @property
+    def is_held(self):
+        return self.status == Status.HELD
 
     @property
     def capacity_label(self):
@@ -140,6 +174,9 @@ class Thread(ModeratedPost):
     )
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
     reply_count = models.PositiveIntegerField(_("replies"), default=0, help_text=_("Published replies."))
+    held_reply_count = models.PositiveIntegerField(
+        _("replies waiting for approval"), default=0, help_text=_("Replies held for a moderator's approval.")
+    )
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
 
     objects = ThreadQuerySet.as_manager()
@@ -286,6 +323,10 @@ class ModerationAction(models.TextChoices):
     SLOW_MODE = "slow_mode", _("slow mode set")
     OBJECTION_UPHOLD = "objection_uphold", _("objection upheld")
     OBJECTION_REJECT = "objection_reject", _("objection rejected")
+    HOLD = "hold", _("held for approval")
+    APPROVE = "approve", _("approved")
+    REJECT = "reject", _("not approved")
+    WATCHED_WORD_REFUSE = "watched_word_refuse", _("refused for a watched word")
 
 
 class ModerationLogQuerySet(models.QuerySet):
@@ -623,3 +664,34 @@ class Objection(models.Model):
 
     def __str__(self):
         return _("Objection of %(date)s") % {"date": f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"}
+
+
+class WatchedWord(models.Model):
+    """
+    A word or phrase moderators watch for in new and edited posts, managed in the admin:
+    a post containing it is held for approval, or refused with a message to its author.
+    Matched case-insensitively on whole words; ``*`` stands for any letters (``pharma*``).
+    """
+
+    class Action(models.TextChoices):
+        HOLD = "hold", _("hold for approval")
+        REFUSE = "refuse", _("refuse with a message")
+
+    phrase = models.CharField(_("word or phrase"), max_length=100, unique=True)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices, default=Action.HOLD)
+    message = models.CharField(
+        _("message"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to the author when the post is refused; a general message when empty."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("watched word")
+        verbose_name_plural = _("watched words")
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase

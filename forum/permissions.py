@@ -117,6 +117,22 @@ def check_moderate(user) -> None:
         raise PermissionDenied
 
 
+def can_moderate_theme(user, theme) -> bool:
+    """Whether ``user`` moderates posts in ``theme`` (a Theme or its id)."""
+    return is_moderator(user)
+
+
+def can_moderate_post(user, post) -> bool:
+    """Whether ``user`` moderates this thread or reply: it is in a theme they moderate."""
+    thread = post.thread if isinstance(post, Reply) else post
+    return can_moderate_theme(user, thread.theme_id)
+
+
+def check_moderate_post(user, post) -> None:
+    if not can_moderate_post(user, post):
+        raise PermissionDenied
+
+
 # Engagement: appreciating ("waarderen") and following.
 
 
