@@ -204,7 +204,7 @@ def test_htmx_post_returns_the_button_and_the_status(member_client, reply):
     assert 'aria-pressed="true"' in html
     assert re.search(r'name="appreciate"\s+value="0"', html)
     assert "1 appreciation" in html
-    assert re.search(r'<p id="engagement-status" hx-swap-oob="innerHTML">\s*You appreciate this reply\.', html)
+    assert re.search(r'<p id="engagement-status" data-hx-swap-oob="innerHTML">\s*You appreciate this reply\.', html)
     assert 'value="/discussie/1/"' in html  # the next page survives the swap
 
     response = member_client.post(react_url(reply), {"appreciate": "0"}, **HTMX)
@@ -430,7 +430,7 @@ def test_block_shows_the_member_their_state(member, thread, reply):
     html = render_engagement(member, thread, reply, can_reply=True)
     assert 'aria-pressed="true"' in html
     assert reverse("forum:reply_reactions", kwargs={"pk": reply.pk}) in html
-    assert 'hx-trigger="toggle once from:closest details"' in html
+    assert 'data-hx-trigger="toggle once from:closest details"' in html
 
 
 def test_block_for_the_thread_has_follow_and_the_status_region(member, thread):

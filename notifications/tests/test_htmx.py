@@ -45,7 +45,7 @@ def bell_html(html):
 
 def comparable(html):
     """Markup with whitespace and the attributes only the swapped bell has taken out."""
-    html = re.sub(r'\s(id="notification-bell"|hx-swap-oob="[^"]*")', "", html)
+    html = re.sub(r'\s(id="notification-bell"|data-hx-swap-oob="[^"]*")', "", html)
     return re.sub(r"\s+>", ">", re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))).strip()
 
 
@@ -55,10 +55,12 @@ def test_the_list_forms_post_with_and_without_htmx(member_client, member, thread
     html = member_client.get(reverse("notifications:list")).content.decode()
     item = item_html(html, notification)
     url = mark_read_url(notification)
-    assert f'action="{url}"' in item and f'hx-post="{url}"' in item
-    assert f'hx-target="#notification-{notification.pk}"' in item and 'hx-swap="outerHTML"' in item
+    assert f'action="{url}"' in item and f'data-hx-post="{url}"' in item
+    assert f'data-hx-target="#notification-{notification.pk}"' in item and 'data-hx-swap="outerHTML"' in item
     all_url = reverse("notifications:mark_all_read")
-    assert re.search(rf'action="{all_url}"[^>]*hx-post="{all_url}"[^>]*hx-target="#notifications"', html, re.S)
+    assert re.search(
+        rf'action="{all_url}"[^>]*data-hx-post="{all_url}"[^>]*data-hx-target="#notifications"', html, re.S
+    )
     assert '<div id="notifications"' in html and '<div id="notifications-mark-all"' in html
     assert re.search(r'<p id="notifications-status" class="visually-hidden" role="status"></p>', html)
     assert "autofocus" not in html and "hx-swap-oob" not in html
@@ -84,13 +86,13 @@ def test_marking_one_read_with_htmx_returns_the_item_the_bell_and_the_status(mem
     assert "notification-item--unread" not in item and "Unread" not in item
     assert mark_read_url(notification) not in item
     assert re.search(r'<a class="notification-link"\s+href="[^"]+"\s+autofocus>', item)
-    assert re.search(r'<div id="notifications-mark-all" hx-swap-oob="true">\s*<form', html)
+    assert re.search(r'<div id="notifications-mark-all" data-hx-swap-oob="true">\s*<form', html)
     assert 'name="page" value="2"' in html
     bell = bell_html(html)
-    assert 'hx-swap-oob="outerHTML:.notification-bell"' in bell
+    assert 'data-hx-swap-oob="outerHTML:.notification-bell"' in bell
     assert 'aria-label="Notifications (1 unread)"' in bell and '<span class="notification-count">1</span>' in bell
     assert re.search(
-        r'<p id="notifications-status" hx-swap-oob="innerHTML">\s*The notification is marked as read\.', html
+        r'<p id="notifications-status" data-hx-swap-oob="innerHTML">\s*The notification is marked as read\.', html
     )
     assert Notification.objects.get(pk=notification.pk).read_at is not None
     assert Notification.objects.get(pk=other.pk).read_at is None
@@ -100,7 +102,7 @@ def test_marking_the_last_one_read_with_htmx_empties_the_bell_and_removes_mark_a
     """When nothing is unread any more, the bell shows no number and the "mark all" button goes."""
     notification = mention(member, thread=thread)
     html = member_client.post(mark_read_url(notification), **HTMX).content.decode()
-    assert re.search(r'<div id="notifications-mark-all" hx-swap-oob="true">\s*</div>', html)
+    assert re.search(r'<div id="notifications-mark-all" data-hx-swap-oob="true">\s*</div>', html)
     bell = bell_html(html)
     assert 'aria-label="Notifications (0 unread)"' in bell and "notification-count" not in bell
 
@@ -160,9 +162,9 @@ def test_marking_all_read_with_htmx_returns_the_list_the_bell_and_the_status(
     assert "notification-item--unread" not in html and "Mark all as read" not in html
     assert 'aria-current="page"><span class="visually-hidden">Page</span> 2' in html
     bell = bell_html(html)
-    assert 'hx-swap-oob="outerHTML:.notification-bell"' in bell and "(0 unread)" in bell
+    assert 'data-hx-swap-oob="outerHTML:.notification-bell"' in bell and "(0 unread)" in bell
     assert re.search(
-        r'<p id="notifications-status" hx-swap-oob="innerHTML">\s*All notifications are marked as read\.', html
+        r'<p id="notifications-status" data-hx-swap-oob="innerHTML">\s*All notifications are marked as read\.', html
     )
     assert not member.notifications.unread().exists()
     assert Notification.objects.get(pk=theirs.pk).read_at is None
