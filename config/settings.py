@@ -269,3 +269,5 @@ FORUM_EDIT_WINDOW_MINUTES = int(os.environ.get("FORUM_EDIT_WINDOW_MINUTES", "144
 FORUM_POSTS_PER_HOUR = int(os.environ.get("FORUM_POSTS_PER_HOUR", "30"))
 FORUM_REPORTS_PER_HOUR = int(os.environ.get("FORUM_REPORTS_PER_HOUR", "20"))
 FORUM_MASTODON_SHARE_URL = os.environ.get("FORUM_MASTODON_SHARE_URL", "https://social.overheid.nl/share")
+# Visitors' thread pages from the cache, invalidated by every change (forum/pagecache.py).
+FORUM_PAGE_CACHE = env_bool("FORUM_PAGE_CACHE", default=True)

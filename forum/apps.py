@@ -8,4 +8,6 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, pagecache  # noqa: F401  (registers the system checks)
+
+        pagecache.connect_signals()

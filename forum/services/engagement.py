@@ -5,7 +5,7 @@ from django.db.models import F
 
 from accounts import permissions as account_permissions
 
-from .. import permissions
+from .. import pagecache, permissions
 from ..models import (
     Reaction,
     Reply,
@@ -69,9 +69,11 @@ def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = N
             pass  # another request of this member (a double click) added it first
         else:
             counter.update(reaction_count=F("reaction_count") + 1)
+            pagecache.post_changed(post)
             transaction.on_commit(lambda: _notify_reaction(member=member, post=post), robust=True)
     elif mine.delete()[0]:
         counter.update(reaction_count=F("reaction_count") - 1)
+        pagecache.post_changed(post)
     post.refresh_from_db(fields=["reaction_count"])
     return appreciate
 

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .. import permissions
+from .. import pagecache, permissions
 from ..models import (
     ModerationAction,
     ModerationLog,
@@ -28,6 +28,7 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
     if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
         return False
     thread.theme = theme
+    pagecache.thread_changed(thread.pk)
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.MOVE,
@@ -52,6 +53,7 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
     if isinstance(post, Reply):
         delta = -1 if hidden else 1
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+    pagecache.post_changed(post)
     post.refresh_from_db()
     ModerationLog.objects.record(
         actor=acting_user,
@@ -107,6 +109,7 @@ def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: s
     if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value}):
         return False
     setattr(thread, field, value)
+    pagecache.thread_changed(thread.pk)
     ModerationLog.objects.record(actor=acting_user, action=action, target=thread, reason=reason)
     return True
 
@@ -197,6 +200,7 @@ def thread_close_at(*, acting_user, thread: Thread, closes_at: datetime | None, 
     if not Thread.objects.filter(pk=thread.pk).exclude(closes_at=closes_at).update(closes_at=closes_at):
         return False
     thread.closes_at = closes_at
+    pagecache.thread_changed(thread.pk)
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.CLOSE_AT,
@@ -222,6 +226,7 @@ def thread_slow_mode(*, acting_user, thread: Thread, seconds: int, reason: str) 
     if not Thread.objects.filter(pk=thread.pk).exclude(slow_mode_seconds=seconds).update(slow_mode_seconds=seconds):
         return False
     thread.slow_mode_seconds = seconds
+    pagecache.thread_changed(thread.pk)
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.SLOW_MODE,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from accounts import permissions as account_permissions
 from notifications import tasks as notification_tasks
 
-from .. import permissions, ratelimits
+from .. import pagecache, permissions, ratelimits
 from ..models import (
     Capacity,
     ModerationAction,
@@ -151,6 +151,7 @@ def _reply_insert(*, author, thread, body, created_at=None, **authorship) -> Rep
     reply.save()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
     Thread.objects.filter(pk=thread.pk, last_activity_at__lt=now).update(last_activity_at=now)
+    pagecache.thread_changed(thread.pk)
     return reply
 
 
@@ -174,6 +175,7 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict) -> bool
     post.capacity, post.on_behalf_of, post.edited_at = new_capacity, on_behalf_of, timezone.now()
     post.render()
     post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
+    pagecache.post_changed(post)
     if not permissions.is_own_post(acting_user, post):
         ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post)
     return True

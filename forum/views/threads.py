@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions as account_permissions
 
-from .. import permissions, selectors, services
+from .. import pagecache, permissions, selectors, services
 from ..forms import ReplyForm, ThreadForm
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
 from ..pagination import KnownCountPaginator
@@ -114,6 +114,7 @@ def thread_create(request, slug):
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
 
 
+@pagecache.visitor_page  # visitors get the page from the cache, invalidated by every change
 @require_GET
 def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id``, as read before this visit.

@@ -1,0 +1,300 @@
+"""
+The page cache for visitors' thread pages.
+
+A visitor (not logged in) reading a thread gets HTML that was rendered once and
+kept in Django's cache (Redis in production, see ``CACHES``), under a key made of
+the page's full address (host, thread, slug, ``page``, ``sort``), the language,
+the release (templates, code, translations) and two version tokens: one per
+thread and one for the whole site. Nothing expires to make a change show:
+every service that changes what a thread page shows calls
+:func:`thread_changed` (a new reply, an edit, hiding or restoring, locking,
+moving, reactions...), and changes to members, organisations and themes, which
+show on many pages, call :func:`site_changed` (signals, at the bottom). A
+version token is replaced, never incremented, so a version evicted from the
+cache can never bring an older page back.
+
+What differs per visitor is not in the cached HTML:
+
+- the view count: the visit is still counted in the database, once per
+  session (``F()``, as ``services.thread_register_view``), and the count it
+  returns is put into the page, so the number shown is as exact as without the
+  cache;
+- the CSRF token of the language switch: each response gets the visitor's own
+  (``get_token``, which also sets the cookie as the template tag would);
+- headers and cookies: only the HTML is cached; the response is new and goes
+  through the middleware (session, CSRF, Content-Security-Policy, Vary).
+
+Members and moderators never get a cached page, nor does a request with
+messages waiting or with other query parameters than ``page`` and ``sort``.
+``FORUM_PAGE_CACHE`` turns it off (the test settings do).
+"""
+
+import hashlib
+import re
+import secrets
+from functools import lru_cache, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core import checks
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.formats import localize
+
+SITE_VERSION_KEY = "pagecache:site"
+THREAD_VERSION_KEY = "pagecache:thread:{}"
+PAGE_KEY = "pagecache:page:{}"
+# Cached pages stay until their version changes; this only lets unused ones go.
+PAGE_TIMEOUT = 7 * 24 * 3600
+CACHED_QUERY_PARAMETERS = frozenset({"page", "sort"})
+
+# The session list of ``services.thread_register_view``: a view counts once per session.
+VIEWED_THREADS_KEY = "forum_viewed_threads"
+VIEWED_THREADS_KEPT = 500
+
+# Where the per-visitor parts stand in the rendered page.
+_VIEWS_PARAGRAPH = re.compile(r'<p class="thread-views">.*?</p>', re.DOTALL)
+_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
+_CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+VIEWS, CSRF = 0, 1  # the slots in a cached page, between its strings
+
+
+def enabled() -> bool:
+    return getattr(settings, "FORUM_PAGE_CACHE", True)
+
+
+# Invalidation ------------------------------------------------------------------------------------
+
+
+def thread_changed(thread_id) -> None:
+    """
+    Call from every service that changes what the page of thread ``thread_id``
+    shows. The version changes now and again after the commit: a visitor who
+    rendered the page between the two, from data read before the commit,
+    stored it under a version that is no longer asked for. With the cache off
+    the version still changes (pages kept from before must not come back when
+    it is turned on again), only once.
+    """
+    _bump_now_and_after_commit(THREAD_VERSION_KEY.format(thread_id))
+
+
+def post_changed(post) -> None:
+    """:func:`thread_changed` for the thread of a thread or reply."""
+    thread_changed(getattr(post, "thread_id", None) or post.pk)
+
+
+def site_changed() -> None:
+    """Something shown on every thread page changed (a member's name, an organisation, a theme)."""
+    _bump_now_and_after_commit(SITE_VERSION_KEY)
+
+
+def _bump_now_and_after_commit(key) -> None:
+    _bump(key)
+    if enabled():
+        transaction.on_commit(lambda: _bump(key), robust=True)
+
+
+def _bump(key) -> None:
+    cache.set(key, secrets.token_hex(8), timeout=None)
+
+
+def _versions(thread_id) -> tuple[str, str]:
+    keys = [THREAD_VERSION_KEY.format(thread_id), SITE_VERSION_KEY]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            found[key] = cache.get(key, "")
+    return found[keys[0]], found[keys[1]]
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """
+    A fingerprint of the templates, code and translations: a new release must
+    not serve pages rendered by the old one from a cache that outlived it. The
+    same files give the same fingerprint on every server.
+    """
+    roots = [Path(settings.BASE_DIR) / name for name in ("accounts", "forum", "notifications", "config")]
+    roots += [Path(folder) for template in settings.TEMPLATES for folder in template.get("DIRS", [])]
+    roots += [Path(folder) for folder in settings.LOCALE_PATHS]
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".mo"} and "tests" not in path.parts:
+                digest.update(str(path.relative_to(root.parent)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Serving -----------------------------------------------------------------------------------------
+
+
+def visitor_page(view):
+    """Serve a thread page view (``pk``, ``slug``) from the page cache to visitors."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, pk, *args, **kwargs)
+        key = _page_key(request, pk)
+        entry = cache.get(key)
+        if entry is not None:
+            views = _count_view(pk, request.session)
+            if views is not None:
+                return _serve(request, entry, views)
+        response = view(request, pk, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and _cacheable(request):
+            _store(key, pk, response)
+        return response
+
+    return wrapper
+
+
+def _cacheable(request) -> bool:
+    return (
+        enabled()
+        and request.method == "GET"
+        and CACHED_QUERY_PARAMETERS.issuperset(request.GET)
+        and not request.user.is_authenticated
+        and not getattr(request, "htmx", False)
+        and not _has_messages(request)
+    )
+
+
+def _has_messages(request) -> bool:
+    """Messages waiting are shown on the next page: that one is rendered, not served from the cache."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _page_key(request, thread_id) -> str:
+    thread_version, site_version = _versions(thread_id)
+    parts = [
+        release(),
+        site_version,
+        thread_version,
+        translation.get_language() or "",
+        request.build_absolute_uri(),
+        str(settings.FORUM_REPLIES_PER_PAGE),
+    ]
+    return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
+
+
+def _count_view(thread_id, session) -> int | None:
+    """
+    Count the visit as ``services.thread_register_view`` does (once per session,
+    in the database) and return the thread's view count; ``None`` if the thread
+    is gone. One query: the UPDATE returns the new count, or, when this session
+    was counted before, a SELECT reads it.
+    """
+    from .models import Thread
+
+    seen = session.get(VIEWED_THREADS_KEY, [])
+    threads = Thread.objects.filter(pk=thread_id)
+    if thread_id in seen:
+        return threads.values_list("view_count", flat=True).first()
+    if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
+        table = connection.ops.quote_name(Thread._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count",  # noqa: S608
+                [thread_id],
+            )
+            row = cursor.fetchone()
+        views = row[0] if row else None
+    else:
+        views = (
+            threads.values_list("view_count", flat=True).first()
+            if threads.update(view_count=F("view_count") + 1)
+            else None
+        )
+    if views is not None:
+        session[VIEWED_THREADS_KEY] = [*seen[-(VIEWED_THREADS_KEPT - 1) :], thread_id]
+    return views
+
+
+def _serve(request, entry, views) -> HttpResponse:
+    content_type, parts = entry
+    token = get_token(request) if CSRF in parts else ""
+    values = {VIEWS: localize(views), CSRF: token}
+    return HttpResponse(
+        "".join(values[part] if isinstance(part, int) else part for part in parts), content_type=content_type
+    )
+
+
+def _store(key, thread_id, response) -> None:
+    parts = _split(response.content.decode(response.charset))
+    if parts is None:
+        return
+    timeout = PAGE_TIMEOUT
+    closes_at = _closes_at(thread_id)
+    if closes_at is not None and closes_at > timezone.now():  # the page changes by itself when the thread closes
+        timeout = max(1, min(timeout, int((closes_at - timezone.now()).total_seconds())))
+    cache.set(key, (response["Content-Type"], parts), timeout)
+
+
+def _closes_at(thread_id):
+    from .models import Thread
+
+    return Thread.objects.filter(pk=thread_id).values_list("closes_at", flat=True).first()
+
+
+def _split(html) -> tuple | None:
+    """
+    The page as strings with the slots VIEWS and CSRF between them, or ``None``
+    when the view count cannot be found (then the page is not cached).
+    """
+    paragraph = _VIEWS_PARAGRAPH.search(html)
+    number = paragraph and _NUMBER.search(html, paragraph.start(), paragraph.end())
+    if not number:
+        return None
+    cuts = [(number.start(), number.end(), VIEWS)]
+    cuts += [(match.start(1), match.end(1), CSRF) for match in _CSRF_VALUE.finditer(html)]
+    parts, position = [], 0
+    for start, end, slot in sorted(cuts):
+        parts += [html[position:start], slot]
+        position = end
+    parts.append(html[position:])
+    return tuple(parts)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """With an in-process cache, a change made in one process would not reach the pages another one serves."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if enabled() and backend.endswith("LocMemCache"):
+        return [
+            checks.Info(
+                "FORUM_PAGE_CACHE needs a cache shared by all processes (REDIS_URL): with the in-process cache "
+                "a page one process serves is not invalidated by a change made in another.",
+                id="forum.I101",
+            )
+        ]
+    return []
+
+
+# Changes shown on every thread page --------------------------------------------------------------
+
+
+def _site_changed_receiver(sender, instance=None, update_fields=None, **kwargs):
+    # A member logging in changes nothing on the pages.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    site_changed()
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+
+    from accounts.models import Organisation, User
+
+    from .models import Theme
+
+    for model in (User, Organisation, Theme):
+        post_save.connect(_site_changed_receiver, sender=model, dispatch_uid=f"pagecache-{model.__name__}-save")
+        post_delete.connect(_site_changed_receiver, sender=model, dispatch_uid=f"pagecache-{model.__name__}-delete")

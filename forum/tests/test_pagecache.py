@@ -1,0 +1,230 @@
+"""The page cache for visitors' thread pages (forum/pagecache.py): served, invalidated, never stale."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forum import pagecache, services
+from forum.models import Thread
+from forum.tests.factories import ReplyFactory, ThemeFactory
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.FORUM_PAGE_CACHE = True
+
+
+@pytest.fixture
+def long_thread(thread, other_user):
+    for number in range(25):
+        ReplyFactory(thread=thread, author=other_user, body=f"Reactie {number} in de lange discussie.")
+    thread.refresh_from_db()
+    return thread
+
+
+def visit(url, client=None, **kwargs):
+    """A new visitor (a client without cookies) unless ``client`` is given."""
+    response = (client or Client()).get(url, **kwargs)
+    assert response.status_code == HTTPStatus.OK
+    return response
+
+
+def queries_of(url, client=None, **kwargs):
+    with CaptureQueriesContext(connection) as captured:
+        response = visit(url, client, **kwargs)
+    return len(captured), response
+
+
+def shown_views(response):
+    paragraph = re.search(r'<p class="thread-views">(.*?)</p>', response.content.decode(), re.S).group(1)
+    return int(re.search(r"\d+", paragraph).group())
+
+
+def without_visitor_parts(html):
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'(<p class="thread-views">).*?(</p>)', r"\1\2", html, flags=re.S)
+
+
+def test_a_second_visitor_gets_the_cached_page_in_fewer_queries(long_thread, django_assert_max_num_queries):
+    url = long_thread.get_absolute_url()
+    rendered_queries, first = queries_of(url)
+    # Served: the UPDATE counting the view (it returns the count), and the new session
+    # (a key check, then the INSERT within a savepoint), as on any page that starts one.
+    with django_assert_max_num_queries(5):
+        second = visit(url)
+    served_queries, third = queries_of(url)
+    assert served_queries < rendered_queries
+    assert without_visitor_parts(second.content.decode()) == without_visitor_parts(first.content.decode())
+    assert "Reactie 24 in de lange discussie." in third.content.decode()
+    assert shown_views(third) == 3
+
+
+def test_every_page_and_order_is_cached_separately(long_thread):
+    url = long_thread.get_absolute_url()
+    for query in ({}, {"page": "2"}, {"sort": "oldest"}):
+        visit(url, data=query)
+    newest, oldest, second = visit(url), visit(url, data={"sort": "oldest"}), visit(url, data={"page": "2"})
+    assert "Reactie 24 in de" in newest.content.decode()
+    assert "Reactie 0 in de" in oldest.content.decode()
+    assert "Reactie 24 in de" not in second.content.decode() and "Reactie 4 in de" in second.content.decode()
+
+
+def test_other_query_parameters_are_not_cached(thread, django_assert_max_num_queries):
+    url = thread.get_absolute_url()
+    visit(url, data={"utm_source": "nieuwsbrief"})
+    count, _response = queries_of(url, data={"utm_source": "nieuwsbrief"})
+    assert count > 3
+
+
+def test_view_counts_stay_exact_over_many_visitor_sessions(long_thread):
+    url = long_thread.get_absolute_url()
+    start = long_thread.view_count
+    visitors = [Client() for _ in range(6)]
+    for number, client in enumerate(visitors, start=1):
+        assert shown_views(visit(url, client)) == start + number
+    # Coming back (same session) counts nothing, and shows the count as it is now.
+    for client in visitors:
+        assert shown_views(visit(url, client)) == start + len(visitors)
+        assert shown_views(visit(url, client, data={"page": "2"})) == start + len(visitors)
+    long_thread.refresh_from_db()
+    assert long_thread.view_count == start + len(visitors)
+
+
+def test_a_new_reply_shows_to_the_next_visitor_at_once(thread, other_user):
+    url = thread.get_absolute_url()
+    visit(url)
+    assert "Zojuist geschreven." not in visit(url).content.decode()
+    services.reply_create(author=other_user, thread=thread, body="Zojuist geschreven.")
+    assert "Zojuist geschreven." in visit(url).content.decode()
+
+
+def test_an_edit_shows_at_once(thread, reply, other_user):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    services.reply_edit(acting_user=other_user, reply=reply, body="Beter verwoord.")
+    assert "Beter verwoord." in visit(url).content.decode()
+    services.thread_edit(acting_user=thread.author, thread=thread, title="Een nieuwe titel", body=thread.body)
+    thread.refresh_from_db()
+    assert "Een nieuwe titel" in visit(thread.get_absolute_url()).content.decode()
+
+
+def test_hiding_and_restoring_show_at_once(thread, reply, moderator):
+    url = thread.get_absolute_url()
+    visit(url)
+    assert reply.body in visit(url).content.decode()
+    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    assert reply.body not in visit(url).content.decode()
+    services.post_restore(acting_user=moderator, post=reply)
+    assert reply.body in visit(url).content.decode()
+    services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
+    assert Client().get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_locking_moving_and_appreciating_show_at_once(thread, reply, moderator, user):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    services.thread_lock(acting_user=moderator, thread=thread)
+    assert "This discussion is locked" in visit(url, HTTP_COOKIE="django_language=en").content.decode()
+    other_theme = ThemeFactory(name="Ander thema")
+    services.thread_move(acting_user=moderator, thread=thread, theme=other_theme)
+    assert "Ander thema" in visit(url).content.decode()
+    services.reaction_toggle(member=user, post=reply)
+    assert "1 waardering" in visit(url).content.decode()
+
+
+def test_a_members_new_name_shows_at_once(thread, user):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    user.display_name = "Nieuwe Naam"
+    user.save()
+    assert "Nieuwe Naam" in visit(url).content.decode()
+
+
+def test_a_member_never_gets_the_cached_page(thread, user_client):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    html = user_client.get(url).content.decode()
+    assert reverse("forum:reply_create", kwargs={"pk": thread.pk}) in html
+    assert reverse("account_logout") in html
+    # And the visitors' page stays as it was.
+    assert reverse("account_logout") not in visit(url).content.decode()
+
+
+def test_each_language_has_its_own_page(thread):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    english = Client()
+    english.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "Views:" in visit(url, english).content.decode()
+    assert "Views:" in visit(url, english).content.decode()
+    assert "Weergaven:" in visit(url).content.decode()
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_cookie(thread):
+    url = thread.get_absolute_url()
+    visit(url)
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        response = visit(url, client)
+        assert "csrftoken" in response.cookies
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', response.content.decode()).group(1)
+        tokens.append(token)
+        # The language switch on the served page works with this visitor's own cookie.
+        switched = client.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+        assert switched.status_code == HTTPStatus.FOUND
+    assert tokens[0] != tokens[1]
+
+
+def test_served_pages_carry_the_security_headers(thread):
+    url = thread.get_absolute_url()
+    visit(url)
+    response = visit(url)
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "Cookie" in response["Vary"]
+    assert response["Content-Language"] == "nl"
+    assert "sessionid" in response.cookies
+
+
+def test_waiting_messages_are_shown_not_a_cached_page(thread, rf):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    client = Client()
+    storage = CookieStorage(rf.get("/"))
+    storage.add(constants.INFO, "Een boodschap voor deze bezoeker.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    html = visit(url, client).content.decode()
+    assert "Een boodschap voor deze bezoeker." in html
+    assert "Een boodschap voor deze bezoeker." not in visit(url, client).content.decode()
+
+
+def test_off_when_the_setting_is_off(thread, settings):
+    settings.FORUM_PAGE_CACHE = False
+    url = thread.get_absolute_url()
+    visit(url)
+    count, _response = queries_of(url)
+    assert count > 3
+
+
+def test_a_version_is_replaced_not_counted(thread):
+    """A version that fell out of the cache comes back as a new one, never as an old one."""
+    key = pagecache.THREAD_VERSION_KEY.format(thread.pk)
+    first = pagecache._versions(thread.pk)[0]
+    pagecache.thread_changed(thread.pk)
+    second = pagecache._versions(thread.pk)[0]
+    assert second != first
+    from django.core.cache import cache
+
+    cache.delete(key)
+    assert pagecache._versions(thread.pk)[0] not in {first, second}
+    assert Thread.objects.filter(pk=thread.pk).exists()
