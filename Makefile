@@ -50,6 +50,12 @@ check: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
+# Screenshots of the main pages at 1280 and 390 pixels wide into docs/screenshots/ (scripts/screenshots.py),
+# on demand only: a fresh seeded database of their own (screenshots.sqlite3), the system Chromium.
+.PHONY: screenshots
+screenshots: install
+	$(BIN)/python -m scripts.screenshots
+
 # Benchmarks (docs/benchmarks.md), on demand only: not part of `test`, not run by CI.
 # Their own SQLite file unless DATABASE_URL is set; seeded once (BENCH_SEED_ARGS for other sizes).
 BENCH_DATABASE_URL ?= sqlite:///bench.sqlite3
