@@ -126,7 +126,7 @@ REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # Django's, with one Redis client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ambtenaar20"),
         }

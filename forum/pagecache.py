@@ -3,9 +3,11 @@ The page cache for visitors' thread pages.
 
 A visitor (not logged in) reading a thread gets HTML that was rendered once and
 kept in Django's cache (Redis in production, see ``CACHES``), under a key made of
-the page's full address (host, thread, slug, ``page``, ``sort``), the language,
-the release (templates, code, translations) and two version tokens: one per
-thread and one for the whole site. Nothing expires to make a change show:
+the page's full address (host, thread, slug, ``page``, ``sort``), the language
+and the release (templates, code, translations), together with the two version
+tokens it was rendered under: one per thread and one for the whole site. It is
+served only while both are still current (the page and the tokens come in one
+round trip to the cache). Nothing expires to make a change show:
 every service that changes what a thread page shows calls
 :func:`thread_changed` (a new reply, an edit, hiding or restoring, locking,
 moving, reactions...), and changes to members, organisations and themes, which
@@ -102,9 +104,10 @@ def _bump(key) -> None:
     cache.set(key, secrets.token_hex(8), timeout=None)
 
 
-def _versions(thread_id) -> tuple[str, str]:
+def _versions(thread_id, found=None) -> tuple[str, str]:
+    """The thread's and the site's current version tokens (from ``found``, the result of a ``get_many``)."""
     keys = [THREAD_VERSION_KEY.format(thread_id), SITE_VERSION_KEY]
-    found = cache.get_many(keys)
+    found = cache.get_many(keys) if found is None else found
     for key in keys:
         if key not in found:
             cache.add(key, secrets.token_hex(8), timeout=None)
@@ -141,15 +144,14 @@ def visitor_page(view):
     def wrapper(request, pk, *args, **kwargs):
         if not _cacheable(request):
             return view(request, pk, *args, **kwargs)
-        key = _page_key(request, pk)
-        entry = cache.get(key)
+        key, versions, entry = _lookup(request, pk)
         if entry is not None:
             views = _count_view(pk, request.session)
             if views is not None:
                 return _serve(request, entry, views)
         response = view(request, pk, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and _cacheable(request):
-            _store(key, pk, response)
+            _store(key, versions, pk, response)
         return response
 
     return wrapper
@@ -172,17 +174,24 @@ def _has_messages(request) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def _page_key(request, thread_id) -> str:
-    thread_version, site_version = _versions(thread_id)
+def _lookup(request, thread_id):
+    """
+    The page's key, the current versions, and the cached page if it was rendered
+    under these versions (else ``None``): one round trip to the cache.
+    """
     parts = [
         release(),
-        site_version,
-        thread_version,
         translation.get_language() or "",
         request.build_absolute_uri(),
         str(settings.FORUM_REPLIES_PER_PAGE),
     ]
-    return PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
+    key = PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
+    found = cache.get_many([key, THREAD_VERSION_KEY.format(thread_id), SITE_VERSION_KEY])
+    versions = _versions(thread_id, found)
+    entry = found.get(key)
+    if entry is None or entry[0] != versions:
+        return key, versions, None
+    return key, versions, entry[1:]
 
 
 def _count_view(thread_id, session) -> int | None:
@@ -195,9 +204,8 @@ def _count_view(thread_id, session) -> int | None:
     from .models import Thread
 
     seen = session.get(VIEWED_THREADS_KEY, [])
-    threads = Thread.objects.filter(pk=thread_id)
     if thread_id in seen:
-        return threads.values_list("view_count", flat=True).first()
+        return Thread.objects.filter(pk=thread_id).values_list("view_count", flat=True).first()
     if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
         table = connection.ops.quote_name(Thread._meta.db_table)
         with connection.cursor() as cursor:
@@ -208,6 +216,7 @@ def _count_view(thread_id, session) -> int | None:
             row = cursor.fetchone()
         views = row[0] if row else None
     else:
+        threads = Thread.objects.filter(pk=thread_id)
         views = (
             threads.values_list("view_count", flat=True).first()
             if threads.update(view_count=F("view_count") + 1)
@@ -227,7 +236,8 @@ def _serve(request, entry, views) -> HttpResponse:
     )
 
 
-def _store(key, thread_id, response) -> None:
+def _store(key, versions, thread_id, response) -> None:
+    """Keep the page with the versions read before it was rendered: a change meanwhile makes it stale at once."""
     parts = _split(response.content.decode(response.charset))
     if parts is None:
         return
@@ -235,7 +245,7 @@ def _store(key, thread_id, response) -> None:
     closes_at = _closes_at(thread_id)
     if closes_at is not None and closes_at > timezone.now():  # the page changes by itself when the thread closes
         timeout = max(1, min(timeout, int((closes_at - timezone.now()).total_seconds())))
-    cache.set(key, (response["Content-Type"], parts), timeout)
+    cache.set(key, (versions, response["Content-Type"], parts), timeout)
 
 
 def _closes_at(thread_id):

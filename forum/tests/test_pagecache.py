@@ -228,3 +228,13 @@ def test_a_version_is_replaced_not_counted(thread):
     cache.delete(key)
     assert pagecache._versions(thread.pk)[0] not in {first, second}
     assert Thread.objects.filter(pk=thread.pk).exists()
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    """config.cache: the page cache's round trips do not each build a Redis client (no server needed)."""
+    from config.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = backend._cache.get_client(write=True)
+    assert backend._cache.get_client() is client
+    assert backend._cache.get_client(write=True) is client
