@@ -22,6 +22,8 @@ def holds_moderator_role(user) -> bool:
     """
     The moderator role, whether or not its powers are active yet (see ``is_moderator``).
     Asked with one query and kept on the user (``has_perm`` would ask two: user and group permissions).
+    The same query brings the themes the member is listed on as a moderator (``moderated_theme_ids``):
+    the role is a row ``0``, each theme its id.
     """
     if not is_member(user):
         return False
@@ -30,15 +32,23 @@ def holds_moderator_role(user) -> bool:
     cached = getattr(user, "_holds_moderator_role", None)
     if cached is None:
         from django.contrib.auth.models import Permission
-        from django.db.models import Q
+        from django.db.models import IntegerField, Q, Value
+
+        from forum.models import Theme
 
         app_label, codename = MODERATE_PERMISSION.split(".")
-        cached = (
+        role = (
             Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             .filter(Q(user=user) | Q(group__user=user))
-            .exists()
+            .annotate(role=Value(0, output_field=IntegerField()))
+            .values_list("role")
+            .order_by()
         )
+        themes = Theme.moderators.through.objects.filter(user_id=user.pk).values_list("theme_id").order_by()
+        rows = {row for (row,) in role.union(themes)}
+        cached = 0 in rows
         user._holds_moderator_role = cached
+        user._moderated_theme_ids = frozenset(rows - {0})
     return cached
 
 
@@ -63,6 +73,28 @@ def meets_staff_security(user) -> bool:
 def is_moderator(user) -> bool:
     """A moderator whose powers are active: the role, and two-factor authentication when required."""
     return holds_moderator_role(user) and meets_staff_security(user)
+
+
+def moderated_theme_ids(user) -> frozenset:
+    """
+    The themes a moderator is limited to (``Theme.moderators``): empty for a moderator of the
+    whole site, and for superusers and anyone without the role. Kept on the user: usually asked
+    together with the role (``holds_moderator_role``), so it costs no query of its own.
+    """
+    if not holds_moderator_role(user) or user.is_superuser:
+        return frozenset()
+    cached = getattr(user, "_moderated_theme_ids", None)
+    if cached is None:
+        from forum.models import Theme
+
+        cached = frozenset(Theme.moderators.through.objects.filter(user_id=user.pk).values_list("theme_id", flat=True))
+        user._moderated_theme_ids = cached
+    return cached
+
+
+def is_site_moderator(user) -> bool:
+    """A moderator of the whole site (listed on no theme): the only ones who act on members."""
+    return is_moderator(user) and not moderated_theme_ids(user)
 
 
 def is_administrator(user) -> bool:
@@ -223,8 +255,8 @@ def check_view_directory(user) -> None:
 
 
 def can_review_members(user) -> bool:
-    """Moderators approve or refuse applications for membership."""
-    return is_moderator(user)
+    """Moderators of the whole site approve or refuse applications for membership."""
+    return is_site_moderator(user)
 
 
 def check_review_members(user) -> None:

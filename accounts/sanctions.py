@@ -68,7 +68,8 @@ def _forget(member) -> None:
 
 
 def _check(acting_user, member):
-    if not permissions.is_moderator(acting_user):
+    # Measures concern members, not posts in a theme: moderators of the whole site only.
+    if not permissions.is_site_moderator(acting_user):
         raise PermissionDenied
     if member.pk == acting_user.pk or member.is_former_member:
         raise PermissionDenied
@@ -184,7 +185,7 @@ def moderator_note_add(*, acting_user, member: User, text: str):
     """A private note about a member, for moderators only."""
     from .models import ModeratorNote
 
-    if not permissions.is_moderator(acting_user):
+    if not permissions.is_site_moderator(acting_user):
         raise PermissionDenied
     if member.is_former_member:
         raise PermissionDenied

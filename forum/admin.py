@@ -9,11 +9,34 @@ from .models import ModerationLog, Page, ProblemReport, Reply, Report, Revision,
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "created_at"]
+    list_display = ["name", "slug", "position", "is_premoderated", "created_at"]
     list_editable = ["position"]
+    list_filter = ["is_premoderated"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["position", "name"]
+    fields = ["name", "slug", "description", "position", "is_premoderated", "moderators"]
+    # Listing a moderator here limits them to the themes they are listed on.
+    filter_horizontal = ["moderators"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Only members holding the moderator role can be listed as a theme's moderators."""
+        if db_field.name == "moderators":
+            from django.contrib.auth import get_user_model
+            from django.contrib.auth.models import Permission
+            from django.db.models import Q
+
+            from accounts.permissions import MODERATE_PERMISSION
+
+            app_label, codename = MODERATE_PERMISSION.split(".")
+            role = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(Q(groups__permissions__in=role) | Q(user_permissions__in=role))
+                .distinct()
+                .order_by("display_name")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def _run_service(modeladmin, request, queryset, service, done_message, *, arg, **kwargs):

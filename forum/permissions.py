@@ -8,11 +8,12 @@ content they may see but not change raises ``PermissionDenied``.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
-from accounts.permissions import is_member, is_moderator
+from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
 
 from .models import Reply, Thread
 
@@ -42,7 +43,7 @@ def is_closed(thread: Thread) -> bool:
 def can_reply(user, thread: Thread) -> bool:
     if not can_post(user) or thread.is_hidden:
         return False
-    return not (thread.is_locked or is_closed(thread)) or is_moderator(user)
+    return not (thread.is_locked or is_closed(thread)) or can_moderate_theme(user, thread.theme_id)
 
 
 def is_own_post(user, post) -> bool:
@@ -51,7 +52,7 @@ def is_own_post(user, post) -> bool:
 
 
 def _can_edit(user, post, thread: Thread) -> bool:
-    if is_moderator(user):
+    if can_moderate_theme(user, thread.theme_id):
         return True
     if not can_post(user) or not is_own_post(user, post):
         return False
@@ -117,19 +118,74 @@ def check_moderate(user) -> None:
         raise PermissionDenied
 
 
+# Moderators listed on themes (``Theme.moderators``) moderate the posts in those themes only; a
+# moderator listed on no theme moderates the whole site, and only they act on members (measures,
+# notes, reports on profiles, applications, problem reports). Every moderator sees hidden posts.
+
+
 def can_moderate_theme(user, theme) -> bool:
     """Whether ``user`` moderates posts in ``theme`` (a Theme or its id)."""
-    return is_moderator(user)
+    if not is_moderator(user):
+        return False
+    limited_to = moderated_theme_ids(user)
+    return not limited_to or getattr(theme, "pk", theme) in limited_to
 
 
 def can_moderate_post(user, post) -> bool:
     """Whether ``user`` moderates this thread or reply: it is in a theme they moderate."""
+    if not is_moderator(user):
+        return False
+    if not moderated_theme_ids(user):
+        return True  # the whole site: no need to look up the reply's thread
     thread = post.thread if isinstance(post, Reply) else post
     return can_moderate_theme(user, thread.theme_id)
 
 
 def check_moderate_post(user, post) -> None:
     if not can_moderate_post(user, post):
+        raise PermissionDenied
+
+
+def check_moderate_theme(user, theme) -> None:
+    if not can_moderate_theme(user, theme):
+        raise PermissionDenied
+
+
+def check_site_moderator(user) -> None:
+    """Acts on members and on the site itself are for moderators of the whole site."""
+    if not is_site_moderator(user):
+        raise PermissionDenied
+
+
+def theme_scope_q(user, theme_field: str) -> Q:
+    """
+    A filter keeping rows whose ``theme_field`` (``"theme"``, ``"thread__theme"``, …) is a theme
+    ``user`` moderates: everything for a moderator of the whole site, nothing for a non-moderator.
+    """
+    if not is_moderator(user):
+        return Q(pk__in=[])
+    limited_to = moderated_theme_ids(user)
+    return Q(**{f"{theme_field}__in": limited_to}) if limited_to else Q()
+
+
+def moderated_reports_q(user) -> Q:
+    """Open reports ``user`` may decide: on posts in their themes; reports on members only site-wide."""
+    if is_site_moderator(user):
+        return Q()
+    return theme_scope_q(user, "thread__theme") | theme_scope_q(user, "reply__thread__theme")
+
+
+def can_resolve_reports(user, target) -> bool:
+    """Reports on a post: its theme's moderators; reports on a member: moderators of the whole site."""
+    from accounts.models import User
+
+    if isinstance(target, User):
+        return is_site_moderator(user)
+    return can_moderate_post(user, target)
+
+
+def check_resolve_reports(user, target) -> None:
+    if not can_resolve_reports(user, target):
         raise PermissionDenied
 
 
@@ -200,10 +256,13 @@ def check_follow_theme(user, theme) -> None:
 
 
 def can_report(user, target) -> bool:
-    """Members report what they can see and did not write themselves; a profile that is not their own."""
+    """
+    Members report what they can see and did not write themselves; a profile that is not their own.
+    Not while suspended or banned.
+    """
     from accounts.models import User
 
-    if not is_member(user) or user.is_organisation_account:
+    if not is_member(user) or user.is_organisation_account or account_permissions.is_restricted(user):
         return False
     if isinstance(target, User):
         return target.pk != user.pk and not target.is_former_member
@@ -249,11 +308,65 @@ def check_object(user, decision) -> None:
         raise Http404
 
 
+def decision_theme_id(decision) -> int | None:
+    """The theme of the post a decision concerned; ``None`` for a measure against a member (or a post gone)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    model = ContentType.objects.get_for_id(decision.target_type_id).model_class()
+    if model is Thread:
+        return Thread.objects.filter(pk=decision.target_id).values_list("theme_id", flat=True).first()
+    if model is Reply:
+        return Reply.objects.filter(pk=decision.target_id).values_list("thread__theme_id", flat=True).first()
+    return None
+
+
+def can_moderate_decision(user, decision) -> bool:
+    """Whether ``user`` may act on what a logged decision concerned: a post in their themes, else site-wide only."""
+    if is_site_moderator(user):
+        return True
+    if not is_moderator(user):
+        return False
+    theme_id = decision_theme_id(decision)
+    return theme_id is not None and can_moderate_theme(user, theme_id)
+
+
+def moderated_decisions_q(user, prefix: str = "") -> Q:
+    """
+    A filter keeping the log rows (decisions) ``user`` may act on, ``prefix`` leading to the row
+    (``"decision__"`` from an objection): all for a moderator of the whole site; for a moderator
+    limited to themes, the decisions on threads and replies in those themes.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    if is_site_moderator(user):
+        return Q()
+    if not is_moderator(user):
+        return Q(pk__in=[])
+    themes = moderated_theme_ids(user)
+    types = ContentType.objects.get_for_models(Thread, Reply)
+    return Q(
+        **{
+            f"{prefix}target_type": types[Thread],
+            f"{prefix}target_id__in": Thread.objects.filter(theme_id__in=themes).values("pk"),
+        }
+    ) | Q(
+        **{
+            f"{prefix}target_type": types[Reply],
+            f"{prefix}target_id__in": Reply.objects.filter(thread__theme_id__in=themes).values("pk"),
+        }
+    )
+
+
 def can_decide_objection(user, objection) -> bool:
-    """A moderator other than the one who took the decision (any moderator for automatic ones), never the objector."""
+    """
+    A moderator other than the one who took the decision (any moderator for automatic ones), never
+    the objector, who may act on what the decision concerned (its theme, or the whole site for measures).
+    """
     if not is_moderator(user) or objection.member_id == user.pk:
         return False
-    return objection.decision.actor_id is None or objection.decision.actor_id != user.pk
+    if objection.decision.actor_id is not None and objection.decision.actor_id == user.pk:
+        return False
+    return can_moderate_decision(user, objection.decision)
 
 
 def check_decide_objection(user, objection) -> None:

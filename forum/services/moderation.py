@@ -23,7 +23,9 @@ from ..models import (
 @transaction.atomic
 def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") -> bool:
     """Move a thread to another theme. Returns whether it moved."""
-    permissions.check_moderate(acting_user)
+    # A moderator limited to themes moderates both the theme it leaves and the one it goes to.
+    permissions.check_moderate_post(acting_user, thread)
+    permissions.check_moderate_theme(acting_user, theme)
     old_theme_id = thread.theme_id
     if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
         return False
@@ -40,7 +42,7 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
 
 
 def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
-    permissions.check_moderate(acting_user)
+    permissions.check_moderate_post(acting_user, post)
     model = type(post)
     wanted, current = (Status.HIDDEN, Status.PUBLISHED) if hidden else (Status.PUBLISHED, Status.HIDDEN)
     changes = {"status": wanted}
@@ -105,7 +107,7 @@ def post_restore(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
 
 
 def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
-    permissions.check_moderate(acting_user)
+    permissions.check_moderate_post(acting_user, thread)
     if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value}):
         return False
     setattr(thread, field, value)
@@ -175,7 +177,7 @@ def problem_report_file(*, reporter, message: str, page_url: str = "", contact_e
 
 @transaction.atomic
 def problem_report_close(*, acting_user, report: ProblemReport, reason: str = "") -> bool:
-    permissions.check_moderate(acting_user)
+    permissions.check_site_moderator(acting_user)
     if not ProblemReport.objects.filter(pk=report.pk, state=ProblemReport.State.OPEN).update(
         state=ProblemReport.State.CLOSED
     ):
@@ -194,7 +196,7 @@ def thread_close_at(*, acting_user, thread: Thread, closes_at: datetime | None, 
     Close ``thread`` for members' replies from ``closes_at`` (a date in the past
     closes it now); ``None`` takes the closing date away. Returns whether it changed.
     """
-    permissions.check_moderate(acting_user)
+    permissions.check_moderate_post(acting_user, thread)
     if closes_at is not None and timezone.is_naive(closes_at):
         raise ValueError("closes_at must be an aware datetime")
     if not Thread.objects.filter(pk=thread.pk).exclude(closes_at=closes_at).update(closes_at=closes_at):
@@ -217,7 +219,7 @@ def thread_slow_mode(*, acting_user, thread: Thread, seconds: int, reason: str) 
     Make members wait ``seconds`` between two replies in ``thread``; 0 turns
     slow mode off. Returns whether it changed.
     """
-    permissions.check_moderate(acting_user)
+    permissions.check_moderate_post(acting_user, thread)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
         raise ValidationError(
             gettext("Slow mode takes a whole number of seconds from 0 to %(max)d.") % {"max": SLOW_MODE_MAX_SECONDS},

@@ -69,10 +69,10 @@ def _count_post(author) -> None:
 def _check_slow_mode(author, thread: Thread) -> None:
     """
     In slow mode a member waits ``slow_mode_seconds`` between two replies in the
-    thread, also when writing for an organisation account; moderators do not.
+    thread, also when writing for an organisation account; the theme's moderators do not.
     One query: the member's latest reply in the thread.
     """
-    if not thread.slow_mode_seconds or permissions.is_moderator(author):
+    if not thread.slow_mode_seconds or permissions.can_moderate_theme(author, thread.theme_id):
         return
     latest = (
         Reply.objects.filter(Q(author=author) | Q(written_by=author), thread=thread)

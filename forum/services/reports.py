@@ -103,7 +103,7 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
     shows a post again that reports had hidden. Reporters hear the outcome.
     Returns how many reports were decided.
     """
-    permissions.check_moderate(acting_user)
+    permissions.check_resolve_reports(acting_user, target)
     fields = _target_fields(target)
     open_reports = list(Report.objects.select_for_update().filter(state=Report.State.OPEN, **fields))
     if not open_reports:

@@ -49,6 +49,15 @@ def markdown(source):
 
 
 @register.filter
+def moderatable_by(post, user):
+    """
+    Whether ``user`` moderates this thread or reply (its theme): ``{% if thread|moderatable_by:user %}``.
+    No query: the moderator's themes come with their role.
+    """
+    return permissions.can_moderate_post(user, post)
+
+
+@register.filter
 def reportable_by(target, user):
     """Whether ``user`` may report ``target`` (a thread, a reply or a member): ``{% if reply|reportable_by:user %}``."""
     return permissions.can_report(user, target)
@@ -60,7 +69,8 @@ OBJECTIONS_SHOWN = 50
 @register.simple_tag
 def objections_to_decide(user):
     """
-    Open objections ``user`` may decide (not on their own decisions), oldest first, in one query:
+    Open objections ``user`` may decide (not on their own decisions; for a moderator limited to
+    themes, only on posts in those themes), oldest first, in one query:
     ``{% objections_to_decide user as objections %}``.
     """
     from django.db.models import Q
@@ -74,6 +84,7 @@ def objections_to_decide(user):
         Objection.objects.filter(state=Objection.State.OPEN)
         .filter(Q(decision__actor__isnull=True) | ~Q(decision__actor=user))
         .exclude(member=user)
+        .filter(permissions.moderated_decisions_q(user, "decision__"))
         .select_related("decision__actor", "decision__target_type", "member")
         .order_by("created_at", "pk")[:OBJECTIONS_SHOWN]
     )

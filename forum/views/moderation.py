@@ -23,7 +23,7 @@ THREAD_ACTIONS = {
 @require_POST
 def thread_moderate(request, pk, action):
     thread = get_object_or_404(Thread, pk=pk)
-    permissions.check_moderate(request.user)
+    permissions.check_moderate_post(request.user, thread)
     if action in ("hide", "restore"):
         return _moderate_post(request, thread, action, thread.get_absolute_url())
     if action == "close-at":
@@ -45,7 +45,7 @@ def thread_moderate(request, pk, action):
 @require_POST
 def reply_moderate(request, pk, action):
     reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
-    permissions.check_moderate(request.user)
+    permissions.check_moderate_post(request.user, reply)
     if action not in ("hide", "restore"):
         raise Http404
     return _moderate_post(request, reply, action, f"{reply.thread.get_absolute_url()}#{reply.anchor}")

@@ -69,9 +69,9 @@ def _report(request, target, back_url):
     )
 
 
-def _open_reports_queryset(theme_slug: str, reason: str):
+def _open_reports_queryset(user, theme_slug: str, reason: str):
     """Open reports of the items that match the filters (an item matches when any of its open reports does)."""
-    reports = Report.objects.filter(state=Report.State.OPEN)
+    reports = Report.objects.filter(state=Report.State.OPEN).filter(permissions.moderated_reports_q(user))
     if theme_slug:
         reports = reports.filter(Q(thread__theme__slug=theme_slug) | Q(reply__thread__theme__slug=theme_slug))
     if reason:
@@ -86,7 +86,7 @@ def _open_reports_queryset(theme_slug: str, reason: str):
 @require_http_methods(["GET"])
 def moderation_queue(request):
     permissions.check_moderate(request.user)
-    themes = list(Theme.objects.order_by("position", "name"))
+    themes = list(Theme.objects.filter(permissions.theme_scope_q(request.user, "pk")).order_by("position", "name"))
     theme_slug = request.GET.get("theme", "")
     if theme_slug not in {theme.slug for theme in themes}:
         theme_slug = ""
@@ -95,7 +95,7 @@ def moderation_queue(request):
         reason = ""
     # One row per item, oldest report first: the page of items, then all their open reports in one query.
     groups = (
-        _open_reports_queryset(theme_slug, reason)
+        _open_reports_queryset(request.user, theme_slug, reason)
         .values("thread_id", "reply_id", "member_id")
         .annotate(first_reported_at=Min("created_at"), reporter_count=Count("reporter_id", distinct=True))
         .order_by("first_reported_at", "thread_id", "reply_id", "member_id")
@@ -165,6 +165,7 @@ def report_decide(request, kind, pk, decision):
     if kind not in TARGET_KINDS or decision not in ("uphold", "dismiss"):
         raise Http404
     target = get_object_or_404(TARGET_KINDS[kind], pk=pk)
+    permissions.check_resolve_reports(request.user, target)
     uphold = decision == "uphold"
     form = ReportDecisionForm(request.POST, uphold=uphold)
     if not form.is_valid():
