@@ -707,7 +707,13 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
 class SiteSettingsAdmin(admin.ModelAdmin):
     """One row of settings: the list leads straight to it."""
 
-    fields = ["membership_policy", "mfa_required_for_staff"]
+    fields = [
+        "membership_policy",
+        "mfa_required_for_staff",
+        "auto_hide_report_count",
+        "hold_first_posts",
+        "hold_links_below",
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()

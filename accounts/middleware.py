@@ -37,6 +37,8 @@ class MemberObligationsMiddleware:
     def __call__(self, request):
         user = request.user
         if request.method == "GET" and permissions.is_member(user) and not request.path.startswith(EXEMPT_PREFIXES):
+            # Kept for this page: its permission checks (may they post, react?) read it many times.
+            user._sanction_state = sanction_state(user)
             redirect_to = (
                 self._ban_logout(request)
                 or self._mfa_redirect(request)
@@ -73,7 +75,12 @@ class MemberObligationsMiddleware:
 
     def _terms_redirect(self, request):
         terms = services.terms_current()
-        if terms is None or request.session.get("accepted_terms_version") == terms.version:
+        if terms is None:
+            return None
+        if request.session.get("accepted_terms_version") == terms.version:
+            # Known in this session (acceptances are never withdrawn): the page's own checks
+            # (may they post?) need not ask the database again.
+            request.user._has_accepted_current_terms = True
             return None
         if permissions.has_accepted_current_terms(request.user):
             request.session["accepted_terms_version"] = terms.version

@@ -5,6 +5,7 @@ writes a moderation log row, and is enforced on every write path through
 ``accounts.permissions.can_post`` (suspension, ban) and at login (ban).
 """
 
+import contextlib
 from datetime import datetime
 
 from django.conf import settings
@@ -31,8 +32,13 @@ def sanction_state(member) -> dict:
     """
     What restricts ``member`` now: ``{"banned": bool, "suspended_until": datetime|None|"indefinite",
     "unacknowledged_warning": pk|None}``. Kept in the shared cache (every app server
-    sees a change at once: the services delete the key) so pages cost no query.
+    sees a change at once: the services delete the key) so pages cost no query. During a
+    page, ``accounts.middleware`` keeps it on the member (``_sanction_state``), so the many
+    permission checks of one page ask the cache once.
     """
+    known = getattr(member, "_sanction_state", None)
+    if known is not None:
+        return known
     key = STATE_CACHE_KEY.format(pk=member.pk)
     state = cache.get(key)
     if state is None:
@@ -65,6 +71,8 @@ def _forget(member) -> None:
     key = STATE_CACHE_KEY.format(pk=member.pk)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    with contextlib.suppress(AttributeError):
+        del member._sanction_state  # what a page kept on this member object
 
 
 def _check(acting_user, member):

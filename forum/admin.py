@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import ModerationLog, Page, ProblemReport, Reply, Report, Revision, Theme, Thread
+from .models import ModerationLog, Page, ProblemReport, Reply, Report, Revision, Theme, Thread, WatchedWord
 
 
 @admin.register(Theme)
@@ -306,3 +306,14 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WatchedWord)
+class WatchedWordAdmin(admin.ModelAdmin):
+    """Words and phrases that hold a post for approval or refuse it; changes apply to the next post at once."""
+
+    list_display = ["phrase", "action", "is_active", "message", "created_at"]
+    list_filter = ["action", "is_active"]
+    list_editable = ["action", "is_active"]
+    search_fields = ["phrase", "message"]
+    fields = ["phrase", "action", "message", "is_active"]

@@ -13,29 +13,22 @@ def site(request):
         "debug_mode": settings.DEBUG,
     }
     if moderator:
-        context["moderation_item_count"] = _open_report_item_count(request.user)
+        context["moderation_item_count"] = _waiting_count(request.user)
     return context
 
 
-def _open_report_item_count(user):
+def _waiting_count(user):
     """
-    The number of items (threads, replies, members) with open reports that ``user``
-    may decide, for the moderators' menu: one query, asked only when a template shows it.
+    What waits for ``user`` in the moderation queue (reports, held posts, applications,
+    objections), for the moderators' menu: one query, asked only when a template shows it.
     """
-    from .models import Report
-    from .permissions import moderated_reports_q
+    from .selectors import waiting_count
 
     cached = []
 
     def count():
         if not cached:
-            cached.append(
-                Report.objects.filter(state=Report.State.OPEN)
-                .filter(moderated_reports_q(user))
-                .values("thread_id", "reply_id", "member_id")
-                .distinct()
-                .count()
-            )
+            cached.append(waiting_count(user))
         return cached[0]
 
     return count

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions as account_permissions
 
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
+from .permissions import is_own_post
 from .services.moderation import SLOW_MODE_MAX_SECONDS
 
 MESSAGE_MAX_LENGTH = 5000
@@ -59,6 +60,15 @@ class AuthorshipMixin:
 
     def __init__(self, *args, user, post=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if post is not None and not is_own_post(user, post):
+            # A moderator edits someone else's post: the note says why, to the author and in the log.
+            self.fields["note"] = forms.CharField(
+                label=_("Note for the author"),
+                max_length=REASON_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Why you changed this post. Sent to the author and recorded in the moderation log."),
+            )
         if post is not None and post.written_by_id is not None:
             return  # an organisation account's post keeps its capacity
         choices = [(Capacity.PERSONAL, Capacity.PERSONAL.label), (Capacity.FUNCTION, Capacity.FUNCTION.label)]
@@ -123,6 +133,17 @@ class HideForm(ModerationReasonForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Recorded in the moderation log and shown to moderators."),
     )
+
+
+class HeldDecisionForm(ModerationReasonForm):
+    """Approving a held post takes an optional note; not approving it needs the reason the author will read."""
+
+    def __init__(self, *args, approve: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not approve:
+            self.fields["reason"].label = _("Reason for not approving")
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("Sent to the author and recorded in the moderation log.")
 
 
 class ProblemReportForm(forms.Form):

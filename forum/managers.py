@@ -70,7 +70,8 @@ class ThreadQuerySet(models.QuerySet):
         written after their last visit (or after they joined when they never visited), or
         ``None``. Hidden replies never count. A subquery in the same query, meant for one
         thread at a time: the reply index (thread, status, created_at) finds the reply and the
-        visit is looked up once, by the unique index (member, thread). Visitors: no annotation.
+        visit is looked up once, by the unique index (member, thread). Also ``last_read_at``, the
+        visit's read position (``None`` without a visit). Visitors: no annotation.
         """
         if not is_member(user):
             return self
@@ -85,7 +86,24 @@ class ThreadQuerySet(models.QuerySet):
             .in_order(newest_first=False)
             .values("pk")[:1]
         )
-        return self.annotate(first_unread_reply_id=models.Subquery(first))
+        # The stored read position itself, so the page writes it only when it moves forward.
+        return self.annotate(
+            first_unread_reply_id=models.Subquery(first),
+            last_read_at=models.Subquery(_last_read_at(user, models.OuterRef("pk"))),
+        )
+
+    def with_following_for(self, user):
+        """
+        Annotate ``followed_by_viewer``: whether ``user`` follows the thread, an EXISTS on the
+        unique index (member, thread) in the same query. Visitors: no annotation.
+        """
+        if not is_member(user):
+            return self
+        from .models import ThreadFollow
+
+        return self.annotate(
+            followed_by_viewer=models.Exists(ThreadFollow.objects.filter(member=user, thread=models.OuterRef("pk")))
+        )
 
     def activity(self):
         """Newest published threads first, with what an activity line shows (for ``forum.selectors``)."""

@@ -2,7 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -326,7 +329,6 @@ class ModerationAction(models.TextChoices):
     HOLD = "hold", _("held for approval")
     APPROVE = "approve", _("approved")
     REJECT = "reject", _("not approved")
-    WATCHED_WORD_REFUSE = "watched_word_refuse", _("refused for a watched word")
 
 
 class ModerationLogQuerySet(models.QuerySet):
@@ -695,3 +697,15 @@ class WatchedWord(models.Model):
 
     def __str__(self):
         return self.phrase
+
+    def clean(self):
+        self.phrase = " ".join(self.phrase.split())
+        if not self.phrase.replace("*", "").strip():
+            raise ValidationError({"phrase": _("Give at least one letter or digit; “*” alone would match every word.")})
+
+
+@receiver([post_save, post_delete], sender=WatchedWord)
+def _watched_words_changed(**kwargs):
+    from .services.approval import watched_words_changed
+
+    watched_words_changed()

@@ -15,15 +15,22 @@ from django.utils import timezone
 from accounts import permissions as account_permissions
 from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
 
-from .models import Reply, Thread
+from .models import Reply, Status, Thread
+
+
+def _can_view_post(user, post) -> bool:
+    """Published posts are public; held ones are for their author and moderators; hidden ones for moderators."""
+    if post.is_held:
+        return is_own_post(user, post) or is_moderator(user)
+    return not post.is_hidden or is_moderator(user)
 
 
 def can_view_thread(user, thread: Thread) -> bool:
-    return not thread.is_hidden or is_moderator(user)
+    return _can_view_post(user, thread)
 
 
 def can_view_reply(user, reply: Reply) -> bool:
-    return can_view_thread(user, reply.thread) and (not reply.is_hidden or is_moderator(user))
+    return can_view_thread(user, reply.thread) and _can_view_post(user, reply)
 
 
 def can_post(user) -> bool:
@@ -41,7 +48,7 @@ def is_closed(thread: Thread) -> bool:
 
 
 def can_reply(user, thread: Thread) -> bool:
-    if not can_post(user) or thread.is_hidden:
+    if not can_post(user) or thread.is_hidden or thread.is_held:
         return False
     return not (thread.is_locked or is_closed(thread)) or can_moderate_theme(user, thread.theme_id)
 
@@ -206,8 +213,8 @@ def can_react(user, post) -> bool:
     return (
         can_post(user)
         and can_view_post(user, post)
-        and not post.is_hidden
-        and not thread.is_hidden
+        and post.status == Status.PUBLISHED
+        and thread.status == Status.PUBLISHED
         and not is_own_post(user, post)
     )
 
@@ -281,7 +288,7 @@ def check_report(user, target) -> None:
 # Objections ("bezwaar") to moderation decisions.
 
 # Upholding reports on a post also writes a "hide" row for the same act: the member objects to that one.
-OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide")
+OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide", "reject")
 OBJECTABLE_MEMBER_ACTIONS = ("warn", "suspend", "ban")
 
 

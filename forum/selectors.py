@@ -35,6 +35,29 @@ class ActivityItem:
     title: str = ""
 
 
+def held_replies_for(user, thread) -> list:
+    """
+    The replies of ``user`` in ``thread`` that wait for approval, oldest first, for the
+    block only they see. No query unless the thread has held replies; moderators
+    see held replies in the list itself.
+    """
+    from accounts.permissions import is_moderator
+
+    from .models import Status
+
+    if not thread.held_reply_count or not is_member(user) or is_moderator(user):
+        return []
+    replies = list(
+        Reply.objects.filter(thread=thread, status=Status.HELD)
+        .filter(Q(author=user) | Q(written_by=user))
+        .with_author()
+        .order_by("created_at", "pk")
+    )
+    for reply in replies:
+        reply.thread = thread
+    return replies
+
+
 def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     """
     New threads, new replies and new members, newest first, as ``user`` may see them.
@@ -102,6 +125,9 @@ class MonthFigures:
     hidden_by_moderator: int = 0
     hidden_automatically: int = 0
     restored: int = 0
+    held: int = 0
+    approved: int = 0
+    not_approved: int = 0
     reports_upheld: int = 0
     reports_dismissed: int = 0
     members_approved: int = 0
@@ -212,6 +238,9 @@ def moderation_figures(months: list[date]) -> list[MonthFigures]:
             hidden_by_moderator=Count("pk", filter=Q(action=ModerationAction.HIDE)),
             hidden_automatically=Count("pk", filter=Q(action=ModerationAction.AUTO_HIDE)),
             restored=Count("pk", filter=Q(action=ModerationAction.RESTORE)),
+            held=Count("pk", filter=Q(action=ModerationAction.HOLD)),
+            approved=Count("pk", filter=Q(action=ModerationAction.APPROVE)),
+            not_approved=Count("pk", filter=Q(action=ModerationAction.REJECT)),
             members_approved=Count("pk", filter=Q(action=ModerationAction.MEMBER_APPROVE)),
             members_refused=Count("pk", filter=Q(action=ModerationAction.MEMBER_REFUSE)),
             objections_upheld=Count("pk", filter=Q(action=ModerationAction.OBJECTION_UPHOLD)),
@@ -246,6 +275,9 @@ LOGGED_FIGURES = (
     "hidden_by_moderator",
     "hidden_automatically",
     "restored",
+    "held",
+    "approved",
+    "not_approved",
     "members_approved",
     "members_refused",
     "objections_upheld",
@@ -319,3 +351,215 @@ def moderation_log_links(rows) -> dict[int, str]:
         if url:
             links[row.pk] = url
     return links
+
+
+# The moderation queue --------------------------------------------------------------------------
+# Each part is one page of items in a fixed number of queries, whatever the queue holds.
+
+QUEUE_ITEMS_PER_PAGE = 20
+EXCERPT_LENGTH = 300
+
+
+def excerpt(post) -> str:
+    """The start of a post as plain text (the template escapes it)."""
+    import html
+
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    return Truncator(" ".join(html.unescape(strip_tags(post.body_html)).split())).chars(EXCERPT_LENGTH)
+
+
+def _open_reports(user, theme_slug: str, reason: str):
+    """Open reports ``user`` may decide on the items that match the filters (an item matches when any report does)."""
+    from django.db.models import Exists, OuterRef
+
+    from . import permissions
+
+    reports = Report.objects.filter(state=Report.State.OPEN).filter(permissions.moderated_reports_q(user))
+    if theme_slug:
+        reports = reports.filter(Q(thread__theme__slug=theme_slug) | Q(reply__thread__theme__slug=theme_slug))
+    if reason:
+        same_item_with_reason = Report.objects.filter(state=Report.State.OPEN, reason=reason).filter(
+            Q(thread_id=OuterRef("thread_id")) | Q(reply_id=OuterRef("reply_id")) | Q(member_id=OuterRef("member_id"))
+        )
+        reports = reports.filter(Exists(same_item_with_reason))
+    return reports
+
+
+def reported_items(user, *, theme_slug: str = "", reason: str = "", page_number=None):
+    """
+    Reported items ``user`` may decide, one per item, oldest report first: the page, and
+    per item its kind, target, thread, excerpt and all open reports. Two queries and a count.
+    """
+    from django.core.paginator import Paginator
+
+    groups = (
+        _open_reports(user, theme_slug, reason)
+        .values("thread_id", "reply_id", "member_id")
+        .annotate(first_reported_at=Min("created_at"), reporter_count=Count("reporter_id", distinct=True))
+        .order_by("first_reported_at", "thread_id", "reply_id", "member_id")
+    )
+    page = Paginator(groups, QUEUE_ITEMS_PER_PAGE).get_page(page_number)
+    keys = [(group["thread_id"], group["reply_id"], group["member_id"]) for group in page]
+    reports_by_key = {key: [] for key in keys}
+    if keys:
+        reports = (
+            Report.objects.filter(state=Report.State.OPEN)
+            .filter(
+                Q(thread_id__in=[k[0] for k in keys if k[0]])
+                | Q(reply_id__in=[k[1] for k in keys if k[1]])
+                | Q(member_id__in=[k[2] for k in keys if k[2]])
+            )
+            .select_related("thread__theme", "thread__author", "reply__thread__theme", "reply__author", "member")
+            .order_by("created_at", "pk")
+        )
+        for report in reports:
+            reports_by_key[(report.thread_id, report.reply_id, report.member_id)].append(report)
+    items = []
+    for group, key in zip(page, keys, strict=True):
+        item_reports = reports_by_key[key]
+        if not item_reports:
+            continue  # decided between the two queries
+        first = item_reports[0]
+        kind = "thread" if first.thread_id else "reply" if first.reply_id else "member"
+        target = first.target
+        items.append(
+            {
+                "kind": kind,
+                "url_kind": {"thread": "discussie", "reply": "reactie", "member": "lid"}[kind],
+                "prefix": f"report-{kind}-{target.pk}",  # unique element ids per item
+                "target": target,
+                "thread": first.thread or (first.reply.thread if first.reply_id else None),
+                "member": target if kind == "member" else (target.written_by or target.author),
+                "excerpt": excerpt(target) if kind != "member" else "",
+                "reports": item_reports,
+                "reporter_count": group["reporter_count"],
+                "first_reported_at": group["first_reported_at"],
+            }
+        )
+    return page, items
+
+
+def held_posts(user, *, theme_slug: str = "", page_number=None):
+    """
+    Threads and replies waiting for approval in the themes ``user`` moderates, oldest first,
+    threads and replies together: one page of (kind, pk) rows, then each kind's posts in one query.
+    """
+    from django.core.paginator import Paginator
+    from django.db.models import CharField, Value
+
+    from . import permissions
+    from .models import Status
+
+    threads = Thread.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(user, "theme"))
+    replies = Reply.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(user, "thread__theme"))
+    if theme_slug:
+        threads = threads.filter(theme__slug=theme_slug)
+        replies = replies.filter(thread__theme__slug=theme_slug)
+    rows = (
+        threads.order_by()
+        .values_list(Value("thread", output_field=CharField()), "pk", "created_at")
+        .union(replies.order_by().values_list(Value("reply", output_field=CharField()), "pk", "created_at"), all=True)
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(rows, QUEUE_ITEMS_PER_PAGE).get_page(page_number)
+    wanted = {"thread": [], "reply": []}
+    for kind, pk, _created_at in page:
+        wanted[kind].append(pk)
+    found = {}
+    if wanted["thread"]:
+        for thread in Thread.objects.filter(pk__in=wanted["thread"]).with_related():
+            found["thread", thread.pk] = thread
+    if wanted["reply"]:
+        for reply in Reply.objects.filter(pk__in=wanted["reply"]).with_author().select_related("thread__theme"):
+            found["reply", reply.pk] = reply
+    items = []
+    for kind, pk, _created_at in page:
+        post = found.get((kind, pk))
+        if post is None or not post.is_held:
+            continue  # decided between the queries
+        items.append(
+            {
+                "kind": kind,
+                "url_kind": "discussie" if kind == "thread" else "reactie",
+                "prefix": f"held-{kind}-{post.pk}",  # unique element ids per item
+                "post": post,
+                "target": post,
+                "thread": post if kind == "thread" else post.thread,
+                "member": post.written_by or post.author,
+                "excerpt": excerpt(post),
+            }
+        )
+    return page, items
+
+
+def membership_applications(user, *, limit: int = QUEUE_ITEMS_PER_PAGE):
+    """Members waiting for approval of their membership, oldest first, for moderators of the whole site."""
+    from accounts.models import Approval
+    from accounts.permissions import can_review_members
+
+    if not can_review_members(user):
+        return []
+    return list(
+        User.objects.filter(approval=Approval.PENDING, is_active=True)
+        .select_related("organisation")
+        .order_by("date_joined", "pk")[:limit]
+    )
+
+
+def objections_to_decide(user):
+    """Open objections ``user`` may decide: not on their own decisions, not their own, in their themes."""
+    from . import permissions
+
+    if not permissions.is_moderator(user):
+        return Objection.objects.none()
+    return (
+        Objection.objects.filter(state=Objection.State.OPEN)
+        .filter(Q(decision__actor__isnull=True) | ~Q(decision__actor=user))
+        .exclude(member=user)
+        .filter(permissions.moderated_decisions_q(user, "decision__"))
+    )
+
+
+def waiting_count(user) -> int:
+    """
+    How many things wait for ``user`` as a moderator: reported items, held posts,
+    membership applications and objections they may decide. One query: the parts
+    are counted together as a UNION ALL.
+    """
+    from django.db.models import IntegerField, Value
+
+    from accounts.models import Approval
+    from accounts.permissions import can_review_members
+
+    from . import permissions
+    from .models import Status
+
+    if not permissions.is_moderator(user):
+        return 0
+
+    def none():
+        return Value(None, output_field=IntegerField())
+
+    parts = [
+        Report.objects.filter(state=Report.State.OPEN)
+        .filter(permissions.moderated_reports_q(user))
+        .order_by()
+        .values_list("thread_id", "reply_id", "member_id")
+        .distinct(),
+        Thread.objects.filter(status=Status.HELD)
+        .filter(permissions.theme_scope_q(user, "theme"))
+        .order_by()
+        .values_list("pk", none(), none()),
+        Reply.objects.filter(status=Status.HELD)
+        .filter(permissions.theme_scope_q(user, "thread__theme"))
+        .order_by()
+        .values_list(none(), "pk", none()),
+        objections_to_decide(user).order_by().values_list(none(), none(), "pk"),
+    ]
+    if can_review_members(user):
+        parts.append(
+            User.objects.filter(approval=Approval.PENDING, is_active=True).order_by().values_list(none(), none(), "pk")
+        )
+    return parts[0].union(*parts[1:], all=True).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import engagement, moderation, objections, pages, reports, threads, transparency
+from .views import engagement, moderation, objections, pages, queue, reports, threads, transparency
 
 app_name = "forum"
 
@@ -27,7 +27,8 @@ urlpatterns = [
     path("discussie/<int:pk>/melden/", reports.thread_report, name="thread_report"),
     path("reactie/<int:pk>/melden/", reports.reply_report, name="reply_report"),
     path("leden/<slug:handle>/melden/", reports.member_report, name="member_report"),
-    path("moderatie/", reports.moderation_queue, name="moderation_queue"),
+    path("moderatie/", queue.moderation_queue, name="moderation_queue"),
+    path("moderatie/wachtend/<slug:kind>/<int:pk>/<slug:decision>/", moderation.held_decide, name="held_decide"),
     path("moderatie/<slug:kind>/<int:pk>/<slug:decision>/", reports.report_decide, name="report_decide"),
     path("moderatie/bezwaar/<int:pk>/", objections.objection_decide, name="objection_decide"),
     path("bezwaar/", objections.objection_list, name="objection_list"),

@@ -145,6 +145,34 @@ def thread_posted(thread) -> list[Notification]:
     return sent
 
 
+def mentions_added(post, previous_body: str) -> list[Notification]:
+    """
+    Tell the members an edit of ``post`` mentions for the first time; those mentioned in
+    ``previous_body`` were told when it was posted (mentions in quotations are not told, as ever).
+    """
+    from forum.models import Reply
+    from forum.text import mentioned_members
+
+    actor = post.written_by or post.author
+    thread = post.thread if isinstance(post, Reply) else post
+    told = {member.pk for member in mentioned_members(previous_body)} | {actor.pk}
+    sent = []
+    for member in mentioned_members(post.body):
+        if member.pk in told:
+            continue
+        told.add(member.pk)
+        notification = notify(
+            recipient=member,
+            kind=Kind.MENTION,
+            actor=post.author,
+            thread=thread,
+            reply=post if isinstance(post, Reply) else None,
+        )
+        if notification is not None:
+            sent.append(notification)
+    return sent
+
+
 # The member's own list and settings ---------------------------------------------------------------
 
 

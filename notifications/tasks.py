@@ -30,6 +30,19 @@ def thread_posted(thread_id: int) -> int:
 
 
 @task()
+def mentions_added(kind: str, post_id: int, previous_body: str) -> int:
+    """Tell the members an edit mentions for the first time (``kind``: "thread" or "reply")."""
+    from forum.models import Reply, Status, Thread
+
+    from . import services
+
+    model = Thread if kind == "thread" else Reply
+    related = ("theme", "author", "written_by") if kind == "thread" else ("thread__theme", "author", "written_by")
+    post = model.objects.select_related(*related).filter(pk=post_id, status=Status.PUBLISHED).first()
+    return len(services.mentions_added(post, previous_body)) if post else 0
+
+
+@task()
 def send_notification_email(notification_id: int) -> bool:
     """E-mail one notification at once. A failure is recorded, the task fails, and the retry command sends it later."""
     from . import emails

@@ -231,6 +231,12 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     ThreadFactory(theme=theme, title="Vastgezette discussie", is_pinned=True, is_locked=True)
     services.post_hide(acting_user=moderator, post=ThreadFactory(theme=theme), reason="Dubbel geplaatst")
     UserFactory(display_name="Aanvrager", approval=Approval.PENDING)
+    # Posts held for approval: in the queue, in place for moderators, in their own block for the author.
+    premoderated = Theme.objects.create(name="Voorgemodereerd", slug="voorgemodereerd", is_premoderated=True)
+    services.thread_create(author=other, theme=premoderated, title="Wachtende vraag", body="Graag *snel* antwoord")
+    held_in = ThreadFactory(theme=premoderated)
+    held_author = UserFactory()
+    services.reply_create(author=held_author, thread=held_in, body="Een reactie die wacht")
     second = ModeratorFactory()
     hidden_reply = Reply.objects.filter(author=member).get()
     services.objection_file(
@@ -242,6 +248,8 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     pages.get(client, "moderator-home", "/")
     pages.get(client, "moderator-thread", thread.get_absolute_url())
     pages.get(client, "moderator-moderation-queue", reverse("forum:moderation_queue"))
+    pages.get(client, "moderator-thread-with-held-reply", held_in.get_absolute_url())
+    pages.get(client_for(held_author), "member-thread-with-own-held-reply", held_in.get_absolute_url())
     pages.get(client_for(second), "moderator-moderation-queue-objection", reverse("forum:moderation_queue"))
     pages.get(client, "moderator-moderation-log", reverse("forum:moderation_log"))
     pages.get(client, "moderator-applications", reverse("accounts:applications"))

@@ -751,8 +751,16 @@ def test_site_settings_are_a_single_row(administrator_client):
     assert response.status_code == HTTPStatus.FORBIDDEN
     response = administrator_client.post(
         reverse("admin:accounts_sitesettings_change", args=[site.pk]),
-        {"membership_policy": SiteSettings.MembershipPolicy.CLOSED, "mfa_required_for_staff": "on"},
+        {
+            "membership_policy": SiteSettings.MembershipPolicy.CLOSED,
+            "mfa_required_for_staff": "on",
+            "auto_hide_report_count": "5",
+            "hold_first_posts": "2",
+            "hold_links_below": "3",
+        },
     )
     assert response.status_code == HTTPStatus.FOUND
-    assert SiteSettings.current().membership_policy == SiteSettings.MembershipPolicy.CLOSED
+    current = SiteSettings.current()
+    assert current.membership_policy == SiteSettings.MembershipPolicy.CLOSED
+    assert (current.auto_hide_report_count, current.hold_first_posts, current.hold_links_below) == (5, 2, 3)
     assert SiteSettings.objects.count() == 1

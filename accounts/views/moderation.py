@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from forum.views.navigation import next_url
+
 from .. import permissions
 from ..forms import MemberSanctionForm, MemberSuspensionForm, ModeratorNoteForm, SanctionLiftForm
 from ..models import ModeratorNote, Sanction, User
@@ -127,7 +129,8 @@ def member_moderation(request, handle):
                 }[action]
                 % {"name": member.display_name},
             )
-            return redirect(_page_url(member))
+            # From the moderation queue, back to it; from the member's page, back there.
+            return redirect(next_url(request, _page_url(member)))
     return _render(request, member, sanction_forms={action: form})
 
 

@@ -2,8 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from forum.views.navigation import next_url
 
 from .. import permissions, services
 from ..forms import RefuseMemberForm
@@ -31,12 +34,12 @@ def application_decide(request, pk, decision):
     if decision == "goedkeuren":
         if services.member_approve(acting_user=request.user, member=member):
             messages.success(request, _("%(name)s can now post.") % {"name": member.display_name})
-        return redirect("accounts:applications")
+        return redirect(next_url(request, reverse("accounts:applications")))
     form = RefuseMemberForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("reason", []):
             messages.error(request, error)
-        return redirect("accounts:applications")
+        return redirect(next_url(request, reverse("accounts:applications")))
     if services.member_refuse(acting_user=request.user, member=member, reason=form.cleaned_data["reason"]):
         messages.success(request, _("%(name)s has been told the reason.") % {"name": member.display_name})
-    return redirect("accounts:applications")
+    return redirect(next_url(request, reverse("accounts:applications")))

@@ -1,6 +1,6 @@
 """Reading, appreciating and following."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from accounts import permissions as account_permissions
@@ -17,26 +17,49 @@ from ..models import (
 )
 
 
-def thread_mark_read(*, member, thread: Thread, until) -> None:
+def thread_mark_read(*, member, thread: Thread, until, read_until=None) -> None:
     """
     Record that ``member`` has read ``thread`` up to ``until`` (its ``last_activity_at`` as they
     saw it); for visitors there is nothing to record.
 
-    One ``ThreadVisit`` row per member per thread, and it only moves forward. Always the same
-    two statements, so the thread page costs the same whatever was read: an INSERT that yields
-    to an existing row (the unique constraint), then an UPDATE only where the row is older.
-    Each statement is atomic on its own and their order makes concurrent visits safe, so no
-    transaction is opened: this runs on every page a member reads.
+    One ``ThreadVisit`` row per member per thread, and it only moves forward. ``read_until`` is
+    the stored position when the caller already has it (the thread page reads it with the thread,
+    ``ThreadQuerySet.with_first_unread_reply_for``): when it is not older than ``until`` nothing is
+    written, so reading a thread again costs no statement. Otherwise one statement: an INSERT that,
+    on the unique constraint, becomes an UPDATE only where the stored position is older. It is
+    atomic on its own and safe under concurrent visits, so no transaction is opened.
     """
 
     if not account_permissions.is_member(member):
         return
     permissions.check_view_thread(member, thread)
+    if read_until is not None and read_until >= until:
+        return
+    if connection.vendor in ("sqlite", "postgresql"):
+        _visit_upsert(member.pk, thread.pk, until)
+        return
     ThreadVisit.objects.bulk_create(
         [ThreadVisit(member=member, thread=thread, last_read_at=until)],
         ignore_conflicts=True,
     )
     ThreadVisit.objects.filter(member=member, thread=thread, last_read_at__lt=until).update(last_read_at=until)
+
+
+def _visit_upsert(member_id, thread_id, until) -> None:
+    """INSERT … ON CONFLICT DO UPDATE … WHERE older: one statement on SQLite (3.24+) and PostgreSQL."""
+    meta = ThreadVisit._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    member, thread = quote(meta.get_field("member").column), quote(meta.get_field("thread").column)
+    read = quote(meta.get_field("last_read_at").column)
+    value = meta.get_field("last_read_at").get_db_prep_value(until, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({member}, {thread}, {read}) VALUES (%s, %s, %s) "  # noqa: S608 (names only)
+            f"ON CONFLICT ({member}, {thread}) DO UPDATE SET {read} = excluded.{read} "
+            f"WHERE {table}.{read} < excluded.{read}",
+            [member_id, thread_id, value],
+        )
 
 
 def _reaction_target(post) -> dict:

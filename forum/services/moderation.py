@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -53,8 +54,7 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
     if not model.objects.filter(pk=post.pk, status=current).update(**changes):
         return False
     if isinstance(post, Reply):
-        delta = -1 if hidden else 1
-        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+        _reply_visibility_changed(post, hidden=hidden)
     pagecache.post_changed(post)
     post.refresh_from_db()
     ModerationLog.objects.record(
@@ -65,6 +65,24 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
     )
     transaction.on_commit(lambda: _tell_author(post, hidden=hidden, reason=reason), robust=True)
     return True
+
+
+def _reply_visibility_changed(reply: Reply, *, hidden: bool) -> None:
+    """
+    The thread's counters follow a reply that was hidden or shown again: the reply count, and
+    the latest activity, so lists do not call a thread new for a reply nobody can read.
+    """
+    threads = Thread.objects.filter(pk=reply.thread_id)
+    if hidden:
+        latest = (
+            Reply.objects.filter(thread=OuterRef("pk"), status=Status.PUBLISHED)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        threads.update(reply_count=F("reply_count") - 1, last_activity_at=Coalesce(Subquery(latest), F("created_at")))
+    else:
+        threads.update(reply_count=F("reply_count") + 1)
+        threads.filter(last_activity_at__lt=reply.created_at).update(last_activity_at=reply.created_at)
 
 
 def _tell_author(post, *, hidden: bool, reason: str) -> None:

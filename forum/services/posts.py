@@ -20,10 +20,12 @@ from ..models import (
     Page,
     Reply,
     Revision,
+    Status,
     Theme,
     Thread,
     ThreadFollow,
 )
+from . import approval
 
 
 def _authorship(*, author, capacity: str, as_account) -> dict:
@@ -61,9 +63,12 @@ def _check_post_rate(author) -> None:
 
 
 def _count_post(author) -> None:
-    """Count a post that was written; only successful posts count towards the limit."""
+    """Count a post that was written, once it is committed: a post rolled back does not count."""
     if not permissions.is_moderator(author):
-        ratelimits.hit(author, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW)
+        transaction.on_commit(
+            lambda: ratelimits.hit(author, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW),
+            robust=True,
+        )
 
 
 def _check_slow_mode(author, thread: Thread) -> None:
@@ -104,16 +109,23 @@ def thread_create(
     permissions.check_create_thread(author, theme)
     _check_post_rate(author)
     thread = _thread_insert(
-        theme=theme, title=title, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
+        theme=theme,
+        title=title,
+        body=body,
+        hold_writer=author,
+        **_authorship(author=author, capacity=capacity, as_account=as_account),
     )
     _count_post(author)
     # Authors follow their own thread; the member who wrote it for an organisation account does.
     ThreadFollow.objects.get_or_create(member=author, thread=thread)
-    transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(thread.pk), robust=True)
+    if not thread.is_held:  # a held thread's notifications go out when it is approved
+        transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(thread.pk), robust=True)
     return thread
 
 
-def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0, **authorship) -> Thread:
+def _thread_insert(
+    *, author, theme, title, body, created_at=None, view_count=0, hold_writer=None, **authorship
+) -> Thread:
     now = created_at or timezone.now()
     thread = Thread(
         author=author,
@@ -126,7 +138,14 @@ def _thread_insert(*, author, theme, title, body, created_at=None, view_count=0,
         **authorship,
     )
     thread.render()
+    hold = None
+    if hold_writer is not None:
+        hold = approval.hold_for(writer=hold_writer, theme=theme, title=title, body=body, body_html=thread.body_html)
+    if hold:
+        thread.status, thread.hold_reason, thread.hold_detail = Status.HELD, hold.reason, hold.detail
     thread.save()
+    if hold:
+        approval.record_hold(thread, hold)
     return thread
 
 
@@ -137,17 +156,30 @@ def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.
     _check_slow_mode(author, thread)
     _check_post_rate(author)
     reply = _reply_insert(
-        thread=thread, body=body, **_authorship(author=author, capacity=capacity, as_account=as_account)
+        thread=thread,
+        body=body,
+        hold_writer=author,
+        **_authorship(author=author, capacity=capacity, as_account=as_account),
     )
     _count_post(author)
-    transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(reply.pk), robust=True)
+    if not reply.is_held:  # a held reply's notifications go out when it is approved
+        transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(reply.pk), robust=True)
     return reply
 
 
-def _reply_insert(*, author, thread, body, created_at=None, **authorship) -> Reply:
+def _reply_insert(*, author, thread, body, created_at=None, hold_writer=None, **authorship) -> Reply:
     now = created_at or timezone.now()
     reply = Reply(thread=thread, author=author, body=body, created_at=now, **authorship)
     reply.render()
+    hold = None
+    if hold_writer is not None:
+        hold = approval.hold_for(writer=hold_writer, theme=thread.theme, title="", body=body, body_html=reply.body_html)
+    if hold:
+        reply.status, reply.hold_reason, reply.hold_detail = Status.HELD, hold.reason, hold.detail
+        reply.save()
+        Thread.objects.filter(pk=thread.pk).update(held_reply_count=F("held_reply_count") + 1)
+        approval.record_hold(reply, hold)
+        return reply
     reply.save()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
     Thread.objects.filter(pk=thread.pk, last_activity_at__lt=now).update(last_activity_at=now)
@@ -165,25 +197,65 @@ def _new_capacity(*, acting_user, post, capacity):
     return authorship["capacity"], authorship["on_behalf_of"]
 
 
-def _edit(*, acting_user, post, changes: dict, capacity, revision: dict) -> bool:
+def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: str = "") -> bool:
     new_capacity, on_behalf_of = _new_capacity(acting_user=acting_user, post=post, capacity=capacity)
     if all(getattr(post, field) == value for field, value in changes.items()) and new_capacity == post.capacity:
         return False
+    previous_body = post.body
     Revision.objects.create(**revision, body=post.body, capacity=post.capacity, edited_by=acting_user)
     for field, value in changes.items():
         setattr(post, field, value)
     post.capacity, post.on_behalf_of, post.edited_at = new_capacity, on_behalf_of, timezone.now()
     post.render()
+    thread = post if isinstance(post, Thread) else post.thread
+    # The author's edit meets the same watched words as a new post: refused, or held again.
+    hold = approval.hold_after_edit(writer=acting_user, post=post, theme=thread.theme)
     post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
     pagecache.post_changed(post)
+    if hold:
+        approval.post_hold_again(post, hold)
+    if post.status == Status.PUBLISHED and post.body != previous_body:
+        kind = "thread" if isinstance(post, Thread) else "reply"
+        transaction.on_commit(
+            lambda: notification_tasks.mentions_added.enqueue(kind, post.pk, previous_body), robust=True
+        )
     if not permissions.is_own_post(acting_user, post):
-        ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post)
+        ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post, reason=note)
+        transaction.on_commit(lambda: _tell_author_of_edit(post, note=note), robust=True)
     return True
 
 
+def _tell_author_of_edit(post, *, note: str) -> None:
+    """A moderator changed the member's post: tell them where, and the moderator's note."""
+    from django.utils import translation
+
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    author = post.written_by or post.author
+    thread = post if isinstance(post, Thread) else post.thread
+    with translation.override(author.language):
+        message = gettext("A moderator edited your post in “%(thread)s”.") % {"thread": thread.title}
+        if note:
+            message = f"{message} {gettext('Note: %(note)s') % {'note': note}}"
+    notify(
+        recipient=author,
+        kind=Kind.MODERATION,
+        message=message,
+        thread=thread,
+        reply=post if isinstance(post, Reply) else None,
+        include_restricted=True,
+    )
+
+
 @transaction.atomic
-def thread_edit(*, acting_user, thread: Thread, title: str, body: str, capacity: str | None = None) -> bool:
-    """Change a thread's title, text or capacity, keeping the old ones as a revision."""
+def thread_edit(
+    *, acting_user, thread: Thread, title: str, body: str, capacity: str | None = None, note: str = ""
+) -> bool:
+    """
+    Change a thread's title, text or capacity, keeping the old ones as a revision.
+    A moderator's ``note`` says why they changed someone else's post: it is logged and sent to the author.
+    """
     permissions.check_edit_thread(acting_user, thread)
     return _edit(
         acting_user=acting_user,
@@ -191,15 +263,21 @@ def thread_edit(*, acting_user, thread: Thread, title: str, body: str, capacity:
         changes={"title": title, "body": body},
         capacity=capacity,
         revision={"thread": thread, "title": thread.title},
+        note=note,
     )
 
 
 @transaction.atomic
-def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = None) -> bool:
-    """Change a reply's text or capacity, keeping the old ones as a revision."""
+def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = None, note: str = "") -> bool:
+    """Change a reply's text or capacity, keeping the old ones as a revision (a moderator's ``note`` as above)."""
     permissions.check_edit_reply(acting_user, reply)
     return _edit(
-        acting_user=acting_user, post=reply, changes={"body": body}, capacity=capacity, revision={"reply": reply}
+        acting_user=acting_user,
+        post=reply,
+        changes={"body": body},
+        capacity=capacity,
+        revision={"reply": reply},
+        note=note,
     )
 
 

@@ -259,14 +259,17 @@ def test_ratelimit_counts_per_member_and_window(user, other_user, monkeypatch):
 
 
 @override_settings(FORUM_POSTS_PER_HOUR=2)
-def test_post_rate_limit_refuses_and_stores_nothing(thread, theme, other_user, request):
+def test_post_rate_limit_refuses_and_stores_nothing(
+    thread, theme, other_user, request, django_capture_on_commit_callbacks
+):
     """Beyond the hourly limit a member's reply or new thread is refused and nothing is stored."""
     from django.utils import translation
 
     translation.activate("en")  # the refusal is asserted in the source language
     request.addfinalizer(translation.deactivate)
-    services.reply_create(author=other_user, thread=thread, body="Een.")
-    services.thread_create(author=other_user, theme=theme, title="Nieuw", body="Twee.")
+    with django_capture_on_commit_callbacks(execute=True):  # a post counts once it is committed
+        services.reply_create(author=other_user, thread=thread, body="Een.")
+        services.thread_create(author=other_user, theme=theme, title="Nieuw", body="Twee.")
     with pytest.raises(ValidationError, match="You are posting very fast"):
         services.reply_create(author=other_user, thread=thread, body="Drie.")
     with pytest.raises(ValidationError, match="You are posting very fast"):
@@ -282,6 +285,20 @@ def test_post_rate_limit_counts_only_successful_posts(slow_thread, other_user):
     with pytest.raises(ValidationError):
         services.reply_create(author=other_user, thread=slow_thread, body="Te snel.")
     assert not ratelimits.is_limited(other_user, "post", 1, 3600)
+
+
+@override_settings(FORUM_POSTS_PER_HOUR=1)
+def test_a_post_that_is_rolled_back_does_not_count(thread, other_user, django_capture_on_commit_callbacks):
+    """The allowance is used when the post is stored: a transaction that fails later leaves it alone."""
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.reply_create(author=other_user, thread=thread, body="Wordt teruggedraaid.")
+        raise RuntimeError("something after the post failed")
+    assert not ratelimits.is_limited(other_user, "post", 1, 3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_create(author=other_user, thread=thread, body="Deze telt.")
+    assert ratelimits.is_limited(other_user, "post", 1, 3600)
 
 
 @override_settings(FORUM_POSTS_PER_HOUR=1)
@@ -333,13 +350,16 @@ def test_moderators_are_exempt_from_report_rate_limit(theme, moderator):
     assert Report.objects.filter(reporter=moderator).count() == 3
 
 
-def test_posting_too_fast_is_a_form_error_on_the_page(user_client, thread, settings):
+def test_posting_too_fast_is_a_form_error_on_the_page(
+    user_client, thread, settings, django_capture_on_commit_callbacks
+):
     """Past the hourly limit the reply page shows an error on the text and keeps it; nothing is stored."""
     from forum.models import Reply
 
     settings.FORUM_POSTS_PER_HOUR = 1
     url = reverse("forum:reply_create", kwargs={"pk": thread.pk})
-    assert user_client.post(url, {"body": "Eerste"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_client.post(url, {"body": "Eerste"}).status_code == 302
     response = user_client.post(url, {"body": "Tweede, te snel"})
     assert response.status_code == 400
     assert response.context["reply_form"].errors["body"]

@@ -161,6 +161,20 @@ def test_read_until_only_moves_forward(member, recent_thread):
     assert ThreadVisit.objects.get(member=member, thread=recent_thread).last_read_at == days_ago(1)
 
 
+def test_mark_read_is_one_statement_and_none_when_nothing_moved(member, recent_thread, django_assert_num_queries):
+    """A first visit and a move forward are one statement each; the page's known position saves even that."""
+    with django_assert_num_queries(1):
+        services.thread_mark_read(member=member, thread=recent_thread, until=days_ago(2))
+    with django_assert_num_queries(1):
+        services.thread_mark_read(member=member, thread=recent_thread, until=days_ago(1))
+    assert ThreadVisit.objects.get(member=member, thread=recent_thread).last_read_at == days_ago(1)
+    with django_assert_num_queries(0):  # the thread page read the stored position with the thread
+        services.thread_mark_read(member=member, thread=recent_thread, until=days_ago(1), read_until=days_ago(1))
+    with django_assert_num_queries(1):
+        services.thread_mark_read(member=member, thread=recent_thread, until=NOW, read_until=days_ago(1))
+    assert ThreadVisit.objects.get(member=member, thread=recent_thread).last_read_at == NOW
+
+
 def test_mark_read_records_nothing_for_visitors(recent_thread):
     """A visitor has no reading position to store."""
     from django.contrib.auth.models import AnonymousUser
@@ -306,12 +320,15 @@ def test_thread_page_queries_do_not_grow_for_a_member(member_client, member, rec
         ReplyFactory(thread=recent_thread)
     unread_many = _queries(member_client, recent_thread.get_absolute_url())
     read_many = _queries(member_client, recent_thread.get_absolute_url())
-    assert len(unread_few) == len(read_few) == len(unread_many) == len(read_many)
-    # The first unread reply comes with the thread's own query; recording the visit is one INSERT that
-    # yields to the existing row and one conditional UPDATE.
+    assert len(unread_few) == len(unread_many) and len(read_few) == len(read_many)
+    # The first unread reply, the stored read position and whether they follow come with the thread's
+    # own query. Moving the read position forward is one statement (an INSERT that becomes a
+    # conditional UPDATE on the existing row); reading again what was read writes nothing.
     visit_statements = [sql.split(" ")[0] for sql in unread_many if '"forum_threadvisit"' in sql]
-    assert visit_statements == ["SELECT", "INSERT", "UPDATE"]
-    # The member, their role (one query), the thread, the two visit statements, the verified address and
-    # the organisation accounts (reply form), the page of replies, their appreciations on it, whether they
-    # follow the thread, and the unread notifications.
-    assert len(unread_many) <= 11
+    assert visit_statements == ["SELECT", "INSERT"]
+    assert [sql.split(" ")[0] for sql in read_many if '"forum_threadvisit"' in sql] == ["SELECT"]
+    assert len(unread_many) == len(read_many) + 1
+    # The member, their role (one query), the thread, the visit statement, the verified address and
+    # the organisation accounts (reply form), the page of replies, their appreciations on it, and the
+    # unread notifications.
+    assert len(unread_many) <= 9

@@ -193,8 +193,9 @@ def engagement_context(user, thread: Thread, replies) -> dict:
     Appreciations and following for the thread page, in at most two queries
     whatever the number of replies, and none for a visitor: one for the member's
     own appreciations of the thread and the page's replies, one for whether they
-    follow the thread. Sets ``appreciated_by_me`` and ``can_react`` on the thread
-    and on every reply, for ``forum/_engagement.html``; returns the page context.
+    follow the thread (none when the thread came with ``followed_by_viewer``).
+    Sets ``appreciated_by_me`` and ``can_react`` on the thread and on every
+    reply, for ``forum/_engagement.html``; returns the page context.
     """
     replies = list(replies)
     for reply in replies:
@@ -212,10 +213,16 @@ def engagement_context(user, thread: Thread, replies) -> dict:
         reply.appreciated_by_me = (None, reply.pk) in mine
         reply.can_react = permissions.can_react(user, reply)
     can_follow = permissions.can_follow_thread(user, thread)
+    following = False
+    if can_follow:
+        # The thread page reads it with the thread (``ThreadQuerySet.with_following_for``).
+        following = getattr(thread, "followed_by_viewer", None)
+        if following is None:
+            following = ThreadFollow.objects.filter(member=user, thread=thread).exists()
     return {
         "thread_appreciated": thread.appreciated_by_me,
         "can_follow_thread": can_follow,
-        "following_thread": can_follow and ThreadFollow.objects.filter(member=user, thread=thread).exists(),
+        "following_thread": following,
     }
 
 

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, services
-from ..forms import CloseAtForm, HideForm, ModerationReasonForm, SlowModeForm
+from ..forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
 from ..models import Reply, Thread
+from . import navigation
 
 THREAD_ACTIONS = {
     "lock": (services.thread_lock, _("The thread has been locked.")),
@@ -25,7 +27,7 @@ def thread_moderate(request, pk, action):
     thread = get_object_or_404(Thread, pk=pk)
     permissions.check_moderate_post(request.user, thread)
     if action in ("hide", "restore"):
-        return _moderate_post(request, thread, action, thread.get_absolute_url())
+        return _moderate_post(request, thread, action, navigation.next_url(request, thread.get_absolute_url()))
     if action == "close-at":
         return _thread_close_at(request, thread)
     if action == "slow-mode":
@@ -35,10 +37,10 @@ def thread_moderate(request, pk, action):
     service, message = THREAD_ACTIONS[action]
     form = ModerationReasonForm(request.POST)
     if not form.is_valid():
-        return _moderation_form_error(request, form, thread.get_absolute_url())
+        return _moderation_form_error(request, form, navigation.next_url(request, thread.get_absolute_url()))
     if service(acting_user=request.user, thread=thread, reason=form.cleaned_data["reason"]):
         messages.success(request, message)
-    return redirect(thread)
+    return redirect(navigation.next_url(request, thread.get_absolute_url()))
 
 
 @login_required
@@ -48,7 +50,9 @@ def reply_moderate(request, pk, action):
     permissions.check_moderate_post(request.user, reply)
     if action not in ("hide", "restore"):
         raise Http404
-    return _moderate_post(request, reply, action, f"{reply.thread.get_absolute_url()}#{reply.anchor}")
+    return _moderate_post(
+        request, reply, action, navigation.next_url(request, f"{reply.thread.get_absolute_url()}#{reply.anchor}")
+    )
 
 
 def _moderate_post(request, post, action, next_url):
@@ -100,4 +104,32 @@ def _moderation_form_error(request, form, next_url):
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+    return redirect(next_url)
+
+
+HELD_KINDS = {"discussie": Thread, "reactie": Reply}
+
+
+@login_required
+@require_POST
+def held_decide(request, kind, pk, decision):
+    """Approve or do not approve a post held for approval; back to where the moderator came from."""
+    if kind not in HELD_KINDS or decision not in ("approve", "reject"):
+        raise Http404
+    post = get_object_or_404(
+        HELD_KINDS[kind].objects.select_related(*(("thread",) if kind == "reactie" else ())), pk=pk
+    )
+    permissions.check_moderate_post(request.user, post)
+    approve = decision == "approve"
+    next_url = navigation.next_url(request) or reverse("forum:moderation_queue")
+    form = HeldDecisionForm(request.POST, approve=approve)
+    if not form.is_valid():
+        return _moderation_form_error(request, form, next_url)
+    reason = form.cleaned_data["reason"]
+    if approve and services.post_approve(acting_user=request.user, post=post, reason=reason):
+        messages.success(request, _("The post has been approved: everyone can read it now."))
+    elif not approve and services.post_reject(acting_user=request.user, post=post, reason=reason):
+        messages.success(request, _("The post has not been approved. Its author has been told why."))
+    else:
+        messages.info(request, _("This post was not waiting for approval any more."))
     return redirect(next_url)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,9 +19,11 @@ from accounts import permissions as account_permissions
 
 from .. import pagecache, permissions, selectors, services
 from ..forms import ReplyForm, ThreadForm
+from ..links import PageLinks
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
-from ..pagination import KnownCountPaginator
+from ..pagination import EitherEndPaginator
 from . import engagement
+from .navigation import next_url
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
@@ -109,7 +112,16 @@ def thread_create(request, slug):
             except ValidationError as error:  # posting too fast: shown on the form, nothing lost
                 form.add_error("body", error)
             else:
-                messages.success(request, _("Your thread has been published."))
+                if thread.is_held:
+                    messages.info(
+                        request,
+                        _(
+                            "Your thread waits for a moderator's approval. "
+                            "Until then only you and the moderators can see it."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your thread has been published."))
                 return redirect(thread)
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
 
@@ -117,13 +129,22 @@ def thread_create(request, slug):
 @pagecache.visitor_page  # visitors get the page from the cache, invalidated by every change
 @require_GET
 def thread_detail(request, pk, slug=None):
-    # For members the thread comes with ``first_unread_reply_id``, as read before this visit.
-    thread = get_object_or_404(Thread.objects.with_related().with_first_unread_reply_for(request.user), pk=pk)
+    # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
+    # before this visit, and ``followed_by_viewer``: all in the thread's own query.
+    thread = get_object_or_404(
+        Thread.objects.with_related().with_first_unread_reply_for(request.user).with_following_for(request.user),
+        pk=pk,
+    )
     permissions.check_view_thread(request.user, thread)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     services.thread_register_view(thread=thread, session=request.session)
-    services.thread_mark_read(member=request.user, thread=thread, until=thread.last_activity_at)
+    services.thread_mark_read(
+        member=request.user,
+        thread=thread,
+        until=thread.last_activity_at,
+        read_until=getattr(thread, "last_read_at", None),
+    )
     quote = engagement.quote_initial(request.user, request.GET.get("quote"), thread=thread)
     reply_form = ReplyForm(user=request.user, initial={"body": quote} if quote else None)
     return _render_thread(request, thread, reply_form)
@@ -131,14 +152,14 @@ def thread_detail(request, pk, slug=None):
 
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
-    replies = Reply.objects.visible_to(request.user).with_author().filter(thread=thread)
+    user = _unwrapped(request.user)  # read many times per reply: no lazy proxy in between
+    replies = Reply.objects.visible_to(user).with_author().filter(thread=thread).defer("body")
     replies = replies.in_order(newest_first=sort == SORT_NEWEST)
-    if permissions.can_moderate(request.user):
-        page = _paginate(request, replies, settings.FORUM_REPLIES_PER_PAGE)
-    else:
-        paginator = KnownCountPaginator(replies, settings.FORUM_REPLIES_PER_PAGE, count=thread.reply_count)
-        page = paginator.get_page(request.GET.get("page"))
-    user = request.user
+    # The page count: the stored count of published replies; moderators, who also see hidden and
+    # held replies, count them. Pages come from the nearer end of the thread (forum.pagination).
+    count = replies.count() if permissions.can_moderate(user) else thread.reply_count
+    page = EitherEndPaginator(replies, settings.FORUM_REPLIES_PER_PAGE, count=count).get_page(request.GET.get("page"))
+    thread_url = thread.get_absolute_url()
     thread.real_author_visible = account_permissions.can_see_real_author(user, thread)
     for reply in page:
         reply.thread = thread  # the page already has it: no query per reply
@@ -148,6 +169,7 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
         request,
         "forum/thread_detail.html",
         {
+            "user": user,
             "thread": thread,
             "theme": thread.theme,
             "page_obj": page,
@@ -155,16 +177,36 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "sort_query": urlencode({"sort": sort}) if sort == SORT_OLDEST else "",
             "reply_form": reply_form,
             "preview": preview,
+            "held_replies": _held_replies(user, thread),
             "can_reply": permissions.can_reply(user, thread),
             "can_edit_thread": permissions.can_edit_thread(user, thread),
             "cannot_post_reason": account_permissions.why_cannot_post(user),
-            "share_url": request.build_absolute_uri(thread.get_absolute_url()),
+            "thread_url": thread_url,
+            "next_url": request.get_full_path(),  # where the page's forms come back to
+            "links": PageLinks(),  # each reply's addresses without a reverse() per link
+            "share_url": request.build_absolute_uri(thread_url),
             "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
             # Appreciated by me, following: two queries for a member, whatever the page holds.
             **engagement.engagement_context(user, thread, page),
         },
         status=status,
     )
+
+
+def _unwrapped(user):
+    """The user behind ``request.user``'s lazy wrapper, where each attribute read costs a proxy call."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
+def _held_replies(user, thread):
+    replies = selectors.held_replies_for(user, thread)
+    for reply in replies:
+        reply.can_edit = permissions.can_edit_reply(user, reply)
+    return replies
 
 
 @require_POST
@@ -185,7 +227,13 @@ def reply_create(request, pk):
     except ValidationError as error:  # slow mode or posting too fast: shown on the form, nothing lost
         form.add_error("body", error)
         return _render_thread(request, thread, form, status=400)
-    messages.success(request, _("Your reply has been posted."))
+    if reply.is_held:
+        messages.info(
+            request,
+            _("Your reply waits for a moderator's approval. Until then only you and the moderators can see it."),
+        )
+    else:
+        messages.success(request, _("Your reply has been posted."))
     return redirect(reply)
 
 
@@ -194,6 +242,9 @@ def reply_detail(request, pk):
     """Send the visitor to the page of the thread where this reply stands."""
     reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
     permissions.check_view_reply(request.user, reply)
+    if reply.is_held and not permissions.can_moderate(request.user):
+        # Its author finds it in the block of their waiting replies, on every page of the thread.
+        return redirect(f"{reply.thread.get_absolute_url()}#{reply.anchor}")
     newer = Reply.objects.visible_to(request.user).filter(thread_id=reply.thread_id, created_at__gt=reply.created_at)
     position = newer.count() + 1
     page = (position - 1) // settings.FORUM_REPLIES_PER_PAGE + 1
@@ -216,19 +267,24 @@ def thread_edit(request, pk):
         if "preview" in request.POST:
             preview = form.cleaned_data["body"]
         else:
-            if services.thread_edit(
-                acting_user=request.user,
-                thread=thread,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                capacity=form.cleaned_data.get("capacity") or None,
-            ):
-                messages.success(request, _("Your changes have been saved."))
-            return redirect(thread)
+            try:
+                changed = services.thread_edit(
+                    acting_user=request.user,
+                    thread=thread,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    capacity=form.cleaned_data.get("capacity") or None,
+                    note=form.cleaned_data.get("note", ""),
+                )
+            except ValidationError as error:  # a refusing watched word: shown on the form, nothing lost
+                form.add_error("body", error)
+            else:
+                _edit_saved(request, thread, changed)
+                return redirect(next_url(request, thread.get_absolute_url()))
     return render(
         request,
         "forum/thread_form.html",
-        {"theme": thread.theme, "thread": thread, "form": form, "preview": preview},
+        {"theme": thread.theme, "thread": thread, "form": form, "preview": preview, "next": next_url(request, "")},
     )
 
 
@@ -243,15 +299,31 @@ def reply_edit(request, pk):
         if "preview" in request.POST:
             preview = form.cleaned_data["body"]
         else:
-            if services.reply_edit(
-                acting_user=request.user,
-                reply=reply,
-                body=form.cleaned_data["body"],
-                capacity=form.cleaned_data.get("capacity") or None,
-            ):
-                messages.success(request, _("Your changes have been saved."))
-            return redirect(reply)
-    return render(request, "forum/reply_form.html", {"reply": reply, "form": form, "preview": preview})
+            try:
+                changed = services.reply_edit(
+                    acting_user=request.user,
+                    reply=reply,
+                    body=form.cleaned_data["body"],
+                    capacity=form.cleaned_data.get("capacity") or None,
+                    note=form.cleaned_data.get("note", ""),
+                )
+            except ValidationError as error:  # a refusing watched word: shown on the form, nothing lost
+                form.add_error("body", error)
+            else:
+                _edit_saved(request, reply, changed)
+                return redirect(next_url(request, reply.get_absolute_url()))
+    return render(
+        request,
+        "forum/reply_form.html",
+        {"reply": reply, "form": form, "preview": preview, "next": next_url(request, "")},
+    )
+
+
+def _edit_saved(request, post, changed: bool) -> None:
+    if changed and post.is_held:
+        messages.info(request, _("Your changes have been saved. The post waits for a moderator's approval again."))
+    elif changed:
+        messages.success(request, _("Your changes have been saved."))
 
 
 @require_GET

@@ -28,10 +28,11 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from playwright.sync_api import Page, expect
 
+from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval
 from forum import services
-from forum.models import Reply, Theme, Thread
+from forum.models import ModerationLog, Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
 
 # The WCAG 2.0 and 2.1 success criteria of levels A and AA: what Dutch government sites must meet.
@@ -463,6 +464,91 @@ def hidden_thread(site: Site):
     services.post_hide(acting_user=site.user, post=site.thread, reason="Onder embargo")
     site.open(site.thread.get_absolute_url())
     expect(site.page.locator("article.thread .badge")).to_be_visible()
+
+
+@page_visit("moderator", "moderation-queue", languages=("nl", "en"))
+def moderation_queue(site: Site):
+    # Everything that can wait at once: reports on a reply, a thread and a member, a held thread and a
+    # held reply, an application for membership and an objection by another moderator's decision.
+    member, other = UserFactory(), UserFactory()
+    reply = Reply.objects.filter(thread=site.thread).order_by("created_at").first()
+    services.report_file(reporter=member, target=reply, reason="insulting", note="Scheldwoorden")
+    services.report_file(reporter=other, target=site.thread, reason="other", note="Dubbel geplaatst")
+    services.report_file(reporter=member, target=other, reason="spam")
+    premoderated = Theme.objects.create(name="Voorgemodereerd", slug="voorgemodereerd", is_premoderated=True)
+    services.thread_create(author=member, theme=premoderated, title="Wachtende vraag", body="Graag *snel* antwoord")
+    held_in = ThreadFactory(theme=premoderated)
+    services.reply_create(author=other, thread=held_in, body="Een reactie die wacht")
+    UserFactory(display_name="Aanvrager", approval=Approval.PENDING)
+    own = services.reply_create(author=member, thread=site.thread, body="Mijn reactie")
+    services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
+    services.objection_file(member=member, decision=ModerationLog.objects.latest("pk"), text="Onterecht.")
+    site.open("/moderatie/")
+    expect(site.page.locator(".report-queue > li")).to_have_count(3)
+    expect(site.page.locator(".held-queue > li")).to_have_count(2)
+    expect(site.page.locator(".objection-queue > li")).to_have_count(1)
+
+
+@page_visit("moderator", "thread-with-held-reply")
+@page_visit("member", "thread-with-own-held-reply")
+def thread_with_held_reply(site: Site):
+    site.theme.is_premoderated = True
+    site.theme.save()
+    author = site.user if site.user.groups.count() == 0 else UserFactory()
+    services.reply_create(author=author, thread=site.thread, body="Deze reactie wacht op goedkeuring")
+    site.open(site.thread.get_absolute_url())
+    expect(site.page.locator(".held-notice")).to_have_count(1)
+
+
+@page_visit("moderator", "moderation-log")
+def moderation_log(site: Site):
+    services.thread_lock(acting_user=site.user, thread=site.thread, reason="Discussie is afgerond")
+    site.open("/moderatie/logboek/")
+    expect(site.page.locator("main table")).to_be_visible()
+
+
+@page_visit("moderator", "member-moderation")
+def member_moderation(site: Site):
+    member = UserFactory(display_name="Lid met maatregel")
+    sanctions.member_sanction(acting_user=site.user, member=member, kind="warning", reason="Toon", rule="")
+    site.open(f"/moderatie/lid/{member.handle}/")
+    expect(site.page.locator("main form").first).to_be_visible()
+
+
+@page_visit("visitor", "transparency", languages=("nl", "en"))
+def transparency(site: Site):
+    services.report_file(reporter=UserFactory(), target=site.thread, reason="spam")
+    site.open("/moderatie-in-cijfers/")
+    expect(site.page.locator("main table").first).to_be_visible()
+
+
+@page_visit("member", "notifications", languages=("nl", "en"))
+def notifications(site: Site):
+    services.reply_create(author=UserFactory(), thread=site.thread, body=f"Hallo @{site.user.handle}, wat vind jij?")
+    site.open("/meldingen/")
+    expect(site.page.locator("main li").first).to_be_visible()
+
+
+@page_visit("member", "notification-preferences")
+def notification_preferences(site: Site):
+    site.open("/meldingen/instellingen/")
+    expect(site.page.locator("main form")).to_be_visible()
+
+
+@page_visit("member", "report-form-errors")
+def report_form_with_errors(site: Site):
+    reply = Reply.objects.filter(thread=site.thread).order_by("created_at").first()
+    site.open(f"/reactie/{reply.pk}/melden/")
+    site.page.locator(f"main form {SUBMIT_BUTTON}").click()
+    expect(site.page.locator("main .invalid-feedback, main .alert-danger").first).to_be_visible()
+
+
+@page_visit("member", "objections")
+def objections(site: Site):
+    own = services.reply_create(author=site.user, thread=site.thread, body="Mijn reactie")
+    services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
+    site.open("/bezwaar/")
+    expect(site.page.locator("main").first).to_be_visible()
 
 
 # --- The check -----------------------------------------------------------------------------------------------------

@@ -1,0 +1,256 @@
+"""
+Holding posts for a moderator's approval, and approving or rejecting them.
+
+A new thread or reply is held (``Status.HELD``) when its theme is pre-moderated,
+when it contains a watched word that holds, when it is one of the first posts of a
+member who is not a verified civil servant, or when it carries a link while its
+author has few approved posts (the last two are site settings). A watched word that
+refuses stops the post with a message instead. Moderators of the theme are never held.
+Only the author and moderators see a held post; its notifications go out on approval.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import SiteSettings
+
+from .. import permissions
+from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
+
+WATCHED_WORDS_CACHE_KEY = "forum:watched-words"
+HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why a post is held, and the word or link that held it."""
+
+    reason: str
+    detail: str = ""
+
+
+# Watched words --------------------------------------------------------------------------------
+
+
+def _watched_words() -> list[tuple[str, str, str]]:
+    """The active watched words as (phrase, action, message), from the cache after the first ask."""
+    words = cache.get(WATCHED_WORDS_CACHE_KEY)
+    if words is None:
+        words = list(WatchedWord.objects.filter(is_active=True).values_list("phrase", "action", "message"))
+        cache.set(WATCHED_WORDS_CACHE_KEY, words, timeout=None)
+    return words
+
+
+def watched_words_changed() -> None:
+    """Forget the cached list; called whenever a watched word is saved or deleted."""
+    cache.delete(WATCHED_WORDS_CACHE_KEY)
+
+
+@lru_cache(maxsize=1024)
+def watched_word_pattern(phrase: str) -> re.Pattern:
+    """
+    Whole words, any case; spaces match any white space and ``*`` any letters,
+    so ``pharma*`` finds "Pharmacie" but ``ster`` does not find "monster".
+    """
+    words = [r"\w*".join(re.escape(part) for part in word.split("*")) for word in phrase.split() if word.strip("*")]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def watched_word_check(text: str) -> Hold | None:
+    """
+    Refuse ``text`` (``ValidationError`` with the word's message) when it holds a
+    refusing watched word; otherwise the first holding word, as a ``Hold``, or ``None``.
+    """
+    hold = None
+    for phrase, action, message in _watched_words():
+        if not watched_word_pattern(phrase).search(text):
+            continue
+        if action == WatchedWord.Action.REFUSE:
+            raise ValidationError(
+                message
+                or gettext("Your text contains “%(phrase)s”, which is not allowed here. Change it and try again.")
+                % {"phrase": phrase},
+                code="watched_word",
+            )
+        hold = hold or Hold(HoldReason.WATCHED_WORD, phrase)
+    return hold
+
+
+# Deciding whether a new post is held ------------------------------------------------------------
+
+
+def external_links(body_html: str) -> list[str]:
+    """The links in rendered text that lead off this site (mentions and site links do not count)."""
+    site = urlsplit(settings.SITE_URL).netloc
+    links = []
+    for href in HREF.findall(body_html):
+        parts = urlsplit(href.replace("&amp;", "&"))
+        if parts.scheme in ("http", "https") and parts.netloc and parts.netloc != site:
+            links.append(href)
+    return links
+
+
+def _approved_post_count(member, enough: int) -> int:
+    """How many published posts ``member`` wrote, counted up to ``enough`` (two small index scans)."""
+    mine = Q(author=member) | Q(written_by=member)
+    threads = len(Thread.objects.filter(mine, status=Status.PUBLISHED).values("pk")[:enough])
+    if threads >= enough:
+        return threads
+    return threads + len(Reply.objects.filter(mine, status=Status.PUBLISHED).values("pk")[: enough - threads])
+
+
+def hold_for(*, writer, theme, title: str, body: str, body_html: str) -> Hold | None:
+    """
+    Whether a new post by ``writer`` (the member at the keyboard) in ``theme`` is held,
+    and why; raises ``ValidationError`` for a refusing watched word. Moderators of the
+    theme are neither held nor refused.
+    """
+    if permissions.can_moderate_theme(writer, theme):
+        return None
+    watched = watched_word_check(f"{title}\n{body}")
+    if watched:
+        return watched
+    if theme.is_premoderated:
+        return Hold(HoldReason.THEME)
+    site = SiteSettings.current()
+    first_posts = 0 if writer.is_verified_civil_servant else site.hold_first_posts
+    links = external_links(body_html) if site.hold_links_below else []
+    enough = max(first_posts, site.hold_links_below if links else 0)
+    if not enough:
+        return None
+    approved = _approved_post_count(writer, enough)
+    if approved < first_posts:
+        return Hold(HoldReason.NEW_MEMBER)
+    if links and approved < site.hold_links_below:
+        return Hold(HoldReason.LINK, links[0][:200])
+    return None
+
+
+def hold_after_edit(*, writer, post, theme) -> Hold | None:
+    """
+    Whether the author's edit of ``post`` holds it: refusing words refuse the edit,
+    holding words hold a published post again. Moderators' edits are not checked.
+    """
+    if permissions.can_moderate_theme(writer, theme):
+        return None
+    title = post.title if isinstance(post, Thread) else ""
+    watched = watched_word_check(f"{title}\n{post.body}")
+    return Hold(HoldReason.EDIT, watched.detail) if watched and not post.is_held else None
+
+
+def record_hold(post, hold: Hold) -> None:
+    """The automatic hold, in the moderation log (no moderator acted)."""
+    ModerationLog.objects.record(
+        actor=None,
+        action=ModerationAction.HOLD,
+        target=post,
+        reason=str(HoldReason(hold.reason).label),
+        data={"reason": hold.reason, "detail": hold.detail},
+    )
+
+
+def post_hold_again(post, hold: Hold) -> None:
+    """Take a published post back into the approval queue after an edit (the counters follow)."""
+    model = type(post)
+    if not model.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
+        status=Status.HELD, hold_reason=hold.reason, hold_detail=hold.detail
+    ):
+        return
+    post.status, post.hold_reason, post.hold_detail = Status.HELD, hold.reason, hold.detail
+    if isinstance(post, Reply):
+        Thread.objects.filter(pk=post.thread_id).update(
+            reply_count=F("reply_count") - 1, held_reply_count=F("held_reply_count") + 1
+        )
+    record_hold(post, hold)
+
+
+# Moderators' decisions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool:
+    """Publish a held thread or reply; its notifications go out now. Returns whether it changed."""
+    from notifications import tasks as notification_tasks
+
+    permissions.check_moderate_post(acting_user, post)
+    model = type(post)
+    now = timezone.now()
+    if not model.objects.filter(pk=post.pk, status=Status.HELD).update(status=Status.PUBLISHED):
+        return False
+    if isinstance(post, Reply):
+        Thread.objects.filter(pk=post.thread_id).update(
+            reply_count=F("reply_count") + 1, held_reply_count=F("held_reply_count") - 1
+        )
+        Thread.objects.filter(pk=post.thread_id, last_activity_at__lt=now).update(last_activity_at=now)
+        transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(post.pk), robust=True)
+    else:
+        Thread.objects.filter(pk=post.pk, last_activity_at__lt=now).update(last_activity_at=now)
+        transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(post.pk), robust=True)
+    post.refresh_from_db()
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.APPROVE, target=post, reason=reason)
+    transaction.on_commit(lambda: _tell_author(post, approved=True, reason=reason), robust=True)
+    return True
+
+
+@transaction.atomic
+def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
+    """
+    Do not publish a held thread or reply: it stays hidden, with the reason, for
+    moderators, and its author gets the statement of reasons. Returns whether it changed.
+    """
+    permissions.check_moderate_post(acting_user, post)
+    model = type(post)
+    if not model.objects.filter(pk=post.pk, status=Status.HELD).update(
+        status=Status.HIDDEN, hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason
+    ):
+        return False
+    if isinstance(post, Reply):
+        Thread.objects.filter(pk=post.thread_id).update(held_reply_count=F("held_reply_count") - 1)
+    post.refresh_from_db()
+    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.REJECT, target=post, reason=reason)
+    transaction.on_commit(lambda: _tell_author(post, approved=False, reason=reason), robust=True)
+    return True
+
+
+def _tell_author(post, *, approved: bool, reason: str) -> None:
+    """Tell the author the decision; a rejection comes with its reason and how to object."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    author = post.written_by or post.author
+    thread = post if isinstance(post, Thread) else post.thread
+    with translation.override(author.language):
+        if approved:
+            message = gettext("A moderator approved your post in “%(thread)s”; everyone can read it now.") % {
+                "thread": thread.title
+            }
+        else:
+            message = gettext(
+                "A moderator did not approve your post in “%(thread)s”. Reason: %(reason)s. "
+                "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
+            ) % {
+                "thread": thread.title,
+                "reason": reason,
+                "url": f"{settings.SITE_URL}{reverse('forum:objection_list')}",
+            }
+    notify(
+        recipient=author,
+        kind=Kind.MODERATION,
+        message=message,
+        thread=thread if approved else None,
+        reply=post if approved and isinstance(post, Reply) else None,
+        include_restricted=True,
+    )

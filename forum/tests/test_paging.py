@@ -1,0 +1,84 @@
+"""
+The pages of a thread's replies: read from the nearer end of the thread, with the stored reply
+count for members and visitors, so the last page of a long thread costs what the first costs.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from forum import services
+from forum.models import Reply
+from forum.pagination import EitherEndPaginator
+from forum.tests.factories import ReplyFactory
+
+PER_PAGE = 3
+
+
+@pytest.fixture
+def replies(thread, settings):
+    """Ten replies a minute apart, oldest first."""
+    settings.FORUM_REPLIES_PER_PAGE = PER_PAGE
+    start = timezone.now() - timedelta(days=1)
+    return [ReplyFactory(thread=thread, created_at=start + timedelta(minutes=n)) for n in range(10)]
+
+
+def shown(response):
+    """The reply ids on a thread page, in page order."""
+    assert response.status_code == 200
+    return [int(pk) for pk in re.findall(r'<article id="reactie-(\d+)"', response.content.decode())]
+
+
+def expected(ordered, page):
+    return [reply.pk for reply in ordered[(page - 1) * PER_PAGE : page * PER_PAGE]]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_every_page_holds_its_slice_in_both_orders(client, thread, replies, sort):
+    """Pages from the start and from the end of the thread join up: each reply once, in order."""
+    ordered = replies if sort == "oldest" else replies[::-1]
+    url = thread.get_absolute_url()
+    query = {"sort": "oldest"} if sort == "oldest" else {}
+    for page in range(1, 5):
+        assert shown(client.get(url, {**query, "page": page})) == expected(ordered, page)
+    assert shown(client.get(url, {**query, "page": 99})) == expected(ordered, 4)  # past the end: the last page
+
+
+def test_last_page_is_read_from_the_far_end_without_a_count(client, thread, replies):
+    """The last page walks no OFFSET through the thread and counts nothing: the stored count says where it is."""
+    url = thread.get_absolute_url()
+    client.get(url)  # the first visit also counts the view
+    with CaptureQueriesContext(connection) as queries:
+        page = shown(client.get(url, {"page": 4}))
+    assert page == [replies[0].pk]
+    reply_queries = [query["sql"] for query in queries if 'FROM "forum_reply"' in query["sql"]]
+    assert len(reply_queries) == 1
+    assert "COUNT(" not in reply_queries[0] and "OFFSET" not in reply_queries[0]
+    # The walk is a subquery of keys in the opposite order; the rows come back in the page's order.
+    assert '"created_at" ASC' in reply_queries[0] and '"created_at" DESC' in reply_queries[0]
+
+
+def test_moderators_page_through_hidden_replies_too(client, thread, replies, moderator):
+    """Moderators see hidden replies in place; their pages count them (the stored count does not)."""
+    services.post_hide(acting_user=moderator, post=replies[0], reason="Spam")
+    services.post_hide(acting_user=moderator, post=replies[5], reason="Spam")
+    newest_first = replies[::-1]
+    visitor = shown(Client().get(thread.get_absolute_url(), {"page": 3}))
+    assert visitor == [reply.pk for reply in newest_first if reply.pk not in (replies[0].pk, replies[5].pk)][6:9]
+    client.force_login(moderator)
+    for page in range(1, 5):
+        assert shown(client.get(thread.get_absolute_url(), {"page": page})) == expected(newest_first, page)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_paginator_agrees_with_offset_paging(thread, replies, number):
+    """Either end, the paginator gives what a plain OFFSET would."""
+    queryset = Reply.objects.filter(thread=thread).order_by("-created_at", "-pk")
+    page = EitherEndPaginator(queryset, PER_PAGE, count=len(replies)).page(number)
+    assert [reply.pk for reply in page] == [reply.pk for reply in queryset[(number - 1) * PER_PAGE :][:PER_PAGE]]
+    assert page.paginator.num_pages == 4 and page.has_next() == (number < 4)
