@@ -235,9 +235,13 @@ def _tell_author_of_edit(post, *, note: str) -> None:
     author = post.written_by or post.author
     thread = post if isinstance(post, Thread) else post.thread
     with translation.override(author.language):
-        message = gettext("A moderator edited your post in “%(thread)s”.") % {"thread": thread.title}
         if note:
-            message = f"{message} {gettext('Note: %(note)s') % {'note': note}}"
+            message = gettext("A moderator edited your post in “%(thread)s”. Note: %(note)s") % {
+                "thread": thread.title,
+                "note": note,
+            }
+        else:
+            message = gettext("A moderator edited your post in “%(thread)s”.") % {"thread": thread.title}
     notify(
         recipient=author,
         kind=Kind.MODERATION,
