@@ -68,3 +68,12 @@ bench: install
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_forum
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_benchmark --if-missing $(BENCH_SEED_ARGS)
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m benchmarks.run
+
+# Throughput and memory under gunicorn with wrk (apt-get install wrk), against the same data;
+# the workers share the cache through Redis (REDIS_URL, default redis://127.0.0.1:6379/0).
+.PHONY: bench-throughput
+bench-throughput: install
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_forum
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_benchmark --if-missing $(BENCH_SEED_ARGS)
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m benchmarks.throughput

@@ -188,7 +188,8 @@ def collect(warmup, requests):
 
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-    with override_settings(ALLOWED_HOSTS=hosts):
+    # The views themselves: the page cache for visitors is measured under gunicorn (benchmarks/throughput.py).
+    with override_settings(ALLOWED_HOSTS=hosts, FORUM_PAGE_CACHE=False):
         for name, who, url, client in plan:
             result = measure(Result(name, who, url), client, warmup, requests)
             print(f"  {who:9} {name:45} {result.median:7.2f} ms  {result.queries:3} queries", file=sys.stderr)
@@ -327,7 +328,8 @@ page {warmup} warm-up requests, then the SQL queries of one request
 (`CaptureQueriesContext`) and the server time of {requests} requests (median and
 p95). The *floor* is a bare Django view returning a fixed response of the same
 size through the same middleware, measured the same way with the same client;
-"× floor" is the page's median divided by the floor's.
+"× floor" is the page's median divided by the floor's. The page cache for
+visitors' thread pages is off here: this measures the views themselves.
 
 Targets: at most {MAX_QUERIES["visitor"]} queries per page for a visitor and
 {MAX_QUERIES["member"]} for a member (moderator pages held to the member limit);
@@ -337,9 +339,10 @@ for a member; the last page of the 10,000-reply thread within {LAST_PAGE_RATIO}�
 first page. Threads list newest replies first, so the last page holds the oldest
 replies.
 
-Not built yet: throughput and memory under gunicorn (requests per second and
-resident memory per worker with several concurrent clients). This first version
-measures single requests in-process only.
+Throughput and memory under gunicorn (requests per second with 16 concurrent
+connections, with and without the page cache, and memory per worker) are
+measured by `make bench-throughput`: its section follows the in-process results
+and is kept when `make bench` rewrites this file.
 
 ## Latest run
 
@@ -376,9 +379,10 @@ def main(argv=None):
     print()
     print(check_list(found))
     if not options.no_write:
-        Path(options.output).write_text(
-            document(results, found, sizes, options.warmup, options.requests), encoding="utf-8"
-        )
+        from benchmarks.throughput import kept_section
+
+        text = document(results, found, sizes, options.warmup, options.requests) + kept_section(options.output)
+        Path(options.output).write_text(text, encoding="utf-8")
         print(f"\nWrote {options.output}.")
     return 1 if options.strict and not all(passed for _, passed in found) else 0
 
