@@ -291,9 +291,9 @@ def check_shared_cache(app_configs, **kwargs):
 # Changes shown on every thread page --------------------------------------------------------------
 
 
-def _site_changed_receiver(sender, instance=None, update_fields=None, **kwargs):
-    # A member logging in changes nothing on the pages.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
+def _site_changed_receiver(sender, instance=None, update_fields=None, created=False, **kwargs):
+    # A new member, organisation or theme is on no page yet; a member logging in changes nothing on them.
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
     site_changed()
 

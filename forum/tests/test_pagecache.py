@@ -148,6 +148,14 @@ def test_a_members_new_name_shows_at_once(thread, user):
     assert "Nieuwe Naam" in visit(url).content.decode()
 
 
+def test_a_renamed_theme_shows_at_once(thread):
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    thread.theme.name = "Hernoemd thema"
+    thread.theme.save()
+    assert "Hernoemd thema" in visit(url).content.decode()
+
+
 def test_a_member_never_gets_the_cached_page(thread, user_client):
     url = thread.get_absolute_url()
     visit(url), visit(url)
