@@ -54,7 +54,16 @@ class PostAdminMixin:
     Threads and replies are written on the site, never added or deleted here.
     """
 
-    readonly_fields = ["body_html", "created_at", "edited_at", "hidden_at", "hidden_by", "hidden_reason"]
+    readonly_fields = [
+        "body_html",
+        "created_at",
+        "edited_at",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
+        "hold_reason",
+        "hold_detail",
+    ]
 
     @admin.action(description=_("Hide selected items (reason: hidden in the administration)"))
     def hide(self, request, queryset):
@@ -76,6 +85,17 @@ class PostAdminMixin:
             queryset,
             services.post_restore,
             lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
+            arg="post",
+        )
+
+    @admin.action(description=_("Approve selected items waiting for approval"))
+    def approve(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            services.post_approve,
+            lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
             arg="post",
         )
 
@@ -143,7 +163,7 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     inlines = [RevisionInline]
-    actions = ["hide", "restore", "lock", "unlock", "pin", "unpin"]
+    actions = ["hide", "restore", "approve", "lock", "unlock", "pin", "unpin"]
 
     def save_model(self, request, obj, form, change):
         """Edits in the admin go through the services: a revision is kept and the act is logged."""
@@ -209,7 +229,7 @@ class ReplyAdmin(PostAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     inlines = [RevisionInline]
-    actions = ["hide", "restore"]
+    actions = ["hide", "restore", "approve"]
 
     def save_model(self, request, obj, form, change):
         """Edits in the admin go through the services: a revision is kept and the act is logged."""

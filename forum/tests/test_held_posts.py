@@ -547,3 +547,20 @@ def test_posts_are_marked_dutch_on_english_pages(thread, reply, client):
     assert 'id="thread-title" lang="nl"' in page
     client.cookies["django_language"] = "nl"
     assert 'lang="nl"' not in client.get(thread.get_absolute_url()).content.decode().split("<body", 1)[1]
+
+
+def test_held_posts_are_approved_from_the_admin_through_the_service(
+    premoderated, thread, other_user, moderator, client
+):
+    reply = services.reply_create(author=other_user, thread=thread, body="Wacht in de beheeromgeving")
+    moderator.is_staff = True
+    moderator.save()
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:forum_reply_changelist"),
+        {"action": "approve", "_selected_action": [reply.pk]},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    reply.refresh_from_db()
+    assert reply.status == Status.PUBLISHED
+    assert ModerationLog.objects.filter(action=ModerationAction.APPROVE, actor=moderator).count() == 1
