@@ -39,6 +39,10 @@ class EitherEndPaginator(KnownCountPaginator):
             return []
         queryset = self.object_list
         from_end = bottom > self.count - top
+        if from_end and top >= self.count:  # the last page: the first rows of the reverse order
+            return list(queryset.reverse()[: top - bottom])[::-1]
+        if not from_end and bottom == 0:  # the first page: nothing to walk
+            return list(queryset[:top])
         keys = queryset.reverse()[self.count - top : self.count - bottom] if from_end else queryset[bottom:top]
         # In the queryset's own order; a stored count that is a little off (a reply hidden a
         # moment ago) shifts the pages of the far half by as much, it never leaves one empty.

@@ -49,18 +49,26 @@ def test_every_page_holds_its_slice_in_both_orders(client, thread, replies, sort
     assert shown(client.get(url, {**query, "page": 99})) == expected(ordered, 4)  # past the end: the last page
 
 
+def reply_queries(client, url, page):
+    with CaptureQueriesContext(connection) as queries:
+        shown(client.get(url, {"page": page}))
+    return [query["sql"] for query in queries if 'FROM "forum_reply"' in query["sql"]]
+
+
 def test_last_page_is_read_from_the_far_end_without_a_count(client, thread, replies):
     """The last page walks no OFFSET through the thread and counts nothing: the stored count says where it is."""
     url = thread.get_absolute_url()
     client.get(url)  # the first visit also counts the view
-    with CaptureQueriesContext(connection) as queries:
-        page = shown(client.get(url, {"page": 4}))
-    assert page == [replies[0].pk]
-    reply_queries = [query["sql"] for query in queries if 'FROM "forum_reply"' in query["sql"]]
-    assert len(reply_queries) == 1
-    assert "COUNT(" not in reply_queries[0] and "OFFSET" not in reply_queries[0]
-    # The walk is a subquery of keys in the opposite order; the rows come back in the page's order.
-    assert '"created_at" ASC' in reply_queries[0] and '"created_at" DESC' in reply_queries[0]
+    assert shown(client.get(url, {"page": 4})) == [replies[0].pk]
+    (last,) = reply_queries(client, url, 4)
+    assert "COUNT(" not in last and "OFFSET" not in last
+    assert '"created_at" ASC' in last and '"created_at" DESC' not in last  # the oldest, from that end
+    (first,) = reply_queries(client, url, 1)
+    assert "COUNT(" not in first and "OFFSET" not in first
+    # A page inside the far half: the walk is a subquery of keys in the opposite order, from that
+    # end; the rows themselves come back in the page's order.
+    (inside,) = reply_queries(client, url, 3)
+    assert "COUNT(" not in inside and '"created_at" ASC' in inside and '"created_at" DESC' in inside
 
 
 def test_moderators_page_through_hidden_replies_too(client, thread, replies, moderator):

@@ -153,7 +153,7 @@ def thread_detail(request, pk, slug=None):
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
     user = _unwrapped(request.user)  # read many times per reply: no lazy proxy in between
-    replies = Reply.objects.visible_to(user).with_author().filter(thread=thread).defer("body")
+    replies = Reply.objects.visible_to(user).for_thread_page().filter(thread=thread)
     replies = replies.in_order(newest_first=sort == SORT_NEWEST)
     # The page count: the stored count of published replies; moderators, who also see hidden and
     # held replies, count them. Pages come from the nearer end of the thread (forum.pagination).

@@ -3,7 +3,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -88,6 +88,10 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
                 self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
                 return
+        # Fresh statistics for the query planner: without them PostgreSQL takes a table that was
+        # just filled with thousands of rows for an empty one, and picks plans no site would see.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Benchmark data created."))
 
     # Removing ---------------------------------------------------------------------------------
