@@ -149,13 +149,38 @@ def hold_after_edit(*, writer, post, theme) -> Hold | None:
 
 
 def record_hold(post, hold: Hold) -> None:
-    """The automatic hold, in the moderation log (no moderator acted)."""
+    """The automatic hold, in the moderation log (no moderator acted), and a word to the author."""
     ModerationLog.objects.record(
         actor=None,
         action=ModerationAction.HOLD,
         target=post,
         reason=str(HoldReason(hold.reason).label),
         data={"reason": hold.reason, "detail": hold.detail},
+    )
+    transaction.on_commit(lambda: _tell_author_held(post, hold), robust=True)
+
+
+def _tell_author_held(post, hold: Hold) -> None:
+    """The author's notification links to the waiting post, so they find it again; why, but not the word itself."""
+    from django.utils import translation
+
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    author = post.written_by or post.author
+    thread = post if isinstance(post, Thread) else post.thread
+    with translation.override(author.language):
+        message = gettext(
+            "Your post in “%(thread)s” waits for a moderator's approval (%(reason)s). "
+            "Until then only you and the moderators can see it."
+        ) % {"thread": thread.title, "reason": HoldReason(hold.reason).label}
+    notify(
+        recipient=author,
+        kind=Kind.MODERATION,
+        message=message,
+        thread=thread,
+        reply=post if isinstance(post, Reply) else None,
+        include_restricted=True,
     )
 
 

@@ -148,7 +148,8 @@ def test_approving_publishes_counts_and_notifies(
     assert (thread.reply_count, thread.held_reply_count) == (1, 0)
     # The thread's author now hears of the reply, and the reply's author of the approval.
     assert Notification.objects.filter(recipient=thread.author, reply=reply).exists()
-    assert Notification.objects.filter(recipient=other_user, kind="moderation").exists()
+    told = Notification.objects.filter(recipient=other_user, kind="moderation").values_list("message", flat=True)
+    assert any("goedgekeurd" in message for message in told)  # the approval, in the member's Dutch
     assert (
         ModerationLog.objects.filter(action=ModerationAction.APPROVE, actor=moderator, target_id=reply.pk).count() == 1
     )
@@ -564,3 +565,19 @@ def test_held_posts_are_approved_from_the_admin_through_the_service(
     reply.refresh_from_db()
     assert reply.status == Status.PUBLISHED
     assert ModerationLog.objects.filter(action=ModerationAction.APPROVE, actor=moderator).count() == 1
+
+
+def test_the_author_of_a_held_thread_finds_it_again_through_a_notification(
+    premoderated, user, client, django_capture_on_commit_callbacks
+):
+    WatchedWord.objects.create(phrase="geheim", action=WatchedWord.Action.HOLD)
+    user.language = "en"  # the notification is written in the member's language
+    user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = services.thread_create(author=user, theme=premoderated, title="Een geheim plan", body="Tekst")
+    notice = Notification.objects.get(recipient=user, kind="moderation", thread=thread)
+    assert "waits for a moderator's approval (contains a watched word)" in notice.message
+    assert "geheim" not in notice.message.replace("Een geheim plan", "")  # the word itself is not given away
+    client.force_login(user)
+    response = client.get(reverse("notifications:open", kwargs={"pk": notice.pk}), follow=True)
+    assert response.redirect_chain[-1][0].startswith(thread.get_absolute_url())
