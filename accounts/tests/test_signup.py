@@ -134,3 +134,15 @@ def test_acceptance_is_stored_with_version_and_time(client):
     signup(client)
     acceptance = User.objects.get(email="nieuw.lid@minbzk.nl").terms_acceptances.get()
     assert acceptance.terms == terms and acceptance.accepted_at is not None
+
+
+def test_login_and_sign_up_pages_use_the_sites_own_words(client, db):
+    """The header says "Inloggen" and "Lid worden", so allauth's pages do too, and "je" rather than "u"."""
+    login = client.get(reverse("account_login")).content.decode()
+    assert "Inloggen" in login
+    assert "Aanmelden" not in login
+    signup = client.get(reverse("account_signup")).content.decode()
+    assert "Lid worden" in signup
+    assert "Registreren" not in signup
+    assert "Log dan in" in signup
+    assert "Uw " not in signup
