@@ -205,7 +205,7 @@ def _count_view(thread_id, session) -> int | None:
 
     seen = session.get(VIEWED_THREADS_KEY, [])
     if thread_id in seen:
-        return Thread.objects.filter(pk=thread_id).values_list("view_count", flat=True).first()
+        return next(iter(Thread.objects.filter(pk=thread_id).order_by().values_list("view_count", flat=True)), None)
     if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
         table = connection.ops.quote_name(Thread._meta.db_table)
         with connection.cursor() as cursor:

@@ -246,3 +246,14 @@ def test_the_redis_cache_keeps_one_client_per_pool():
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client() is client
     assert backend._cache.get_client(write=True) is client
+
+
+def test_a_new_visitors_session_is_one_insert(thread, django_assert_num_queries):
+    """config.sessions: no look-up of the new key first; the session is still found on the next request."""
+    url = thread.get_absolute_url()
+    visit(url)
+    client = Client()
+    # The view counted (UPDATE … RETURNING), then the session: a savepoint around its INSERT.
+    with django_assert_num_queries(4):
+        visit(url, client)
+    assert shown_views(visit(url, client)) == 2
