@@ -99,3 +99,23 @@ def test_concurrent_reports_hide_once():
     assert Report.objects.count() == WORKERS
     assert ModerationLog.objects.filter(action="auto_hide").count() == 1
     assert Thread.objects.get(pk=reply.thread_id).reply_count == 0
+
+
+def test_concurrent_read_positions_keep_the_latest():
+    """Many tabs of one member recording their read position at once leave one row, at the latest time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forum.models import ThreadVisit
+
+    thread = ThreadFactory()
+    member = UserFactory()
+    start = timezone.now() - timedelta(hours=1)
+
+    def mark(index):
+        services.thread_mark_read(member=member, thread=thread, until=start + timedelta(minutes=index))
+
+    run_concurrently(mark, 40)
+    visit = ThreadVisit.objects.get(member=member, thread=thread)
+    assert visit.last_read_at == start + timedelta(minutes=39)
