@@ -384,6 +384,28 @@ def memory_table(memory):
     return "\n".join(lines)
 
 
+def reading(results):
+    """For each target, whether the workers' own CPU time allows it or the waits and the machine do not."""
+    lines = []
+    for load in results:
+        target = MIN_RPS_CACHED if "page cache" in load.name and "no page cache" not in load.name else MIN_RPS_UNCACHED
+        if load.floor is None or "new visitors" not in load.name:
+            continue
+        if load.capacity < target:
+            lines.append(
+                f"- {load.name}: the workers' CPU time alone ({load.cpu_ms:.2f} ms a request) allows at most "
+                f"{load.capacity:,.0f} requests/s with a core per worker, below the {target:,} of the target: "
+                "the request itself must cost less CPU."
+            )
+        else:
+            lines.append(
+                f"- {load.name}: the workers' CPU time ({load.cpu_ms:.2f} ms a request) would allow "
+                f"{load.capacity:,.0f} requests/s; {load.rps:,.0f} were served: waiting (database, Redis, a busy "
+                "machine) is what is missing."
+            )
+    return "\n".join(lines)
+
+
 def check_list(found):
     return "\n".join(f"- **{'PASS' if passed else 'FAIL'}** {text}" for text, passed in found)
 
@@ -395,8 +417,8 @@ def section(results, memory, found, machine, duration, connections, load_before,
 ## Throughput and memory (gunicorn)
 
 `make bench-throughput` (`python -m benchmarks.throughput`) starts gunicorn
-({workers} on 127.0.0.1; sync workers by default, as docs/deployment.md has
-them; `--threads N` for gthread workers) against the benchmark database, with
+({workers} on 127.0.0.1: sync workers by default, as docs/deployment.md has
+them, gthread workers with `--threads N`) against the benchmark database, with
 Redis as the shared cache (`REDIS_URL`) and persistent database connections
 (`CONN_MAX_AGE=60`), and runs `wrk` for {duration} s with
 {connections} connections on each line, after a short warm-up:
@@ -445,6 +467,10 @@ need CPU too), a figure less sensitive to a busy machine than requests/s.
 ### Throughput checks
 
 {check_list(found)}
+
+### What limits them
+
+{reading(results)}
 {SECTION_END}
 """
 
@@ -515,6 +541,8 @@ def main(argv=None):
     print(memory_table(memory))
     print()
     print(check_list(found))
+    print()
+    print(reading(results))
     if not options.no_write:
         write_section(
             options.output,
