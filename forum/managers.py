@@ -129,9 +129,9 @@ class ReplyQuerySet(models.QuerySet):
 
     def for_thread_page(self):
         """
-        ``with_author()`` without the columns the thread page never shows (the Markdown source;
-        the authors' password, e-mail, biography...): fewer columns to compile, read and convert
-        on the page that lists 20 replies at a time. A field left out here but used after all
+        ``with_author()`` without the columns the thread page never shows (the Markdown source, up
+        to 50,000 characters a reply; the authors' password hash, e-mail, biography...): less to
+        read, convert and keep for a page of 20 replies. A field left out here but used after all
         would cost a query per reply, which the thread page's query-count tests catch.
         """
         unshown = [f"{author}__{name}" for author in ("author", "written_by") for name in _UNSHOWN_USER_FIELDS]
