@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
 
-from .. import permissions
+from .. import pagecache, permissions
 from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
 
 WATCHED_WORDS_CACHE_KEY = "forum:watched-words"
@@ -191,6 +191,7 @@ def post_hold_again(post, hold: Hold) -> None:
         status=Status.HELD, hold_reason=hold.reason, hold_detail=hold.detail
     ):
         return
+    pagecache.post_changed(post)
     post.status, post.hold_reason, post.hold_detail = Status.HELD, hold.reason, hold.detail
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(
@@ -212,6 +213,7 @@ def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
     now = timezone.now()
     if not model.objects.filter(pk=post.pk, status=Status.HELD).update(status=Status.PUBLISHED):
         return False
+    pagecache.post_changed(post)
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(
             reply_count=F("reply_count") + 1, held_reply_count=F("held_reply_count") - 1
@@ -239,6 +241,7 @@ def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
         status=Status.HIDDEN, hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason
     ):
         return False
+    pagecache.post_changed(post)
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(held_reply_count=F("held_reply_count") - 1)
     post.refresh_from_db()

@@ -257,3 +257,14 @@ def test_a_new_visitors_session_is_one_insert(thread, django_assert_num_queries)
     with django_assert_num_queries(4):
         visit(url, client)
     assert shown_views(visit(url, client)) == 2
+
+
+def test_an_approved_reply_shows_at_once(thread, other_user, moderator):
+    thread.theme.is_premoderated = True
+    thread.theme.save()
+    url = thread.get_absolute_url()
+    reply = services.reply_create(author=other_user, thread=thread, body="Wacht op goedkeuring.")
+    visit(url)
+    assert "Wacht op goedkeuring." not in visit(url).content.decode()
+    services.post_approve(acting_user=moderator, post=reply)
+    assert "Wacht op goedkeuring." in visit(url).content.decode()
