@@ -291,9 +291,13 @@ def check_shared_cache(app_configs, **kwargs):
 # Changes shown on every thread page --------------------------------------------------------------
 
 
+NOT_ON_PAGES = frozenset({"last_login", "password", "language"})
+
+
 def _site_changed_receiver(sender, instance=None, update_fields=None, created=False, **kwargs):
-    # A new member, organisation or theme is on no page yet; a member logging in changes nothing on them.
-    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+    # A new member, organisation or theme is on no page yet; logging in, a new password or the
+    # language of a member's e-mails change nothing on them.
+    if created or (update_fields is not None and set(update_fields) <= NOT_ON_PAGES):
         return
     site_changed()
 
