@@ -115,13 +115,24 @@ def _versions(thread_id, found=None) -> tuple[str, str]:
     return found[keys[0]], found[keys[1]]
 
 
-@lru_cache(maxsize=1)
 def release() -> str:
     """
     A fingerprint of the templates, code and translations: a new release must
     not serve pages rendered by the old one from a cache that outlived it. The
-    same files give the same fingerprint on every server.
+    same files give the same fingerprint on every server. With ``DEBUG`` (``make
+    run``) it follows edits without a restart: file sizes and times, every request.
     """
+    if settings.DEBUG:
+        return _fingerprint(lambda path: f"{path.stat().st_mtime_ns} {path.stat().st_size}".encode())
+    return _release()
+
+
+@lru_cache(maxsize=1)
+def _release() -> str:
+    return _fingerprint(Path.read_bytes)
+
+
+def _fingerprint(content) -> str:
     roots = [Path(settings.BASE_DIR) / name for name in ("accounts", "forum", "notifications", "config")]
     roots += [Path(folder) for template in settings.TEMPLATES for folder in template.get("DIRS", [])]
     roots += [Path(folder) for folder in settings.LOCALE_PATHS]
@@ -130,7 +141,7 @@ def release() -> str:
         for path in sorted(root.rglob("*")):
             if path.suffix in {".py", ".html", ".txt", ".mo"} and "tests" not in path.parts:
                 digest.update(str(path.relative_to(root.parent)).encode())
-                digest.update(path.read_bytes())
+                digest.update(content(path))
     return digest.hexdigest()[:16]
 
 

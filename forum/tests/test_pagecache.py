@@ -268,3 +268,13 @@ def test_an_approved_reply_shows_at_once(thread, other_user, moderator):
     assert "Wacht op goedkeuring." not in visit(url).content.decode()
     services.post_approve(acting_user=moderator, post=reply)
     assert "Wacht op goedkeuring." in visit(url).content.decode()
+
+
+def test_with_debug_an_edited_template_shows_without_a_restart(settings, tmp_path):
+    settings.DEBUG = True
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    template = tmp_path / "edited.html"
+    template.write_text("een")
+    before = pagecache.release()
+    template.write_text("twee, langer")
+    assert pagecache.release() != before
