@@ -40,12 +40,29 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 def _run_service(modeladmin, request, queryset, service, done_message, *, arg, **kwargs):
-    try:
-        changed = sum(bool(service(acting_user=request.user, **{arg: obj}, **kwargs)) for obj in queryset)
-    except PermissionDenied:
-        modeladmin.message_user(request, _("You do not have the moderator role."), messages.ERROR)
-        return
-    modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
+    """
+    Call ``service`` for each selected item, each in its own transaction. Items the user may not
+    act on (outside their themes, or no moderator role) are left alone and counted in a message.
+    """
+    changed = refused = 0
+    for obj in queryset:
+        try:
+            changed += bool(service(acting_user=request.user, **{arg: obj}, **kwargs))
+        except PermissionDenied:
+            refused += 1
+    if refused:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d item was left alone: you may not moderate it.",
+                "%(count)d items were left alone: you may not moderate them.",
+                refused,
+            )
+            % {"count": refused},
+            messages.ERROR,
+        )
+    if changed or not refused:
+        modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
 
 
 class PostAdminMixin:

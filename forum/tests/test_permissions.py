@@ -558,6 +558,32 @@ def test_admin_action_by_staff_without_moderator_role_changes_nothing(
     assert messages.SUCCESS not in levels
 
 
+def test_admin_action_of_a_theme_moderator_acts_in_their_theme_and_leaves_the_rest(client, theme, settings):
+    """Selected threads in the moderator's theme are hidden; the others are left alone, and the message says so."""
+    from .factories import ModeratorFactory, ThemeFactory, ThreadFactory
+
+    settings.LANGUAGE_CODE = "en"
+    moderator = ModeratorFactory(is_staff=True)
+    moderator.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="forum", codename__in=["view_thread", "change_thread"])
+    )
+    theme.moderators.add(moderator)
+    mine, elsewhere = ThreadFactory(theme=theme), ThreadFactory(theme=ThemeFactory())
+    client.force_login(moderator)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("admin:forum_thread_changelist"), {"action": "hide", "_selected_action": [mine.pk, elsewhere.pk]}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    mine.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert mine.is_hidden
+    assert not elsewhere.is_hidden
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "1 item was left alone: you may not moderate it." in texts
+    assert "1 item hidden." in texts
+
+
 def test_admin_reply_hide_by_administrator_is_logged(client, administrator, reply):
     """Hiding a reply from the admin hides it, lowers the count and writes one log row."""
     client.force_login(administrator)
