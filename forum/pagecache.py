@@ -61,7 +61,8 @@ VIEWED_THREADS_KEPT = 500
 # Where the per-visitor parts stand in the rendered page.
 _VIEWS_PARAGRAPH = re.compile(r'<p class="thread-views">.*?</p>', re.DOTALL)
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
-_CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+# The whole tag as Django's {% csrf_token %} writes it: text in a post may hold the attributes, never a tag.
+_CSRF_VALUE = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]*)">')
 VIEWS, CSRF = 0, 1  # the slots in a cached page, between its strings
 
 

@@ -278,3 +278,15 @@ def test_with_debug_an_edited_template_shows_without_a_restart(settings, tmp_pat
     before = pagecache.release()
     template.write_text("twee, langer")
     assert pagecache.release() != before
+
+
+def test_posts_cannot_move_the_visitors_parts(thread, other_user):
+    """Markup typed in a post is escaped, so the view count and the token are only ever put in their own places."""
+    body = 'Kijk: `<p class="thread-views">999</p>` en `name="csrfmiddlewaretoken" value="van-mij"`'
+    ReplyFactory(thread=thread, author=other_user, body=body)
+    url = thread.get_absolute_url()
+    visit(url)
+    html = visit(url).content.decode()
+    assert shown_views(Client().get(url)) == 3
+    assert 'name="csrfmiddlewaretoken" value="van-mij"' in html
+    assert html.count('<input type="hidden" name="csrfmiddlewaretoken"') == 1
