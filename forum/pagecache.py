@@ -210,33 +210,31 @@ def _count_view(thread_id, session) -> int | None:
     """
     Count the visit as ``services.thread_register_view`` does (once per session,
     in the database) and return the thread's view count; ``None`` if the thread
-    is gone. One query: the UPDATE returns the new count, or, when this session
-    was counted before, a SELECT reads it.
+    is gone. One query, in plain SQL (it runs on every page served): the UPDATE
+    returns the new count, or, when this session was counted before, a SELECT
+    reads it.
     """
     from .models import Thread
 
     seen = session.get(VIEWED_THREADS_KEY, [])
+    table = connection.ops.quote_name(Thread._meta.db_table)
     if thread_id in seen:
-        return next(iter(Thread.objects.filter(pk=thread_id).order_by().values_list("view_count", flat=True)), None)
-    if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
-        table = connection.ops.quote_name(Thread._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count",  # noqa: S608
-                [thread_id],
-            )
-            row = cursor.fetchone()
-        views = row[0] if row else None
+        sql = f"SELECT view_count FROM {table} WHERE id = %s"  # noqa: S608
+    elif connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
+        sql = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
     else:
         threads = Thread.objects.filter(pk=thread_id)
-        views = (
-            threads.values_list("view_count", flat=True).first()
-            if threads.update(view_count=F("view_count") + 1)
-            else None
-        )
-    if views is not None:
+        if not threads.update(view_count=F("view_count") + 1):
+            return None
+        sql = f"SELECT view_count FROM {table} WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [thread_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if thread_id not in seen:
         session[VIEWED_THREADS_KEY] = [*seen[-(VIEWED_THREADS_KEPT - 1) :], thread_id]
-    return views
+    return row[0]
 
 
 def _serve(request, entry, views) -> HttpResponse:
