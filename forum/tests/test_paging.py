@@ -90,3 +90,14 @@ def test_paginator_agrees_with_offset_paging(thread, replies, number):
     page = EitherEndPaginator(queryset, PER_PAGE, count=len(replies)).page(number)
     assert [reply.pk for reply in page] == [reply.pk for reply in queryset[(number - 1) * PER_PAGE :][:PER_PAGE]]
     assert page.paginator.num_pages == 4 and page.has_next() == (number < 4)
+
+
+def test_page_links_stand_around_the_current_page(client, thread, replies, settings):
+    """Deep in a long thread the numbered links show the current page and its neighbours, not page 1's."""
+    settings.FORUM_REPLIES_PER_PAGE = 1
+    for _ in range(10):
+        ReplyFactory(thread=thread, created_at=replies[0].created_at - timedelta(minutes=1))
+    html = client.get(thread.get_absolute_url(), {"page": 12}).content.decode()
+    current = re.search(r'<a class="page-link"\s+href="\?page=(\d+)"\s+aria-current="page">', html)
+    assert current and current.group(1) == "12"
+    assert 'href="?page=9"' in html and 'href="?page=15"' in html and 'href="?page=5"' not in html
