@@ -171,7 +171,7 @@ def wrk(url, duration, connections, cookie=""):
         "latency": {"avg": _ms(re.search(r"Latency\s+(\S+)", output).group(1))},
     }
     for percentile in ("50%", "90%", "99%"):
-        match = re.search(rf"{percentile}\s+(\S+)", output)
+        match = re.search(rf"^\s+{percentile}\s+(\S+)", output, re.MULTILINE)  # the latency distribution
         if match:
             load["latency"][percentile] = _ms(match.group(1))
     errors = [line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line]
