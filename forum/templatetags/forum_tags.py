@@ -111,6 +111,16 @@ def quick_url(context, viewname, **kwargs):
 
 
 @register.filter
+def elided_page_range(page):
+    """
+    The numbers of a pagination's page links, around ``page`` itself with an ellipsis for the
+    gaps: ``{% for number in page_obj|elided_page_range %}``. A template cannot pass the number
+    to ``Paginator.get_elided_page_range``, whose default is page 1.
+    """
+    return page.paginator.get_elided_page_range(page.number)
+
+
+@register.filter
 def revisions_visible_to(post, user):
     return permissions.can_view_revisions(user, post)
 

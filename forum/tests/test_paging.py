@@ -10,12 +10,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from forum import services
 from forum.models import Reply
 from forum.pagination import EitherEndPaginator
-from forum.tests.factories import ReplyFactory
+from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 
 PER_PAGE = 3
 
@@ -101,3 +102,18 @@ def test_page_links_stand_around_the_current_page(client, thread, replies, setti
     current = re.search(r'<a class="page-link"\s+href="\?page=(\d+)"\s+aria-current="page">', html)
     assert current and current.group(1) == "12"
     assert 'href="?page=9"' in html and 'href="?page=15"' in html and 'href="?page=5"' not in html
+
+
+def test_list_pages_number_their_links_around_the_current_page(client, theme, settings):
+    """
+    The shared pagination of the list pages (here the home page): deep in the list the numbered
+    links show the current page and its neighbours, not page 1's.
+    """
+    settings.FORUM_THREADS_PER_PAGE = 1
+    author = UserFactory()
+    for _ in range(20):
+        ThreadFactory(theme=theme, author=author)
+    html = client.get(reverse("forum:home"), {"page": 12}).content.decode()
+    current = re.search(r'<a class="page-link"\s+href="\?page=(\d+)[^"]*"\s+aria-current="page">', html)
+    assert current and current.group(1) == "12"
+    assert 'href="?page=9' in html and 'href="?page=15' in html and 'href="?page=5' not in html
