@@ -291,9 +291,7 @@ def machine():
     }
 
 
-def document(results, found, sizes, warmup, requests):
-    machine_lines = "\n".join(f"| {key} | {value} |" for key, value in machine().items())
-    long_sizes = ", ".join(f"{size:,}" for size in sizes["long_threads"])
+def document(run_sections, warmup, requests):
     return f"""# Benchmarks
 
 The benchmark suite of issue 6, first version. It runs on demand only, never in
@@ -306,7 +304,8 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/ambtenaar_bench make bench   # P
 
 `make bench` installs, migrates, runs `seed_forum` and `seed_benchmark` (only when
 the benchmark data is not there yet) and then `python -m benchmarks.run`, which
-prints the table below and rewrites this file. On SQLite it uses its own database
+prints the table below and rewrites this file, keeping the section of the other
+database as its last run left it. On SQLite it uses its own database
 file (`BENCH_DATABASE_URL`, default `sqlite:///bench.sqlite3`), so the development
 database is untouched. Seed again with other sizes with, for example:
 
@@ -344,7 +343,33 @@ connections, with and without the page cache, and memory per worker) are
 measured by `make bench-throughput`: its section follows the in-process results
 and is kept when `make bench` rewrites this file.
 
-## Latest run
+{run_sections}
+"""
+
+
+VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _markers(vendor):
+    return f"<!-- in-process run: {vendor} -->", f"<!-- end of in-process run: {vendor} -->"
+
+
+def kept_run_section(path, vendor) -> str:
+    """The in-process section of ``vendor`` in ``path``, kept when a run on the other database rewrites the file."""
+    path = Path(path)
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = _markers(vendor)
+    if start not in current or end not in current:
+        return ""
+    return start + current.split(start, 1)[1].split(end, 1)[0] + end
+
+
+def run_section(vendor, results, found, sizes):
+    machine_lines = "\n".join(f"| {key} | {value} |" for key, value in machine().items())
+    long_sizes = ", ".join(f"{size:,}" for size in sizes["long_threads"])
+    start, end = _markers(vendor)
+    return f"""{start}
+## Latest run on {VENDOR_NAMES.get(vendor, vendor)}
 
 **Sizes used: {sizes["members"]:,} members, {sizes["themes"]} themes, {sizes["threads"]:,} threads,
 {sizes["replies"]:,} replies in all, long threads of {long_sizes} replies.**
@@ -359,7 +384,7 @@ and is kept when `make bench` rewrites this file.
 ### Checks
 
 {check_list(found)}
-"""
+{end}"""
 
 
 def main(argv=None):
@@ -379,9 +404,15 @@ def main(argv=None):
     print()
     print(check_list(found))
     if not options.no_write:
+        from django.db import connection
+
         from benchmarks.throughput import kept_section
 
-        text = document(results, found, sizes, options.warmup, options.requests) + kept_section(options.output)
+        # One section per database: this run's, and the other database's as the last run there left it.
+        sections = {vendor: kept_run_section(options.output, vendor) for vendor in VENDOR_NAMES}
+        sections[connection.vendor] = run_section(connection.vendor, results, found, sizes)
+        run_sections = "\n\n".join(section for section in sections.values() if section)
+        text = document(run_sections, options.warmup, options.requests) + kept_section(options.output)
         Path(options.output).write_text(text, encoding="utf-8")
         print(f"\nWrote {options.output}.")
     return 1 if options.strict and not all(passed for _, passed in found) else 0
