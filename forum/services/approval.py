@@ -26,6 +26,7 @@ from accounts.models import SiteSettings
 
 from .. import pagecache, permissions
 from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
+from . import notices
 
 WATCHED_WORDS_CACHE_KEY = "forum:watched-words"
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
@@ -162,25 +163,16 @@ def record_hold(post, hold: Hold) -> None:
 
 def _tell_author_held(post, hold: Hold) -> None:
     """The author's notification links to the waiting post, so they find it again; why, but not the word itself."""
-    from django.utils import translation
-
-    from notifications.models import Kind
-    from notifications.services import notify
-
-    author = post.written_by or post.author
-    thread = post if isinstance(post, Thread) else post.thread
-    with translation.override(author.language):
-        message = gettext(
-            "Your post in “%(thread)s” waits for a moderator's approval (%(reason)s). "
-            "Until then only you and the moderators can see it."
-        ) % {"thread": thread.title, "reason": HoldReason(hold.reason).label}
-    notify(
-        recipient=author,
-        kind=Kind.MODERATION,
-        message=message,
-        thread=thread,
-        reply=post if isinstance(post, Reply) else None,
-        include_restricted=True,
+    notices.tell_author(
+        post,
+        lambda thread: (
+            gettext(
+                "Your post in “%(thread)s” waits for a moderator's approval (%(reason)s). "
+                "Until then only you and the moderators can see it."
+            )
+            % {"thread": thread.title, "reason": HoldReason(hold.reason).label}
+        ),
+        link=True,
     )
 
 
@@ -252,33 +244,15 @@ def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
 
 def _tell_author(post, *, approved: bool, reason: str) -> None:
     """Tell the author the decision; a rejection comes with its reason and how to object."""
-    from django.urls import reverse
-    from django.utils import translation
 
-    from notifications.models import Kind
-    from notifications.services import notify
-
-    author = post.written_by or post.author
-    thread = post if isinstance(post, Thread) else post.thread
-    with translation.override(author.language):
+    def compose(thread):
         if approved:
-            message = gettext("A moderator approved your post in “%(thread)s”; everyone can read it now.") % {
+            return gettext("A moderator approved your post in “%(thread)s”; everyone can read it now.") % {
                 "thread": thread.title
             }
-        else:
-            message = gettext(
-                "A moderator did not approve your post in “%(thread)s”. Reason: %(reason)s. "
-                "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-            ) % {
-                "thread": thread.title,
-                "reason": reason,
-                "url": f"{settings.SITE_URL}{reverse('forum:objection_list')}",
-            }
-    notify(
-        recipient=author,
-        kind=Kind.MODERATION,
-        message=message,
-        thread=thread if approved else None,
-        reply=post if approved and isinstance(post, Reply) else None,
-        include_restricted=True,
-    )
+        return gettext(
+            "A moderator did not approve your post in “%(thread)s”. Reason: %(reason)s. "
+            "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
+        ) % {"thread": thread.title, "reason": reason, "url": notices.objection_url()}
+
+    notices.tell_author(post, compose, link=approved)

@@ -19,6 +19,7 @@ from ..models import (
     Theme,
     Thread,
 )
+from . import notices
 
 
 @transaction.atomic
@@ -87,29 +88,16 @@ def _reply_visibility_changed(reply: Reply, *, hidden: bool) -> None:
 
 def _tell_author(post, *, hidden: bool, reason: str) -> None:
     """The statement of reasons to the author: what was decided, on which post, why, and how to object."""
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext
 
-    from notifications.models import Kind
-    from notifications.services import notify
-
-    author = post.written_by or post.author
-    thread = post if isinstance(post, Thread) else post.thread
-    with translation.override(author.language):
+    def compose(thread):
         if hidden:
-            message = gettext(
+            return gettext(
                 "A moderator hid your post in “%(thread)s”. Reason: %(reason)s. "
                 "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-            ) % {
-                "thread": thread.title,
-                "reason": reason,
-                "url": f"{settings.SITE_URL}{reverse('forum:objection_list')}",
-            }
-        else:
-            message = gettext("A moderator has shown your post in “%(thread)s” again.") % {"thread": thread.title}
-    notify(recipient=author, kind=Kind.MODERATION, message=message, include_restricted=True)
+            ) % {"thread": thread.title, "reason": reason, "url": notices.objection_url()}
+        return gettext("A moderator has shown your post in “%(thread)s” again.") % {"thread": thread.title}
+
+    notices.tell_author(post, compose, link=False)
 
 
 @transaction.atomic

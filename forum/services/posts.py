@@ -25,7 +25,7 @@ from ..models import (
     Thread,
     ThreadFollow,
 )
-from . import approval
+from . import approval, notices
 
 
 def _authorship(*, author, capacity: str, as_account) -> dict:
@@ -227,29 +227,16 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
 
 def _tell_author_of_edit(post, *, note: str) -> None:
     """A moderator changed the member's post: tell them where, and the moderator's note."""
-    from django.utils import translation
 
-    from notifications.models import Kind
-    from notifications.services import notify
-
-    author = post.written_by or post.author
-    thread = post if isinstance(post, Thread) else post.thread
-    with translation.override(author.language):
+    def compose(thread):
         if note:
-            message = gettext("A moderator edited your post in “%(thread)s”. Note: %(note)s") % {
+            return gettext("A moderator edited your post in “%(thread)s”. Note: %(note)s") % {
                 "thread": thread.title,
                 "note": note,
             }
-        else:
-            message = gettext("A moderator edited your post in “%(thread)s”.") % {"thread": thread.title}
-    notify(
-        recipient=author,
-        kind=Kind.MODERATION,
-        message=message,
-        thread=thread,
-        reply=post if isinstance(post, Reply) else None,
-        include_restricted=True,
-    )
+        return gettext("A moderator edited your post in “%(thread)s”.") % {"thread": thread.title}
+
+    notices.tell_author(post, compose, link=True)
 
 
 @transaction.atomic

@@ -1,0 +1,38 @@
+"""Moderation notices to the member who wrote a post, in their own language."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from ..models import Reply
+
+
+def tell_author(post, compose: Callable[[object], str], *, link: bool) -> None:
+    """
+    Send the member who wrote ``post`` (the writer behind an organisation account) a moderation
+    notice. ``compose(thread)`` returns the text and runs with the member's language active. With
+    ``link`` the notice leads to the post; without it (a hidden post) it carries the text only.
+    Sent also to suspended members: a decision about them always reaches them.
+    """
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    author = post.written_by or post.author
+    thread = post.thread if isinstance(post, Reply) else post
+    with translation.override(author.language):
+        message = compose(thread)
+    notify(
+        recipient=author,
+        kind=Kind.MODERATION,
+        message=message,
+        thread=thread if link else None,
+        reply=post if link and isinstance(post, Reply) else None,
+        include_restricted=True,
+    )
+
+
+def objection_url() -> str:
+    """Where a member objects to a decision, as a full address for notices and e-mail."""
+    return f"{settings.SITE_URL}{reverse('forum:objection_list')}"
