@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 from forum import permissions
 from forum.links import page_reverse
+from forum.models import CAPACITY_DISPLAY, Capacity
 from forum.text import render_markdown
 
 register = template.Library()
@@ -190,11 +191,95 @@ _PAGE_TEXTS = "forum.engagement_texts"
 
 
 def _csrf_input(context):
-    """What ``{% csrf_token %}`` writes (the page cache looks for exactly this tag)."""
-    token = context.get("csrf_token")
-    if token and token != "NOTPROVIDED":  # noqa: S105 (Django's marker for "no token", not a password)
-        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-    return ""
+    """What ``{% csrf_token %}`` writes (the page cache looks for exactly this tag), once per page."""
+    html = context.render_context.get(_CSRF_INPUT)
+    if html is None:
+        html = ""
+        token = context.get("csrf_token")
+        if token and token != "NOTPROVIDED":  # noqa: S105 (Django's marker for "no token", not a password)
+            html = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        context.render_context[_CSRF_INPUT] = html
+    return html
+
+
+_CSRF_INPUT = "forum.csrf_input"
+
+
+@register.simple_tag(takes_context=True)
+def author_badges(context, post):
+    """
+    The line under a post's heading: organisation account or verified civil servant with the
+    organisation, the capacity it was written in and, for those who may see it, who wrote it for an
+    organisation account (``post.real_author_visible``). A tag rather than an included template:
+    the thread page has it once per reply. The texts are those ``{% blocktranslate %}`` would give.
+    """
+    texts = context.render_context.get(_BADGE_TEXTS)
+    if texts is None:
+        texts = context.render_context[_BADGE_TEXTS] = {
+            "organisation_account": conditional_escape(gettext("organisation account")),
+            "verified": conditional_escape(gettext("verified civil servant")),
+            "on_behalf_of": gettext("on behalf of %(organisation)s"),
+            "written_by": gettext(
+                "written by %(name)s (only moderators and the organisation's administrators see this)"
+            ),
+            "capacities": {key: conditional_escape(label) for key, label in CAPACITY_DISPLAY.items()},
+        }
+    author = post.author
+    parts = ['<p class="author-badges small mb-2">']
+    if author.is_organisation_account:
+        parts.append(f'<span class="badge text-bg-info">{texts["organisation_account"]}</span>')
+        if author.organisation:
+            parts.append(f" {conditional_escape(author.organisation.name)} ·")
+    elif author.is_verified_civil_servant:
+        parts.append(
+            f'<span class="badge badge-verified">{texts["verified"]}</span>'
+            f" {conditional_escape(author.organisation.name)} ·"
+        )
+    if post.capacity == Capacity.ORGANISATION and post.on_behalf_of:
+        capacity = texts["on_behalf_of"] % {"organisation": conditional_escape(post.on_behalf_of.name)}
+    else:
+        capacity = texts["capacities"].get(post.capacity, "")
+    parts.append(f' <span class="capacity">{capacity}</span>')
+    if getattr(post, "real_author_visible", False):
+        name = conditional_escape(post.written_by.public_name)
+        parts.append(f' · <span class="real-author">{texts["written_by"] % {"name": name}}</span>')
+    parts.append("</p>")
+    return mark_safe("".join(parts))  # noqa: S308 (translated texts, escaped values, as the template tags)
+
+
+_BADGE_TEXTS = "forum.badge_texts"
+
+
+@register.simple_tag(takes_context=True)
+def reply_actions(context, reply):
+    """
+    The links under a reply on the thread page: its own address, "edited" (to the revisions for
+    those who may see them), edit (``reply.can_edit``, set by the view) and report.
+    """
+    texts = context.render_context.get(_ACTION_TEXTS)
+    if texts is None:
+        texts = context.render_context[_ACTION_TEXTS] = {
+            name: conditional_escape(gettext(text))
+            for name, text in (("link", "Link"), ("edited", "edited"), ("edit", "Edit"), ("report", "Report"))
+        }
+    user = context.get("user")
+    parts = [f'<a href="{conditional_escape(page_reverse(context, "forum:reply", pk=reply.pk))}">{texts["link"]}</a>']
+    if reply.edited_at:
+        if permissions.can_view_revisions(user, reply):
+            url = conditional_escape(page_reverse(context, "forum:reply_revisions", pk=reply.pk))
+            parts.append(f' · <a href="{url}">{texts["edited"]}</a>')
+        else:
+            parts.append(f" · {texts['edited']}")
+    if getattr(reply, "can_edit", False):
+        url = conditional_escape(page_reverse(context, "forum:reply_edit", pk=reply.pk))
+        parts.append(f' · <a href="{url}">{texts["edit"]}</a>')
+    if permissions.can_report(user, reply):
+        url = conditional_escape(page_reverse(context, "forum:reply_report", pk=reply.pk))
+        parts.append(f' · <a href="{url}">{texts["report"]}</a>')
+    return mark_safe(f'<p class="reply-actions small mb-0">{"".join(parts)}</p>')  # noqa: S308 (escaped values)
+
+
+_ACTION_TEXTS = "forum.reply_action_texts"
 
 
 @register.simple_tag(takes_context=True)
