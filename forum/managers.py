@@ -1,5 +1,7 @@
 """The read layer: chainable querysets that views pick explicitly."""
 
+import functools
+
 from django.db import models
 from django.db.models.functions import Coalesce
 
@@ -133,9 +135,12 @@ class ReplyQuerySet(models.QuerySet):
         to 50,000 characters a reply; the authors' password hash, e-mail, biography...): less to
         read, convert and keep for a page of 20 replies. A field left out here but used after all
         would cost a query per reply, which the thread page's query-count tests catch.
+
+        Named with ``only()``, the columns the page shows: Django builds and compiles the query in a
+        third fewer calls than with ``defer()`` of the others (a deferred-field mask over every
+        model; the organisations' columns besides the name).
         """
-        unshown = [f"{author}__{name}" for author in ("author", "written_by") for name in _UNSHOWN_USER_FIELDS]
-        return self.with_author().defer("body", *unshown)
+        return self.with_author().only(*_thread_page_fields(self.model))
 
     def in_order(self, *, newest_first: bool):
         if newest_first:
@@ -163,20 +168,26 @@ class ReplyQuerySet(models.QuerySet):
         )
 
 
-# Account fields of a post's author that no thread page shows.
-_UNSHOWN_USER_FIELDS = (
-    "password",
-    "last_login",
-    "is_superuser",
-    "email",
-    "is_staff",
-    "date_joined",
-    "approval",
-    "approval_reason",
-    "job_title",
-    "bio",
-    "language",
+# Account fields of a post's author that the thread page shows or asks (not the password hash,
+# e-mail, biography, dates...).
+_SHOWN_USER_FIELDS = (
+    "display_name",
+    "handle",
+    "is_active",
+    "organisation",
+    "is_organisation_account",
+    "avatar",
+    "profile_visibility",
+    "is_former_member",
 )
+
+
+@functools.cache
+def _thread_page_fields(model) -> tuple:
+    """A reply's own fields but the Markdown source, its authors' shown fields, the organisations' names."""
+    own = [field.name for field in model._meta.concrete_fields if field.name != "body"]
+    users = [f"{author}__{name}" for author in ("author", "written_by") for name in _SHOWN_USER_FIELDS]
+    return (*own, *users, "author__organisation__name", "on_behalf_of__name")
 
 
 def _last_read_at(user, thread):
