@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from django import template
+from django import forms, template
+from django.forms.utils import flatatt
 from django.template.defaultfilters import date as date_filter
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS
@@ -300,6 +301,33 @@ def elided_page_range(page):
     to ``Paginator.get_elided_page_range``, whose default is page 1.
     """
     return page.paginator.get_elided_page_range(page.number)
+
+
+@register.filter
+def bootstrap_widget(field, extra_class):
+    """
+    A bound field's widget with Bootstrap's class, as crispy-forms writes it: the widget's own
+    name, then ``form-select`` for a select and ``form-control`` for the others, then
+    ``extra_class`` (``is-invalid``). For ``forum/_reply_form_fields.html``.
+    """
+    widget = field.field.widget
+    bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    css_class = f"{type(widget).__name__.lower()} {bootstrap} {extra_class}".strip()
+    if type(widget) is forms.Textarea and not field.field.localize:
+        # What BoundField.as_widget() and Django's textarea.html write, without the template.
+        attrs = field.build_widget_attrs({"class": css_class}, widget)
+        if field.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", field.auto_id)
+        attrs = html_attrs(widget.build_attrs(widget.attrs, attrs))
+        value = widget.format_value(field.value())
+        return format_html('<textarea name="{}"{}>\n{}</textarea>', field.html_name, attrs, value or "")
+    return field.as_widget(attrs={"class": css_class})
+
+
+@register.filter
+def html_attrs(attrs):
+    """A widget's attributes as Django's widget templates write them (``True``: the name alone; ``False``: left out)."""
+    return flatatt({name: value for name, value in attrs.items() if value is not False})
 
 
 @register.filter
