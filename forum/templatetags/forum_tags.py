@@ -1,3 +1,4 @@
+import html
 from datetime import datetime
 
 from django import forms, template
@@ -60,6 +61,13 @@ def post_time(value):
     return _format_datetime(value, pgettext("post time format (Django date filter)", "G:i"))
 
 
+def _escape(value) -> str:
+    """``conditional_escape()`` for the many small values of the thread page, in half its calls."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 @register.filter
 def post_html(post):
     """
@@ -89,13 +97,13 @@ def reply_heading(context, reply):
     date_format, time_format, former_member_text, member_text = texts
     created = timezone.localtime(reply.created_at)
     values = {
-        "date": conditional_escape(_format_datetime(created, date_format)),
-        "time": conditional_escape(_format_datetime(created, time_format)),
+        "date": _escape(_format_datetime(created, date_format)),
+        "time": _escape(_format_datetime(created, time_format)),
     }
     if reply.author.is_former_member:
         return mark_safe(former_member_text % values)  # noqa: S308 (translated text, escaped values)
-    values["author"] = conditional_escape(reply.author.display_name)
-    values["author_url"] = conditional_escape(page_reverse(context, "accounts:profile", handle=reply.author.handle))
+    values["author"] = _escape(reply.author.display_name)
+    values["author_url"] = _escape(page_reverse(context, "accounts:profile", handle=reply.author.handle))
     return mark_safe(member_text % values)  # noqa: S308 (a translated text with escaped values, as blocktranslate)
 
 
@@ -118,9 +126,9 @@ def reaction(context, post):
     pk = str(post.pk)
     parts = [f'<div class="reaction" id="reaction-{kind}-{pk}">']
     if getattr(post, "can_react", False):
-        react_url = conditional_escape(page_reverse(context, f"forum:{kind}_react", pk=post.pk))
+        react_url = _escape(page_reverse(context, f"forum:{kind}_react", pk=post.pk))
         if is_reply:
-            label = texts["appreciate_reply"] % {"author": conditional_escape(post.author.public_name)}
+            label = texts["appreciate_reply"] % {"author": _escape(post.author.public_name)}
         else:
             label = texts["appreciate_thread"]
         appreciated = getattr(post, "appreciated_by_me", False)
@@ -137,11 +145,11 @@ def reaction(context, post):
     count = post.reaction_count
     if count:
         count_text = ngettext("%(counter)s appreciation", "%(counter)s appreciations", count) % {
-            "counter": conditional_escape(formats.localize(count))
+            "counter": _escape(formats.localize(count))
         }
         user = context.get("user")
         if user is not None and user.is_authenticated:
-            reactions_url = conditional_escape(page_reverse(context, f"forum:{kind}_reactions", pk=post.pk))
+            reactions_url = _escape(page_reverse(context, f"forum:{kind}_reactions", pk=post.pk))
             parts.append(
                 f'<details class="reaction-who"><summary>{count_text}</summary>'
                 f'<div data-hx-get="{reactions_url}" data-hx-trigger="toggle once from:closest details"'
@@ -230,19 +238,18 @@ def author_badges(context, post):
     if author.is_organisation_account:
         parts.append(f'<span class="badge text-bg-info">{texts["organisation_account"]}</span>')
         if author.organisation:
-            parts.append(f" {conditional_escape(author.organisation.name)} ·")
+            parts.append(f" {_escape(author.organisation.name)} ·")
     elif author.is_verified_civil_servant:
         parts.append(
-            f'<span class="badge badge-verified">{texts["verified"]}</span>'
-            f" {conditional_escape(author.organisation.name)} ·"
+            f'<span class="badge badge-verified">{texts["verified"]}</span> {_escape(author.organisation.name)} ·'
         )
     if post.capacity == Capacity.ORGANISATION and post.on_behalf_of:
-        capacity = texts["on_behalf_of"] % {"organisation": conditional_escape(post.on_behalf_of.name)}
+        capacity = texts["on_behalf_of"] % {"organisation": _escape(post.on_behalf_of.name)}
     else:
         capacity = texts["capacities"].get(post.capacity, "")
     parts.append(f' <span class="capacity">{capacity}</span>')
     if getattr(post, "real_author_visible", False):
-        name = conditional_escape(post.written_by.public_name)
+        name = _escape(post.written_by.public_name)
         parts.append(f' · <span class="real-author">{texts["written_by"] % {"name": name}}</span>')
     parts.append("</p>")
     return mark_safe("".join(parts))  # noqa: S308 (translated texts, escaped values, as the template tags)
@@ -264,18 +271,18 @@ def reply_actions(context, reply):
             for name, text in (("link", "Link"), ("edited", "edited"), ("edit", "Edit"), ("report", "Report"))
         }
     user = context.get("user")
-    parts = [f'<a href="{conditional_escape(page_reverse(context, "forum:reply", pk=reply.pk))}">{texts["link"]}</a>']
+    parts = [f'<a href="{_escape(page_reverse(context, "forum:reply", pk=reply.pk))}">{texts["link"]}</a>']
     if reply.edited_at:
         if permissions.can_view_revisions(user, reply):
-            url = conditional_escape(page_reverse(context, "forum:reply_revisions", pk=reply.pk))
+            url = _escape(page_reverse(context, "forum:reply_revisions", pk=reply.pk))
             parts.append(f' · <a href="{url}">{texts["edited"]}</a>')
         else:
             parts.append(f" · {texts['edited']}")
     if getattr(reply, "can_edit", False):
-        url = conditional_escape(page_reverse(context, "forum:reply_edit", pk=reply.pk))
+        url = _escape(page_reverse(context, "forum:reply_edit", pk=reply.pk))
         parts.append(f' · <a href="{url}">{texts["edit"]}</a>')
     if permissions.can_report(user, reply):
-        url = conditional_escape(page_reverse(context, "forum:reply_report", pk=reply.pk))
+        url = _escape(page_reverse(context, "forum:reply_report", pk=reply.pk))
         parts.append(f' · <a href="{url}">{texts["report"]}</a>')
     return mark_safe(f'<p class="reply-actions small mb-0">{"".join(parts)}</p>')  # noqa: S308 (escaped values)
 
