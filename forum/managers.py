@@ -143,6 +143,15 @@ class ReplyQuerySet(models.QuerySet):
             return self
         return self.published()
 
+    def in_threads_visible_to(self, user):
+        """
+        Only replies in threads ``user`` may read: a condition on the joined thread row, checked
+        per reply, rather than a list of every readable thread (which grows with the forum).
+        """
+        if is_moderator(user):
+            return self
+        return self.filter(thread__status=PostStatus.PUBLISHED)
+
     def with_author(self):
         return self.select_related("author__organisation", "written_by", "on_behalf_of")
 

@@ -197,6 +197,18 @@ class Thread(ModeratedPost):
             ),
             models.Index(fields=["author", "-created_at"], name="forum_thread_author_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="forum_thread_recent_idx"),
+            # The home page's two lists: SQLite cannot seek on a boolean column written as a bare
+            # condition ("is_pinned", "NOT is_pinned"), so each list has an index of its own rows.
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                condition=models.Q(status=PostStatus.PUBLISHED, is_pinned=False),
+                name="forum_thread_home_idx",
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                condition=models.Q(status=PostStatus.PUBLISHED, is_pinned=True),
+                name="forum_thread_pinned_idx",
+            ),
         ]
 
     def __str__(self):

@@ -35,6 +35,55 @@ class ActivityItem:
     title: str = ""
 
 
+THEME_COUNTS_CACHE_KEY = "forum:thread-counts"
+
+
+def _thread_counts() -> dict:
+    """
+    Published threads per theme, and those the home page lists (not pinned). Counting 100,000
+    threads costs tens of milliseconds, so the counts are kept in the shared cache; the services
+    that publish, hide, move, pin or approve a thread drop them (``theme_counts_changed``), and
+    they expire after an hour whatever happens.
+    """
+    from django.core.cache import cache
+
+    from .models import Status, Theme
+
+    counts = cache.get(THEME_COUNTS_CACHE_KEY)
+    if counts is None:
+        counts = {
+            "themes": dict(Theme.objects.with_thread_counts().values_list("pk", "published_thread_count")),
+            "listed": Thread.objects.filter(status=Status.PUBLISHED, is_pinned=False).count(),
+        }
+        cache.set(THEME_COUNTS_CACHE_KEY, counts, timeout=3600)
+    return counts
+
+
+def themes_with_thread_counts() -> list:
+    """The themes, each with ``published_thread_count``."""
+    from .models import Theme
+
+    counts = _thread_counts()["themes"]
+    themes = list(Theme.objects.all())
+    for theme in themes:
+        theme.published_thread_count = counts.get(theme.pk, 0)
+    return themes
+
+
+def listed_thread_count() -> int:
+    """How many published threads that are not pinned there are: the home page's list, for its pages."""
+    return _thread_counts()["listed"]
+
+
+def theme_counts_changed() -> None:
+    """Forget the cached thread counts per theme (after the commit too, so no reader caches the old ones)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete(THEME_COUNTS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(THEME_COUNTS_CACHE_KEY))
+
+
 def held_replies_for(user, thread) -> list:
     """
     The replies of ``user`` in ``thread`` that wait for approval, oldest first, for the

@@ -34,7 +34,8 @@ def profile(request, handle):
     threads = Thread.objects.visible_to(request.user).with_related().filter(author=member).order_by("-created_at")
     replies = (
         Reply.objects.visible_to(request.user)
-        .filter(author=member, thread__in=Thread.objects.visible_to(request.user))
+        .in_threads_visible_to(request.user)
+        .filter(author=member)
         .select_related("thread")
         .order_by("-created_at")
     )

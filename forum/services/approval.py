@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
 
-from .. import pagecache, permissions
+from .. import pagecache, permissions, selectors
 from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
 from . import notices
 
@@ -184,6 +184,8 @@ def post_hold_again(post, hold: Hold) -> None:
     ):
         return
     pagecache.post_changed(post)
+    if isinstance(post, Thread):
+        selectors.theme_counts_changed()
     post.status, post.hold_reason, post.hold_detail = Status.HELD, hold.reason, hold.detail
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(
@@ -206,6 +208,8 @@ def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
     if not model.objects.filter(pk=post.pk, status=Status.HELD).update(status=Status.PUBLISHED):
         return False
     pagecache.post_changed(post)
+    if isinstance(post, Thread):
+        selectors.theme_counts_changed()
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(
             reply_count=F("reply_count") + 1, held_reply_count=F("held_reply_count") - 1
@@ -234,6 +238,8 @@ def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
     ):
         return False
     pagecache.post_changed(post)
+    if isinstance(post, Thread):
+        selectors.theme_counts_changed()
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(held_reply_count=F("held_reply_count") - 1)
     post.refresh_from_db()

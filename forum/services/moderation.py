@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .. import pagecache, permissions
+from .. import pagecache, permissions, selectors
 from ..models import (
     ModerationAction,
     ModerationLog,
@@ -33,6 +33,7 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
         return False
     thread.theme = theme
     pagecache.thread_changed(thread.pk)
+    selectors.theme_counts_changed()
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.MOVE,
@@ -57,6 +58,8 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
     if isinstance(post, Reply):
         _reply_visibility_changed(post, hidden=hidden)
     pagecache.post_changed(post)
+    if isinstance(post, Thread):
+        selectors.theme_counts_changed()
     post.refresh_from_db()
     ModerationLog.objects.record(
         actor=acting_user,
@@ -118,6 +121,8 @@ def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: s
         return False
     setattr(thread, field, value)
     pagecache.thread_changed(thread.pk)
+    if field == "is_pinned":
+        selectors.theme_counts_changed()  # the home page lists pinned threads apart
     ModerationLog.objects.record(actor=acting_user, action=action, target=thread, reason=reason)
     return True
 

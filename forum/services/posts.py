@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from accounts import permissions as account_permissions
 from notifications import tasks as notification_tasks
 
-from .. import pagecache, permissions, ratelimits
+from .. import pagecache, permissions, ratelimits, selectors
 from ..models import (
     Capacity,
     ModerationAction,
@@ -146,6 +146,8 @@ def _thread_insert(
     thread.save()
     if hold:
         approval.record_hold(thread, hold)
+    else:
+        selectors.theme_counts_changed()
     return thread
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from accounts.models import SiteSettings, User
 
-from .. import pagecache, permissions, ratelimits
+from .. import pagecache, permissions, ratelimits, selectors
 from ..models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Status, Thread
 from .moderation import post_hide, post_restore
 
@@ -74,6 +74,8 @@ def _hide_when_reported_enough(post, fields) -> bool:
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
     pagecache.post_changed(post)
+    if isinstance(post, Thread):
+        selectors.theme_counts_changed()
     post.refresh_from_db()
     ModerationLog.objects.record(
         actor=None, action=ModerationAction.AUTO_HIDE, target=post, reason=reason, data={"reports": reporters}

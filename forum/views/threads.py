@@ -21,7 +21,7 @@ from .. import pagecache, permissions, selectors, services
 from ..forms import ReplyForm, ThreadForm
 from ..links import PageLinks
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
-from ..pagination import EitherEndPaginator
+from ..pagination import EitherEndPaginator, KnownCountPaginator
 from . import engagement
 from .navigation import next_url
 
@@ -43,11 +43,16 @@ def home(request):
         .with_capacity(capacity)
         .with_unread_for(request.user)
     )
-    page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
+    if capacity or permissions.can_moderate(request.user):
+        page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
+    else:
+        # Everyone else sees every published thread: the number is known without counting them.
+        paginator = KnownCountPaginator(threads, settings.FORUM_THREADS_PER_PAGE, count=selectors.listed_thread_count())
+        page = paginator.get_page(request.GET.get("page"))
     pinned = []
     if page.number == 1:
         pinned = list(
-            Thread.objects.visible_to(request.user).for_listing().filter(is_pinned=True).with_unread_for(request.user)
+            Thread.objects.visible_to(request.user).latest().filter(is_pinned=True).with_unread_for(request.user)
         )
     return render(
         request,
@@ -55,7 +60,7 @@ def home(request):
         {
             "page_obj": page,
             "pinned_threads": pinned,
-            "themes": Theme.objects.with_thread_counts(),
+            "themes": selectors.themes_with_thread_counts(),
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
