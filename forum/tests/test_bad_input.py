@@ -655,3 +655,18 @@ def test_text_of_only_invisible_characters_is_refused(user_client, thread, invis
     )
     assert response.context["form"].errors["title"]
     assert Reply.objects.count() == 0 and Thread.objects.count() == 1
+
+
+def test_names_with_html_are_text_in_every_reply_block_of_the_thread_page(client, thread, user):
+    """The reply heading, badges and appreciation label are written by template tags: names stay text."""
+    from accounts.models import Organisation
+
+    from .factories import ReplyFactory, UserFactory
+
+    organisation = Organisation.objects.create(name=f"Gemeente {SCRIPT}", kind=Organisation.Kind.GEMEENTE)
+    author = UserFactory(display_name=f"Naam {SCRIPT}", organisation=organisation)
+    ReplyFactory(thread=thread, author=author, body="Gewone tekst")
+    client.force_login(user)
+    content = client.get(thread.get_absolute_url()).content.decode()
+    assert "<script>" not in content
+    assert content.count("&lt;script&gt;") >= 3  # the heading, the organisation badge, the appreciation label
