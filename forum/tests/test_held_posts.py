@@ -488,6 +488,7 @@ def test_the_menu_counts_everything_that_waits_in_one_query(premoderated, thread
     services.thread_create(author=user, theme=premoderated, title="Wacht ook", body="Tekst")
     UserFactory(approval=Approval.PENDING)
     services.report_file(reporter=UserFactory(), target=user, reason="spam", note="")
+    services.report_file(reporter=UserFactory(), target=user, reason="insulting", note="")  # the same item
     page = english(moderator_client).get(reverse("forum:home")).content.decode()
     assert "Moderation (4 waiting)" in page
 
