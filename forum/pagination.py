@@ -26,16 +26,8 @@ class EitherEndPaginator(KnownCountPaginator):
     primary key), so that ``reverse()`` gives exactly the opposite order.
     """
 
-    current_number = 1
-
-    def get_elided_page_range(self, number=None, *, on_each_side=3, on_ends=2):
-        """Around the page last asked for when no number is given: a template cannot pass one."""
-        if number is None:
-            number = self.current_number
-        return super().get_elided_page_range(number, on_each_side=on_each_side, on_ends=on_ends)
-
     def page(self, number):
-        number = self.current_number = self.validate_number(number)
+        number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
