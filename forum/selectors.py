@@ -460,7 +460,15 @@ def reported_items(user, *, theme_slug: str = "", reason: str = "", page_number=
                 | Q(reply_id__in=[k[1] for k in keys if k[1]])
                 | Q(member_id__in=[k[2] for k in keys if k[2]])
             )
-            .select_related("thread__theme", "thread__author", "reply__thread__theme", "reply__author", "member")
+            .select_related(
+                "thread__theme",
+                "thread__author",
+                "thread__written_by",
+                "reply__thread__theme",
+                "reply__author",
+                "reply__written_by",
+                "member",
+            )
             .order_by("created_at", "pk")
         )
         for report in reports:
