@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from forum.views import navigation
 
 from .. import services
 from ..forms import AcceptTermsForm
@@ -23,9 +24,7 @@ def terms(request):
 def terms_accept(request):
     """Members accept a new version of the terms before they go on."""
     current = services.terms_current()
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
+    next_url = navigation.next_url(request, "/")
     if current is None:
         return redirect(next_url)
     form = AcceptTermsForm(request.POST or None)

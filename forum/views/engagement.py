@@ -15,13 +15,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import permissions, services
 from ..models import Reaction, Reply, Theme, ThemeFollow, Thread, ThreadFollow
+from . import navigation
 
 REACTIONS_PER_PAGE = 100
 # Names shown when the list opens inline on the thread page; the rest are on the full page.
@@ -62,10 +63,10 @@ def _react(request, post):
         return render(
             request,
             "forum/_reaction_response.html",
-            {"post": post, "next_url": _next_url(request, ""), "status_message": message},
+            {"post": post, "next_url": navigation.next_url(request, ""), "status_message": message},
         )
     messages.success(request, message)
-    if not _next_url(request, ""):
+    if not navigation.next_url(request, ""):
         return redirect(post)  # a reply's own address leads to its page and anchor
     return redirect(_back(request, "", anchor=reaction_id(post)))
 
@@ -141,7 +142,7 @@ def _followed(request, kind, target, following, message):
                 "follow_kind": kind,
                 "follow_target": target,
                 "following": following,
-                "next_url": _next_url(request, ""),
+                "next_url": navigation.next_url(request, ""),
                 "status_message": message,
             },
         )
@@ -162,19 +163,9 @@ def reaction_id(post) -> str:
     return f"reaction-{'reply' if isinstance(post, Reply) else 'thread'}-{post.pk}"
 
 
-def _next_url(request, default: str) -> str:
-    """Where the form was, if it is a page of this site; else ``default``."""
-    url = request.POST.get("next", "")
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
-
-
 def _back(request, default: str, *, anchor: str) -> str:
     """The page the member came from (else ``default``), at the button they pressed."""
-    return f"{_next_url(request, default).split('#')[0]}#{anchor}"
+    return f"{navigation.next_url(request, default).split('#')[0]}#{anchor}"
 
 
 def _login_first(request, next_url):
