@@ -11,6 +11,7 @@ from accounts.models import SiteSettings, User
 
 from .. import pagecache, permissions, ratelimits, selectors
 from ..models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Status, Thread
+from . import notices
 from .moderation import post_hide, post_restore
 
 
@@ -85,17 +86,17 @@ def _hide_when_reported_enough(post, fields) -> bool:
 
 
 def _tell_author_hidden(post) -> None:
-    from notifications.models import Kind
-    from notifications.services import notify
-
-    author = post.written_by or post.author
-    thread = post if isinstance(post, Thread) else post.thread
-    with translation.override(author.language):
-        message = gettext(
-            "Your post in “%(thread)s” was hidden after reports from several members. "
-            "A moderator will look at it and decide; you will hear the outcome."
-        ) % {"thread": thread.title}
-    notify(recipient=author, kind=Kind.MODERATION, message=message)
+    notices.tell_author(
+        post,
+        lambda thread: (
+            gettext(
+                "Your post in “%(thread)s” was hidden after reports from several members. "
+                "A moderator will look at it and decide; you will hear the outcome."
+            )
+            % {"thread": thread.title}
+        ),
+        link=False,
+    )
 
 
 @transaction.atomic
