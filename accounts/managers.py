@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 class UserQuerySet(models.QuerySet):
@@ -18,6 +19,49 @@ class UserQuerySet(models.QuerySet):
             )
             .select_related("organisation")
             .order_by("display_name", "pk")
+        )
+
+    def with_standing(self):
+        """
+        Each member with what the checks of almost every page ask about them, as subqueries of
+        the member's own query: a verified address, the moderator role and theme listings,
+        two-factor authentication, organisation accounts to post as, and the unread
+        notifications. ``accounts.backends`` loads the logged-in member this way and
+        ``permissions.remember_standing`` keeps the answers where the checks look first.
+        """
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from django.contrib.auth.models import Permission
+
+        from forum.models import Theme
+        from notifications.models import Notification
+
+        from .permissions import MODERATE_PERMISSION
+
+        member = models.OuterRef("pk")
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        unread = (
+            Notification.objects.filter(recipient=member, read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            standing_verified_email=models.Exists(
+                EmailAddress.objects.filter(user=member, verified=True, email__iexact=models.OuterRef("email"))
+            ),
+            standing_moderator_role=models.Exists(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
+                    models.Q(user=member) | models.Q(group__user=member)
+                )
+            ),
+            standing_theme_moderator=models.Exists(Theme.moderators.through.objects.filter(user_id=member)),
+            standing_two_factor=models.Exists(Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP)),
+            standing_organisation_accounts=models.Exists(
+                self.model.objects.filter(is_organisation_account=True, is_active=True, delegations__member=member)
+            ),
+            standing_unread_notifications=Coalesce(models.Subquery(unread, output_field=models.IntegerField()), 0),
         )
 
     def search(self, terms: str):

@@ -18,6 +18,22 @@ def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def remember_standing(user) -> None:
+    """
+    Keep the answers ``UserQuerySet.with_standing`` brought with ``user`` where the checks
+    below look before they ask the database (``accounts.backends`` does this for the
+    logged-in member of every request). A service that changes one of them during the
+    request forgets it (``forget_unread_notification_count``).
+    """
+    user._has_verified_email = user.standing_verified_email
+    user._holds_moderator_role = user.standing_moderator_role
+    if not user.standing_theme_moderator:
+        user._moderated_theme_ids = frozenset()  # else ``moderated_theme_ids`` asks which themes
+    user._has_two_factor = user.standing_two_factor
+    user._has_organisation_accounts = user.standing_organisation_accounts
+    user._unread_notification_count = user.standing_unread_notifications
+
+
 def holds_moderator_role(user) -> bool:
     """
     The moderator role, whether or not its powers are active yet (see ``is_moderator``).
@@ -184,7 +200,7 @@ def organisation_accounts_for(user):
     """The organisation accounts ``user`` may post as."""
     from .models import User
 
-    if not can_post(user):
+    if not can_post(user) or getattr(user, "_has_organisation_accounts", None) is False:
         return User.objects.none()
     return User.objects.filter(is_organisation_account=True, is_active=True, delegations__member=user).select_related(
         "organisation"

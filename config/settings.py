@@ -118,6 +118,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # psycopg 3 connection pool (Django >= 5.1); incompatible with CONN_MAX_AGE.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Server-side parameters and prepared statements: a query the connection has run five times
+    # is planned once, not on every request (planning the thread page's joins costs more than
+    # running them). Kept connections (CONN_MAX_AGE or DATABASE_POOL) keep their statements.
+    # Off (DATABASE_PREPARED_STATEMENTS=false) behind a pooler in transaction mode that cannot
+    # carry prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,8 +153,9 @@ SESSION_ENGINE = "config.sessions"  # cached_db, with fewer round trips for a ne
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the member with their standing (accounts.backends).
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -183,6 +183,7 @@ def notification_mark_read(*, acting_user, notification: Notification) -> bool:
     changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
     if changed:
         notification.read_at = now
+        _forget_unread_count(acting_user)
     return bool(changed)
 
 
@@ -190,7 +191,14 @@ def notifications_mark_all_read(*, acting_user) -> int:
     """Mark all of the member's unread notifications read; returns how many there were."""
     if not permissions.can_have_notifications(acting_user):
         return 0
-    return acting_user.notifications.unread().update(read_at=timezone.now())
+    marked = acting_user.notifications.unread().update(read_at=timezone.now())
+    _forget_unread_count(acting_user)
+    return marked
+
+
+def _forget_unread_count(member) -> None:
+    """The bell of this request's page counts again (the count came with the member)."""
+    member._unread_notification_count = None
 
 
 @transaction.atomic

@@ -1,0 +1,136 @@
+"""
+The logged-in member is loaded with their standing (``accounts.backends``,
+``UserQuerySet.with_standing``): the answers the checks of every page need come in
+the member's own query, and they are the same answers the checks would ask for.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.backends import ModelBackend
+from accounts.models import AccountDelegate, User
+from forum.tests.factories import (
+    ModeratorFactory,
+    ReplyFactory,
+    ThemeFactory,
+    ThreadFactory,
+    UnverifiedUserFactory,
+    UserFactory,
+    add_totp,
+)
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+# Tables the checks would ask about, each with a query of its own, were the standing not loaded.
+STANDING_TABLES = (
+    "account_emailaddress",
+    "auth_permission",
+    "mfa_authenticator",
+    "accounts_accountdelegate",
+    "notifications_notification",
+    "forum_theme_moderators",
+)
+
+
+def fresh(user):
+    """The member as the backend loads them for a request."""
+    return ModelBackend().get_user(user.pk)
+
+
+def unread(member, count):
+    thread = ThreadFactory()
+    for _ in range(count):
+        Notification.objects.create(recipient=member, kind="mention", thread=thread)
+
+
+def test_the_standing_is_what_the_checks_would_ask_the_database():
+    members = {
+        "verified": UserFactory(),
+        "unverified": UnverifiedUserFactory(),
+        "moderator": ModeratorFactory(),
+        "moderator without two-factor": ModeratorFactory(role=False),
+        "permission of their own": UserFactory(),
+        "theme moderator": ModeratorFactory(),
+        "delegate": UserFactory(),
+    }
+    members["moderator without two-factor"].groups.add(*ModeratorFactory().groups.all())
+    members["permission of their own"].user_permissions.add(
+        Permission.objects.get(content_type__app_label="forum", codename="moderate_forum")
+    )
+    add_totp(members["permission of their own"])
+    theme = ThemeFactory()
+    theme.moderators.add(members["theme moderator"])
+    account = UserFactory(is_organisation_account=True)
+    AccountDelegate.objects.create(account=account, member=members["delegate"])
+    unread(members["verified"], 3)
+    # An address no longer the member's own does not count as verified.
+    changed = UserFactory()
+    User.objects.filter(pk=changed.pk).update(email="nieuw@example.nl")
+    members["changed address"] = changed
+
+    for name, member in members.items():
+        loaded = fresh(member)
+        plain = User.objects.get(pk=member.pk)  # asks each question itself
+        assert permissions.has_verified_email(loaded) == permissions.has_verified_email(plain), name
+        assert permissions.holds_moderator_role(loaded) == permissions.holds_moderator_role(plain), name
+        assert permissions.moderated_theme_ids(loaded) == permissions.moderated_theme_ids(plain), name
+        assert permissions.has_two_factor(loaded) == permissions.has_two_factor(plain), name
+        assert list(permissions.organisation_accounts_for(loaded)) == list(
+            permissions.organisation_accounts_for(plain)
+        ), name
+        assert loaded._unread_notification_count == plain.notifications.unread().count(), name
+
+    assert permissions.has_verified_email(fresh(members["verified"]))
+    assert not permissions.has_verified_email(fresh(members["unverified"]))
+    assert not permissions.has_verified_email(fresh(changed))
+    assert permissions.is_moderator(fresh(members["moderator"]))
+    assert permissions.holds_moderator_role(fresh(members["moderator without two-factor"]))
+    assert permissions.is_moderator(fresh(members["permission of their own"]))
+    assert permissions.moderated_theme_ids(fresh(members["theme moderator"])) == {theme.pk}
+    assert list(permissions.organisation_accounts_for(fresh(members["delegate"]))) == [account]
+    assert fresh(members["verified"])._unread_notification_count == 3
+
+
+def test_an_inactive_member_is_not_loaded():
+    member = UserFactory(is_active=False)
+    assert fresh(member) is None
+    assert ModelBackend().get_user(10**9) is None
+
+
+def test_a_member_page_asks_nothing_about_the_member_beyond_their_own_query(client):
+    member = UserFactory()
+    EmailAddress.objects.filter(user=member).update(verified=True)
+    reply = ReplyFactory()
+    unread(member, 2)
+    client.force_login(member)
+    url = reply.thread.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert 'id="reageren"' in response.content.decode()  # the reply form: the member may post
+    member_query, *others = [query["sql"] for query in captured.captured_queries if "accounts_user" in query["sql"]]
+    asked_again = [sql for sql in captured.captured_queries if any(table in sql["sql"] for table in STANDING_TABLES)]
+    assert [query["sql"] for query in asked_again] == [member_query]
+
+
+def test_the_bell_counts_again_after_marking_read_in_the_same_request(client):
+    """The count came with the member; marking read during the request must not leave it stale."""
+    member = UserFactory()
+    unread(member, 2)
+    client.force_login(member)
+    assert '<span class="notification-count">2</span>' in client.get(reverse("notifications:list")).content.decode()
+    first = Notification.objects.filter(recipient=member).first()
+    response = client.post(reverse("notifications:mark_read", args=[first.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert '<span class="notification-count">1</span>' in response.content.decode()
+    response = client.post(reverse("notifications:mark_all_read"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'data-hx-swap-oob="outerHTML:.notification-bell"' in response.content.decode()
+    assert "notification-count" not in response.content.decode()
