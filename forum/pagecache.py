@@ -18,9 +18,9 @@ cache can never bring an older page back.
 What differs per visitor is not in the cached HTML:
 
 - the view count: the visit is still counted in the database, once per
-  session (``F()``, as ``services.thread_register_view``), and the count it
-  returns is put into the page, so the number shown is as exact as without the
-  cache;
+  visitor (``F()``, as ``services.thread_register_view``, with the same cookie,
+  ``forum.viewed``), and the count it returns is put into the page, so the number
+  shown is as exact as without the cache;
 - the CSRF token of the language switch: each response gets the visitor's own
   (``get_token``, which also sets the cookie as the template tag would);
 - headers and cookies: only the HTML is cached; the response is new and goes
@@ -47,16 +47,14 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.formats import localize
 
+from .viewed import ViewedThreads
+
 SITE_VERSION_KEY = "pagecache:site"
 THREAD_VERSION_KEY = "pagecache:thread:{}"
 PAGE_KEY = "pagecache:page:{}"
 # Cached pages stay until their version changes; this only lets unused ones go.
 PAGE_TIMEOUT = 7 * 24 * 3600
 CACHED_QUERY_PARAMETERS = frozenset({"page", "sort"})
-
-# The session list of ``services.thread_register_view``: a view counts once per session.
-VIEWED_THREADS_KEY = "forum_viewed_threads"
-VIEWED_THREADS_KEPT = 500
 
 # Where the per-visitor parts stand in the rendered page.
 _VIEWS_PARAGRAPH = re.compile(r'<p class="thread-views">.*?</p>', re.DOTALL)
@@ -158,9 +156,12 @@ def visitor_page(view):
             return view(request, pk, *args, **kwargs)
         key, versions, entry = _lookup(request, pk)
         if entry is not None:
-            views = _count_view(pk, request.session)
+            viewed = ViewedThreads(request)
+            views = _count_view(pk, viewed)
             if views is not None:
-                return _serve(request, entry, views)
+                response = _serve(request, entry, views)
+                viewed.save(response)
+                return response
         response = view(request, pk, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and _cacheable(request):
             _store(key, versions, pk, response)
@@ -206,19 +207,18 @@ def _lookup(request, thread_id):
     return key, versions, entry[1:]
 
 
-def _count_view(thread_id, session) -> int | None:
+def _count_view(thread_id, viewed) -> int | None:
     """
-    Count the visit as ``services.thread_register_view`` does (once per session,
+    Count the visit as ``services.thread_register_view`` does (once per visitor,
     in the database) and return the thread's view count; ``None`` if the thread
     is gone. One query, in plain SQL (it runs on every page served): the UPDATE
-    returns the new count, or, when this session was counted before, a SELECT
+    returns the new count, or, when this visitor was counted before, a SELECT
     reads it.
     """
     from .models import Thread
 
-    seen = session.get(VIEWED_THREADS_KEY, [])
     table = connection.ops.quote_name(Thread._meta.db_table)
-    if thread_id in seen:
+    if thread_id in viewed:
         sql = f"SELECT view_count FROM {table} WHERE id = %s"  # noqa: S608
     elif connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
         sql = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
@@ -232,8 +232,7 @@ def _count_view(thread_id, session) -> int | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    if thread_id not in seen:
-        session[VIEWED_THREADS_KEY] = [*seen[-(VIEWED_THREADS_KEPT - 1) :], thread_id]
+    viewed.add(thread_id)
     return row[0]
 
 

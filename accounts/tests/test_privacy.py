@@ -590,16 +590,17 @@ def test_no_model_stores_ip_addresses():
 def test_visitor_gets_no_tracking_cookies(client, thread):
     """
     A visitor gets only functional cookies: the home page sets just the CSRF cookie (the
-    language switch is a form), a thread page adds the session that counts a view once,
-    and the language switch its choice. Nothing else, ever.
+    language switch is a form), a thread page adds the list of threads whose view was
+    counted (so it counts once; signed, nothing else in it), and the language switch its
+    choice. Nothing else, ever.
     """
-    allowed = {"sessionid", "csrftoken", "django_language"}
+    allowed = {"forum_viewed", "csrftoken", "django_language"}
     home = client.get(reverse("forum:home"))
     assert home.status_code == HTTPStatus.OK
     assert set(home.cookies) == {"csrftoken"}
     thread_page = client.get(thread.get_absolute_url())
     assert thread_page.status_code == HTTPStatus.OK
-    assert set(thread_page.cookies) == {"sessionid", "csrftoken"}
+    assert set(thread_page.cookies) == {"forum_viewed", "csrftoken"}
     switched = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert switched.status_code == HTTPStatus.FOUND
     assert set(switched.cookies) <= allowed

@@ -274,18 +274,16 @@ def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = N
     )
 
 
-def thread_register_view(*, thread: Thread, session) -> bool:
+def thread_register_view(*, thread: Thread, viewed) -> bool:
     """
-    Count a view of ``thread`` once per visitor session. The counter is
-    incremented in the database (``F()``), so concurrent views are all counted.
+    Count a view of ``thread`` once per visitor: ``viewed`` holds the threads this
+    visitor was counted for (``forum.viewed.ViewedThreads``, a cookie). The counter
+    is incremented in the database (``F()``), so concurrent views are all counted.
     """
-    key = "forum_viewed_threads"
-    seen = session.get(key, [])
-    if thread.pk in seen:
+    if thread.pk in viewed:
         return False
     Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
-    # Keep the list bounded: the oldest entries fall off after 500 threads.
-    session[key] = [*seen[-499:], thread.pk]
+    viewed.add(thread.pk)
     thread.view_count += 1
     return True
 

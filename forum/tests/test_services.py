@@ -4,6 +4,7 @@ from django.http import Http404
 
 from forum import services
 from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Thread
+from forum.viewed import ViewedThreads
 
 
 def test_thread_create_renders_and_sets_activity(user, theme):
@@ -129,12 +130,12 @@ def test_unlock_and_unpin(locked_thread, moderator):
     assert services.thread_unpin(acting_user=moderator, thread=locked_thread) is False
 
 
-def test_view_is_counted_once_per_session(thread):
-    """A visitor's session counts one view per thread, however often the page is opened."""
-    session = {}
-    assert services.thread_register_view(thread=thread, session=session) is True
-    assert services.thread_register_view(thread=thread, session=session) is False
-    assert services.thread_register_view(thread=thread, session={}) is True
+def test_view_is_counted_once_per_visitor(thread):
+    """A visitor counts one view per thread, however often the page is opened."""
+    viewed = ViewedThreads()
+    assert services.thread_register_view(thread=thread, viewed=viewed) is True
+    assert services.thread_register_view(thread=thread, viewed=viewed) is False
+    assert services.thread_register_view(thread=thread, viewed=ViewedThreads()) is True
     thread.refresh_from_db()
     assert thread.view_count == 2
 

@@ -22,6 +22,7 @@ from ..forms import ReplyForm, ThreadForm
 from ..links import PageLinks
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
 from ..pagination import EitherEndPaginator, KnownCountPaginator
+from ..viewed import ViewedThreads
 from . import engagement
 from .navigation import next_url
 
@@ -143,7 +144,8 @@ def thread_detail(request, pk, slug=None):
     permissions.check_view_thread(request.user, thread)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
-    services.thread_register_view(thread=thread, session=request.session)
+    viewed = ViewedThreads(request)
+    services.thread_register_view(thread=thread, viewed=viewed)
     services.thread_mark_read(
         member=request.user,
         thread=thread,
@@ -152,7 +154,9 @@ def thread_detail(request, pk, slug=None):
     )
     quote = engagement.quote_initial(request.user, request.GET.get("quote"), thread=thread)
     reply_form = ReplyForm(user=request.user, initial={"body": quote} if quote else None)
-    return _render_thread(request, thread, reply_form)
+    response = _render_thread(request, thread, reply_form)
+    viewed.save(response)
+    return response
 
 
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
