@@ -25,13 +25,14 @@ def remember_standing(user) -> None:
     logged-in member of every request). A service that changes one of them during the
     request forgets it (``forget_unread_notification_count``).
     """
-    user._has_verified_email = user.standing_verified_email
-    user._holds_moderator_role = user.standing_moderator_role
+    # bool() and int(): the raw query of accounts.backends gets SQLite's 0 and 1 as they are.
+    user._has_verified_email = bool(user.standing_verified_email)
+    user._holds_moderator_role = bool(user.standing_moderator_role)
     if not user.standing_theme_moderator:
         user._moderated_theme_ids = frozenset()  # else ``moderated_theme_ids`` asks which themes
-    user._has_two_factor = user.standing_two_factor
-    user._has_organisation_accounts = user.standing_organisation_accounts
-    user._unread_notification_count = user.standing_unread_notifications
+    user._has_two_factor = bool(user.standing_two_factor)
+    user._has_organisation_accounts = bool(user.standing_organisation_accounts)
+    user._unread_notification_count = int(user.standing_unread_notifications)
 
 
 def holds_moderator_role(user) -> bool:

@@ -101,6 +101,9 @@ def test_an_inactive_member_is_not_loaded():
     member = UserFactory(is_active=False)
     assert fresh(member) is None
     assert ModelBackend().get_user(10**9) is None
+    for broken in ("abc", "\x00", "1; DROP TABLE accounts_user", None):  # a session holding anything else
+        assert ModelBackend().get_user(broken) is None
+    assert ModelBackend().get_user(str(UserFactory().pk)) is not None  # sessions keep the id as text
 
 
 def test_a_member_page_asks_nothing_about_the_member_beyond_their_own_query(client):
