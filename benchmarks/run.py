@@ -32,6 +32,7 @@ DOCS = BASE_DIR / "docs" / "benchmarks.md"
 MAX_QUERIES = {"visitor": 8, "member": 12, "moderator": 12}
 THREAD_FIRST_PAGE_MS = {"visitor": 10.0, "member": 13.0}
 LAST_PAGE_RATIO = 1.2
+PASSES = 3  # rounds through all pages (see collect)
 
 
 # The floor: a bare view returning a fixed response of a given size. --------------------------
@@ -193,11 +194,23 @@ def collect(warmup, requests):
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     # The views themselves: the page cache for visitors is measured under gunicorn (benchmarks/throughput.py).
+    # The timed requests of every page are spread over PASSES rounds through all pages, so that a
+    # moment the machine is busy falls on many pages a little rather than on one page wholly
+    # (a first and a last page compared must have met the same machine).
+    per_pass = max(1, math.ceil(requests / PASSES))
     with override_settings(ALLOWED_HOSTS=hosts, FORUM_PAGE_CACHE=False):
         for name, who, url, client in plan:
-            result = measure(Result(name, who, url), client, warmup, requests)
-            print(f"  {who:9} {name:45} {result.median:7.2f} ms  {result.queries:3} queries", file=sys.stderr)
-            results.append(result)
+            results.append(measure(Result(name, who, url), client, warmup, per_pass))
+        for _pass in range(PASSES - 1):
+            for result, (_name, _who, url, client) in zip(results, plan, strict=True):
+                result.times += _time(client, url, 0, per_pass)
+                with override_settings(ROOT_URLCONF="benchmarks.run"):
+                    result.floor_times += _time(client, f"/floor/{result.size}/", 0, per_pass)
+        for result in results:
+            print(
+                f"  {result.who:9} {result.page:45} {result.median:7.2f} ms  {result.queries:3} queries",
+                file=sys.stderr,
+            )
     return results, long_threads, sizes
 
 
@@ -329,8 +342,10 @@ two-factor authentication).
 In-process with `django.test.Client`, through the full middleware stack: per
 page {warmup} warm-up requests, then the SQL queries of one request
 (`CaptureQueriesContext`) and the server time of {requests} requests (median and
-p95). The *floor* is a bare Django view returning a fixed response of the same
-size through the same middleware, measured the same way with the same client;
+p95), taken in {PASSES} rounds through all pages so that a busy moment of the machine
+does not fall on one page alone. The *floor* is a bare Django view returning a fixed
+response of the same size through the same middleware, measured the same way (beside
+each page, in each round) with the same client;
 "× floor" is the page's median divided by the floor's. The page cache for
 visitors' thread pages is off here: this measures the views themselves. The
 database connection is kept between requests (`CONN_MAX_AGE=60`), as in production.
