@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from . import permissions
@@ -32,7 +33,7 @@ def load_member(user_id):
     """The member with ``user_id`` and their standing, or ``None``."""
     try:
         user_id = User._meta.pk.to_python(user_id)
-    except Exception:  # noqa: BLE001  (a session holding anything else than an id: nobody)
+    except ValidationError:  # a session holding anything else than an id: nobody
         return None
     sql, params, position = _standing_query(connections[DEFAULT_DB_ALIAS].vendor)
     params = list(params)

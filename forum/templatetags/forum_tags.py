@@ -78,7 +78,6 @@ def post_html(post):
     return mark_safe(post.body_html)  # noqa: S308
 
 
-@register.simple_tag(takes_context=True)
 def reply_heading(context, reply):
     """
     "Reply by <author> on <date> at <time>": the heading of each reply on the thread page.
@@ -258,7 +257,6 @@ def author_badges(context, post):
 _BADGE_TEXTS = "forum.badge_texts"
 
 
-@register.simple_tag(takes_context=True)
 def reply_actions(context, reply):
     """
     The links under a reply on the thread page: its own address, "edited" (to the revisions for
