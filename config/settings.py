@@ -69,11 +69,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "forum.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Visitors' thread pages from the cache: after the middleware every response needs, before the
+    # rest; a page served keeps the headers the inner middleware gave it (the policy of CSPMiddleware).
+    "forum.pagecache.VisitorPageMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -114,13 +117,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL"):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that costs no round trip (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django >= 5.1); incompatible with CONN_MAX_AGE.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
+if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # Server-side parameters and prepared statements: a query the connection has run five times
     # is planned once, not on every request (planning the thread page's joins costs more than
     # running them). Kept connections (CONN_MAX_AGE or DATABASE_POOL) keep their statements.
@@ -282,3 +286,5 @@ FORUM_REPORTS_PER_HOUR = int(os.environ.get("FORUM_REPORTS_PER_HOUR", "20"))
 FORUM_MASTODON_SHARE_URL = os.environ.get("FORUM_MASTODON_SHARE_URL", "https://social.overheid.nl/share")
 # Visitors' thread pages from the cache, invalidated by every change (forum/pagecache.py).
 FORUM_PAGE_CACHE = env_bool("FORUM_PAGE_CACHE", default=True)
+# The most HTML each process keeps for it, in MB; beyond it, the page served longest ago goes first.
+FORUM_PAGE_CACHE_MB = int(os.environ.get("FORUM_PAGE_CACHE_MB", "16"))

@@ -8,12 +8,12 @@ admin.site.site_title = _("Ambtenaar 2.0 administration")
 admin.site.index_title = _("Site administration")
 
 urlpatterns = [
+    path("", include("forum.urls")),
     path("beheer/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),
-    path("", include("forum.urls")),
 ]
 
 if settings.DEBUG:

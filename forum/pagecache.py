@@ -1,67 +1,81 @@
 """
 The page cache for visitors' thread pages.
 
-A visitor (not logged in) reading a thread gets HTML that was rendered once and
-kept in Django's cache (Redis in production, see ``CACHES``), under a key made of
-the page's full address (host, thread, slug, ``page``, ``sort``), the language
-and the release (templates, code, translations), together with the two version
-tokens it was rendered under: one per thread and one for the whole site. It is
-served only while both are still current (the page and the tokens come in one
-round trip to the cache). Nothing expires to make a change show:
-every service that changes what a thread page shows calls
-:func:`thread_changed` (a new reply, an edit, hiding or restoring, locking,
-moving, reactions...), and changes to members, organisations and themes, which
-show on many pages, call :func:`site_changed` (signals, at the bottom). A
-version token is replaced, never incremented, so a version evicted from the
-cache can never bring an older page back.
+A visitor (no session, so not logged in and no messages waiting) reading a
+thread gets HTML that was rendered once and kept in the memory of the process
+that serves it (:class:`PageStore`, at most ``FORUM_PAGE_CACHE_MB``), under the
+page's full address (host, thread, slug, ``page``, ``sort``), the language and
+the release, together with the two versions it was rendered under: the thread's
+and the site's (:class:`forum.models.PageVersion`). It is served only while both
+are still current.
 
-What differs per visitor is not in the cached HTML:
+Invalidation, not expiry: every service that changes what a thread page shows
+calls :func:`thread_changed` (a new reply, an edit, hiding or restoring,
+locking, moving, reactions...), and changes to members, organisations and
+themes, which show on many pages, call :func:`site_changed` (signals, at the
+bottom). Both replace a version in the database, in the transaction that makes
+the change, so every process of every server sees it the moment the change is
+committed. A version is replaced by a random one, never incremented, so a
+version can never come back (not even from a restored backup).
 
-- the view count: the visit is still counted in the database, once per
-  visitor (``F()``, as ``services.thread_register_view``, with the same cookie,
-  ``forum.viewed``), and the count it returns is put into the page, so the number
-  shown is as exact as without the cache;
+Serving costs one query, which also checks the versions: the UPDATE that counts
+the view (once per visitor, with the cookie of ``forum.viewed``, as
+``services.thread_register_view``) returns the new count only if both versions
+are current; a returning visitor's SELECT reads the count the same way. The
+count is put into the page, so the number shown is as exact as without the
+cache. On PostgreSQL the UPDATE commits without waiting for the disk
+(``synchronous_commit`` off for that one statement's transaction): a crash of the
+database server may lose the views of its last fraction of a second, never a
+post, never a half-made change. That wait was half the cost of a served page.
+
+:class:`VisitorPageMiddleware` serves the page; it stands after the session,
+language and CSRF middleware, whose work every response needs, and before the
+rest, which a visitor's cached page does not need. What differs per visitor is
+not in the kept HTML:
+
+- the view count (above);
 - the CSRF token of the language switch: each response gets the visitor's own
-  (``get_token``, which also sets the cookie as the template tag would);
-- headers and cookies: only the HTML is cached; the response is new and goes
-  through the middleware (session, CSRF, Content-Security-Policy, Vary).
+  (``get_token``; the CSRF middleware sets its cookie);
+- cookies: only the HTML and the headers of the inner middleware (the
+  Content-Security-Policy among them) are kept; the response then goes through
+  the outer middleware (session, language, CSRF, security) as any other.
 
-Members and moderators never get a cached page, nor does a request with
-messages waiting or with other query parameters than ``page`` and ``sort``.
-``FORUM_PAGE_CACHE`` turns it off (the test settings do).
+Members and moderators never get a cached page, nor does a request with a
+session, with messages waiting, from htmx, or with other query parameters than
+``page`` and ``sort``. ``FORUM_PAGE_CACHE`` turns it off (the test settings do).
 """
 
 import hashlib
 import re
 import secrets
-from functools import lru_cache, wraps
+import threading
+from collections import OrderedDict
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core import checks
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import F
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.formats import localize
 
 from .viewed import ViewedThreads
 
-SITE_VERSION_KEY = "pagecache:site"
-THREAD_VERSION_KEY = "pagecache:thread:{}"
-PAGE_KEY = "pagecache:page:{}"
-# Cached pages stay until their version changes; this only lets unused ones go.
-PAGE_TIMEOUT = 7 * 24 * 3600
 CACHED_QUERY_PARAMETERS = frozenset({"page", "sort"})
+NOT_KEPT_HEADERS = frozenset({"content-length", "set-cookie"})
 
 # Where the per-visitor parts stand in the rendered page.
 _VIEWS_PARAGRAPH = re.compile(r'<p class="thread-views">.*?</p>', re.DOTALL)
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 # The whole tag as Django's {% csrf_token %} writes it: text in a post may hold the attributes, never a tag.
 _CSRF_VALUE = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]*)">')
-VIEWS, CSRF = 0, 1  # the slots in a cached page, between its strings
+VIEWS, CSRF = 0, 1  # the slots in a kept page, between its parts
 
 
 def enabled() -> bool:
@@ -74,13 +88,9 @@ def enabled() -> bool:
 def thread_changed(thread_id) -> None:
     """
     Call from every service that changes what the page of thread ``thread_id``
-    shows. The version changes now and again after the commit: a visitor who
-    rendered the page between the two, from data read before the commit,
-    stored it under a version that is no longer asked for. With the cache off
-    the version still changes (pages kept from before must not come back when
-    it is turned on again), only once.
+    shows, inside its transaction (or after the change is written).
     """
-    _bump_now_and_after_commit(THREAD_VERSION_KEY.format(thread_id))
+    _replace_version(int(thread_id))
 
 
 def post_changed(post) -> None:
@@ -90,36 +100,63 @@ def post_changed(post) -> None:
 
 def site_changed() -> None:
     """Something shown on every thread page changed (a member's name, an organisation, a theme)."""
-    _bump_now_and_after_commit(SITE_VERSION_KEY)
+    _replace_version(_site_scope())
 
 
-def _bump_now_and_after_commit(key) -> None:
-    _bump(key)
-    if enabled():
-        transaction.on_commit(lambda: _bump(key), robust=True)
+def _replace_version(scope: int) -> None:
+    """
+    A new random version for ``scope``. With the cache off nothing is kept, so
+    nothing needs replacing; a process that turns it on starts empty.
+    """
+    if not enabled():
+        return
+    table = _table("PageVersion")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, version) VALUES (%s, %s) "  # noqa: S608  (our own table name)
+            f"ON CONFLICT (scope) DO UPDATE SET version = excluded.version",
+            [scope, secrets.randbits(62) + 1],
+        )
 
 
-def _bump(key) -> None:
-    cache.set(key, secrets.token_hex(8), timeout=None)
+def _site_scope() -> int:
+    from .models import PageVersion
+
+    return PageVersion.SITE
 
 
-def _versions(thread_id, found=None) -> tuple[str, str]:
-    """The thread's and the site's current version tokens (from ``found``, the result of a ``get_many``)."""
-    keys = [THREAD_VERSION_KEY.format(thread_id), SITE_VERSION_KEY]
-    found = cache.get_many(keys) if found is None else found
-    for key in keys:
-        if key not in found:
-            cache.add(key, secrets.token_hex(8), timeout=None)
-            found[key] = cache.get(key, "")
-    return found[keys[0]], found[keys[1]]
+@cache
+def _table(model_name: str) -> str:
+    from django.apps import apps
+
+    return connection.ops.quote_name(apps.get_model("forum", model_name)._meta.db_table)
+
+
+def _current_versions_sql() -> str:
+    """A condition: the thread's version (first parameter: its id) and the site's are the ones given."""
+    versions = _table("PageVersion")
+    return (
+        f"COALESCE((SELECT version FROM {versions} WHERE scope = %s), 0) = %s "  # noqa: S608  (our own table)
+        f"AND COALESCE((SELECT version FROM {versions} WHERE scope = {_site_scope()}), 0) = %s"
+    )
+
+
+def current_versions(thread_id) -> tuple[int, int, object]:
+    """The thread's and the site's versions, read before its page is rendered, and when the thread closes."""
+    from .models import PageVersion, Thread
+
+    def version(scope):
+        return Coalesce(Subquery(PageVersion.objects.filter(scope=scope).values("version")[:1]), 0)
+
+    found = Thread.objects.filter(pk=thread_id).values_list(version(thread_id), version(_site_scope()), "closes_at")
+    return found.first() or (0, 0, None)
 
 
 def release() -> str:
     """
-    A fingerprint of the templates, code and translations: a new release must
-    not serve pages rendered by the old one from a cache that outlived it. The
-    same files give the same fingerprint on every server. With ``DEBUG`` (``make
-    run``) it follows edits without a restart: file sizes and times, every request.
+    A fingerprint of the templates, code and translations: a page rendered by
+    one release is never served by another. With ``DEBUG`` (``make run``) it
+    follows edits without a restart: file sizes and times, every request.
     """
     if settings.DEBUG:
         return _fingerprint(lambda path: f"{path.stat().st_mtime_ns} {path.stat().st_size}".encode())
@@ -144,129 +181,196 @@ def _fingerprint(content) -> str:
     return digest.hexdigest()[:16]
 
 
+# The pages kept ----------------------------------------------------------------------------------
+
+
+class Page(NamedTuple):
+    thread_version: int
+    site_version: int
+    closes_at: object  # the page changes by itself at this moment (a datetime), or None
+    headers: tuple  # (name, value) of the response as the view and the inner middleware made it
+    parts: tuple  # UTF-8 bytes with the slots VIEWS and CSRF between them
+    size: int
+
+
+class PageStore:
+    """
+    Rendered pages in this process's memory, at most ``limit`` bytes of HTML:
+    beyond it, the page served longest ago goes first. Thread-safe (gthread
+    workers). Each process renders a page once per version and keeps its own.
+    """
+
+    def __init__(self):
+        self._pages = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page: Page, limit: int) -> None:
+        if page.size > limit:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            self._size += page.size - (old.size if old else 0)
+            self._pages[key] = page
+            while self._size > limit:
+                _key, dropped = self._pages.popitem(last=False)
+                self._size -= dropped.size
+
+    def discard(self, key) -> None:
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._size -= old.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+    def __len__(self):
+        return len(self._pages)
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+
+pages = PageStore()
+
+
+def _limit() -> int:
+    return int(getattr(settings, "FORUM_PAGE_CACHE_MB", 16) * 1024 * 1024)
+
+
 # Serving -----------------------------------------------------------------------------------------
 
 
 def visitor_page(view):
-    """Serve a thread page view (``pk``, ``slug``) from the page cache to visitors."""
+    """Mark a thread page view (``pk``, ``slug``) as served from the page cache to visitors."""
+    view.visitor_page = True
+    return view
 
-    @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, pk, *args, **kwargs)
-        key, versions, entry = _lookup(request, pk)
-        if entry is not None:
-            viewed = ViewedThreads(request)
-            views = _count_view(pk, viewed)
-            if views is not None:
-                response = _serve(request, entry, views)
-                viewed.save(response)
-                return response
-        response = view(request, pk, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and _cacheable(request):
-            _store(key, versions, pk, response)
+
+class VisitorPageMiddleware:
+    """Serves visitors' thread pages from :data:`pages`, and keeps the ones it had to render."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        thread_id = _target(request)
+        if thread_id is None:
+            return self.get_response(request)
+        key = (release(), translation.get_language(), request.build_absolute_uri(), settings.FORUM_REPLIES_PER_PAGE)
+        page = pages.get(key)
+        if page is not None:
+            if page.closes_at is None or page.closes_at > timezone.now():
+                viewed = ViewedThreads(request)
+                views = _count_view(thread_id, viewed, page)
+                if views is not None:
+                    response = _serve(request, page, views)
+                    viewed.save(response)
+                    return response
+            pages.discard(key)
+        versions = current_versions(thread_id)
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not request.user.is_authenticated:
+            _keep(key, versions, response)
         return response
 
-    return wrapper
+
+def _target(request) -> int | None:
+    """The thread whose page ``request`` asks for if a visitor may get it from the cache, else ``None``."""
+    if not enabled() or request.method != "GET" or "HTTP_HX_REQUEST" in request.META:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None  # perhaps a member, perhaps messages waiting: rendered
+    if not CACHED_QUERY_PARAMETERS.issuperset(request.GET):
+        return None
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    if not getattr(match.func, "visitor_page", False):
+        return None
+    return match.kwargs["pk"]
 
 
-def _cacheable(request) -> bool:
-    return (
-        enabled()
-        and request.method == "GET"
-        and CACHED_QUERY_PARAMETERS.issuperset(request.GET)
-        and not request.user.is_authenticated
-        and not getattr(request, "htmx", False)
-        and not _has_messages(request)
-    )
-
-
-def _has_messages(request) -> bool:
-    """Messages waiting are shown on the next page: that one is rendered, not served from the cache."""
-    storage = getattr(request, "_messages", None)
-    return storage is not None and len(storage) > 0
-
-
-def _lookup(request, thread_id):
-    """
-    The page's key, the current versions, and the cached page if it was rendered
-    under these versions (else ``None``): one round trip to the cache.
-    """
-    parts = [
-        release(),
-        translation.get_language() or "",
-        request.build_absolute_uri(),
-        str(settings.FORUM_REPLIES_PER_PAGE),
-    ]
-    key = PAGE_KEY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
-    found = cache.get_many([key, THREAD_VERSION_KEY.format(thread_id), SITE_VERSION_KEY])
-    versions = _versions(thread_id, found)
-    entry = found.get(key)
-    if entry is None or entry[0] != versions:
-        return key, versions, None
-    return key, versions, entry[1:]
-
-
-def _count_view(thread_id, viewed) -> int | None:
+def _count_view(thread_id, viewed, page: Page) -> int | None:
     """
     Count the visit as ``services.thread_register_view`` does (once per visitor,
-    in the database) and return the thread's view count; ``None`` if the thread
-    is gone. One query, in plain SQL (it runs on every page served): the UPDATE
-    returns the new count, or, when this visitor was counted before, a SELECT
-    reads it.
+    in the database) and return the thread's view count; ``None`` if ``page`` is
+    no longer current (or the thread is gone): then nothing was counted. One
+    query: the UPDATE returns the new count, or, when this visitor was counted
+    before, a SELECT reads it.
     """
-    from .models import Thread
-
-    table = connection.ops.quote_name(Thread._meta.db_table)
+    table = _table("Thread")
+    current = _current_versions_sql()
+    params = [thread_id, thread_id, page.thread_version, page.site_version]
     if thread_id in viewed:
-        sql = f"SELECT view_count FROM {table} WHERE id = %s"  # noqa: S608
-    elif connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
-        sql = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
+        sql = f"SELECT view_count FROM {table} WHERE id = %s AND {current}"  # noqa: S608
+        return _fetch_count(sql, params)
+    if not connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
+        views = _update_then_read(table, current, params)
     else:
-        threads = Thread.objects.filter(pk=thread_id)
-        if not threads.update(view_count=F("view_count") + 1):
-            return None
-        sql = f"SELECT view_count FROM {table} WHERE id = %s"  # noqa: S608
+        sql = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s AND {current} RETURNING view_count"  # noqa: S608
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # The statement is its own transaction: set_config(…, true) lasts until its commit, which
+            # then does not wait for the disk. The connection's own setting stays as it is.
+            sql += ", set_config('synchronous_commit', 'off', true)"
+        views = _fetch_count(sql, params)
+    if views is not None:
+        viewed.add(thread_id)
+    return views
+
+
+def _fetch_count(sql, params) -> int | None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [thread_id])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
-    viewed.add(thread_id)
-    return row[0]
+    return None if row is None else row[0]
 
 
-def _serve(request, entry, views) -> HttpResponse:
-    content_type, parts = entry
-    token = get_token(request) if CSRF in parts else ""
-    values = {VIEWS: localize(views), CSRF: token}
-    return HttpResponse(
-        "".join(values[part] if isinstance(part, int) else part for part in parts), content_type=content_type
-    )
+def _update_then_read(table, current, params) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s AND {current}", params)  # noqa: S608
+        if cursor.rowcount != 1:
+            return None
+    return _fetch_count(f"SELECT view_count FROM {table} WHERE id = %s", params[:1])  # noqa: S608
 
 
-def _store(key, versions, thread_id, response) -> None:
+def _serve(request, page: Page, views) -> HttpResponse:
+    token = get_token(request).encode() if CSRF in page.parts else b""
+    values = {VIEWS: localize(views).encode(), CSRF: token}
+    body = b"".join(values[part] if isinstance(part, int) else part for part in page.parts)
+    return HttpResponse(body, headers=dict(page.headers))
+
+
+def _keep(key, versions, response) -> None:
     """Keep the page with the versions read before it was rendered: a change meanwhile makes it stale at once."""
     parts = _split(response.content.decode(response.charset))
     if parts is None:
         return
-    timeout = PAGE_TIMEOUT
-    closes_at = _closes_at(thread_id)
-    if closes_at is not None and closes_at > timezone.now():  # the page changes by itself when the thread closes
-        timeout = max(1, min(timeout, int((closes_at - timezone.now()).total_seconds())))
-    cache.set(key, (versions, response["Content-Type"], parts), timeout)
-
-
-def _closes_at(thread_id):
-    from .models import Thread
-
-    return Thread.objects.filter(pk=thread_id).values_list("closes_at", flat=True).first()
+    thread_version, site_version, closes_at = versions
+    if closes_at is not None and closes_at <= timezone.now():
+        closes_at = None  # closed already: the page no longer changes by itself
+    headers = tuple((name, value) for name, value in response.headers.items() if name.lower() not in NOT_KEPT_HEADERS)
+    size = sum(len(part) for part in parts if isinstance(part, bytes))
+    pages.put(key, Page(thread_version, site_version, closes_at, headers, parts, size), _limit())
 
 
 def _split(html) -> tuple | None:
     """
-    The page as strings with the slots VIEWS and CSRF between them, or ``None``
-    when the view count cannot be found (then the page is not cached).
+    The page as UTF-8 parts with the slots VIEWS and CSRF between them, or
+    ``None`` when the view count cannot be found (then the page is not kept).
     """
     paragraph = _VIEWS_PARAGRAPH.search(html)
     number = paragraph and _NUMBER.search(html, paragraph.start(), paragraph.end())
@@ -276,25 +380,10 @@ def _split(html) -> tuple | None:
     cuts += [(match.start(1), match.end(1), CSRF) for match in _CSRF_VALUE.finditer(html)]
     parts, position = [], 0
     for start, end, slot in sorted(cuts):
-        parts += [html[position:start], slot]
+        parts += [html[position:start].encode(), slot]
         position = end
-    parts.append(html[position:])
+    parts.append(html[position:].encode())
     return tuple(parts)
-
-
-@checks.register(checks.Tags.caches, deploy=True)
-def check_shared_cache(app_configs, **kwargs):
-    """With an in-process cache, a change made in one process would not reach the pages another one serves."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    if enabled() and backend.endswith("LocMemCache"):
-        return [
-            checks.Info(
-                "FORUM_PAGE_CACHE needs a cache shared by all processes (REDIS_URL): with the in-process cache "
-                "a page one process serves is not invalidated by a change made in another.",
-                id="forum.I101",
-            )
-        ]
-    return []
 
 
 # Changes shown on every thread page --------------------------------------------------------------

@@ -1,25 +1,31 @@
 """The page cache for visitors' thread pages (forum/pagecache.py): served, invalidated, never stale."""
 
 import re
+from datetime import timedelta
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from forum import pagecache, services
-from forum.models import Thread
+from forum.models import PageVersion, Reply
 from forum.tests.factories import ReplyFactory, ThemeFactory
 
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.FORUM_PAGE_CACHE = True
+    pagecache.pages.clear()  # pages kept in this process by an earlier test, of a database rolled back since
+    yield
+    pagecache.pages.clear()
 
 
 @pytest.fixture
@@ -223,18 +229,100 @@ def test_off_when_the_setting_is_off(thread, settings):
     assert count > 1  # served from the cache, the view count would be the only query
 
 
-def test_a_version_is_replaced_not_counted(thread):
-    """A version that fell out of the cache comes back as a new one, never as an old one."""
-    key = pagecache.THREAD_VERSION_KEY.format(thread.pk)
-    first = pagecache._versions(thread.pk)[0]
+def test_a_version_is_replaced_in_the_changes_own_transaction(thread):
+    """A new random version, never a count that could come back; a change rolled back changes no version."""
+    first = pagecache.current_versions(thread.pk)[0]
     pagecache.thread_changed(thread.pk)
-    second = pagecache._versions(thread.pk)[0]
+    second = pagecache.current_versions(thread.pk)[0]
     assert second != first
-    from django.core.cache import cache
+    try:
+        with transaction.atomic():
+            pagecache.thread_changed(thread.pk)
+            assert pagecache.current_versions(thread.pk)[0] not in {first, second}
+            raise RuntimeError("the change fails")
+    except RuntimeError:
+        pass
+    assert pagecache.current_versions(thread.pk)[0] == second
 
-    cache.delete(key)
-    assert pagecache._versions(thread.pk)[0] not in {first, second}
-    assert Thread.objects.filter(pk=thread.pk).exists()
+
+def test_a_change_made_by_another_process_shows_at_once(long_thread, django_assert_max_num_queries):
+    """The versions are in the database: another server's change, which never touched this process, shows."""
+    url = long_thread.get_absolute_url()
+    visit(url)
+    with django_assert_max_num_queries(1):
+        visit(url)
+    Reply.objects.filter(thread=long_thread, body="Reactie 24 in de lange discussie.").update(
+        body="Elders bewerkt.", body_html="<p>Elders bewerkt.</p>"
+    )
+    PageVersion.objects.update_or_create(scope=long_thread.pk, defaults={"version": 424242})
+    assert "Elders bewerkt." in visit(url).content.decode()
+    PageVersion.objects.update_or_create(scope=PageVersion.SITE, defaults={"version": 434343})
+    count, _response = queries_of(url)
+    assert count > 1  # rendered again: the site's version changed too
+
+
+def test_a_stale_page_counts_its_view_once(long_thread):
+    """The UPDATE that would serve a stale page counts nothing; the page rendered instead counts the view."""
+    url = long_thread.get_absolute_url()
+    visit(url)
+    pagecache.thread_changed(long_thread.pk)
+    assert shown_views(visit(url)) == 2
+    long_thread.refresh_from_db()
+    assert long_thread.view_count == 2
+
+
+def test_a_page_is_rendered_again_when_the_thread_closes(thread, moderator):
+    """Closing at a set time changes the page by itself, with no service call: it is not served past that moment."""
+    services.thread_close_at(
+        acting_user=moderator, thread=thread, closes_at=timezone.now() + timedelta(hours=1), reason="Een uur"
+    )
+    url = thread.get_absolute_url()
+    visit(url)
+    assert queries_of(url)[0] == 1  # served
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(minutes=59)):
+        assert queries_of(url)[0] == 1
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(hours=2)):
+        assert queries_of(url)[0] > 1  # rendered: the page now says the thread is closed
+
+
+def test_a_visitor_with_a_session_gets_a_rendered_page(thread, django_assert_max_num_queries):
+    """A session may hold a member or messages: the page is rendered, and it is the visitor's page."""
+    url = thread.get_absolute_url()
+    visit(url), visit(url)
+    client = Client()
+    session = client.session
+    session["iets"] = "bewaard"
+    session.save()
+    count, response = queries_of(url, client)
+    assert count > 1
+    assert reverse("account_logout") not in response.content.decode()
+
+
+def test_the_store_keeps_at_most_its_limit_dropping_the_page_served_longest_ago():
+    store = pagecache.PageStore()
+
+    def page(size):
+        return pagecache.Page(1, 1, None, (), (b"x" * size,), size)
+
+    store.put("a", page(400), limit=1000)
+    store.put("b", page(400), limit=1000)
+    assert store.get("a") is not None  # "a" served last: "b" is now the oldest
+    store.put("c", page(400), limit=1000)
+    assert store.get("b") is None and store.get("a") is not None and store.get("c") is not None
+    assert store.size == 800
+    store.put("too big", page(1001), limit=1000)
+    assert store.get("too big") is None and len(store) == 2
+    store.discard("a")
+    assert store.size == 400 and len(store) == 1
+
+
+def test_served_pages_keep_the_frame_and_policy_headers(thread):
+    url = thread.get_absolute_url()
+    rendered = visit(url)
+    served = visit(url)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "Content-Language", "Vary"):
+        assert served[header] == rendered[header]
+    assert served["Content-Length"] == str(len(served.content))
 
 
 def test_the_redis_cache_keeps_one_client_per_pool():

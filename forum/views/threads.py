@@ -132,7 +132,7 @@ def thread_create(request, slug):
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
 
 
-@pagecache.visitor_page  # visitors get the page from the cache, invalidated by every change
+@pagecache.visitor_page  # visitors get it from the page cache (VisitorPageMiddleware), invalidated by every change
 @require_GET
 def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
