@@ -24,9 +24,9 @@ the view (once per visitor, with the cookie of ``forum.viewed``, as
 are current; a returning visitor's SELECT reads the count the same way. The
 count is put into the page, so the number shown is as exact as without the
 cache. On PostgreSQL the UPDATE commits without waiting for the disk
-(``synchronous_commit`` off for that one statement's transaction): a crash of the
-database server may lose the views of its last fraction of a second, never a
-post, never a half-made change. That wait was half the cost of a served page.
+(``services.thread_count_view``): a crash of the database server may lose the
+views of its last fraction of a second, never a post. That wait was half the
+cost of a served page.
 
 :class:`VisitorPageMiddleware` serves the page; it stands after the session,
 language and CSRF middleware, whose work every response needs, and before the
@@ -307,44 +307,24 @@ def _target(request) -> int | None:
 def _count_view(thread_id, viewed, page: Page) -> int | None:
     """
     Count the visit as ``services.thread_register_view`` does (once per visitor,
-    in the database) and return the thread's view count; ``None`` if ``page`` is
-    no longer current (or the thread is gone): then nothing was counted. One
-    query: the UPDATE returns the new count, or, when this visitor was counted
-    before, a SELECT reads it.
+    in the database, ``services.thread_count_view``) and return the thread's view
+    count; ``None`` if ``page`` is no longer current (or the thread is gone): then
+    nothing was counted. One query: the UPDATE returns the new count, or, when this
+    visitor was counted before, a SELECT reads it.
     """
-    table = _table("Thread")
-    current = _current_versions_sql()
-    params = [thread_id, thread_id, page.thread_version, page.site_version]
+    from . import services
+
+    current, params = _current_versions_sql(), [thread_id, page.thread_version, page.site_version]
     if thread_id in viewed:
-        sql = f"SELECT view_count FROM {table} WHERE id = %s AND {current}"  # noqa: S608
-        return _fetch_count(sql, params)
-    if not connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too (PostgreSQL, SQLite ≥ 3.35)
-        views = _update_then_read(table, current, params)
-    else:
-        sql = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s AND {current} RETURNING view_count"  # noqa: S608
-        if connection.vendor == "postgresql" and connection.get_autocommit():
-            # The statement is its own transaction: set_config(…, true) lasts until its commit, which
-            # then does not wait for the disk. The connection's own setting stays as it is.
-            sql += ", set_config('synchronous_commit', 'off', true)"
-        views = _fetch_count(sql, params)
+        sql = f"SELECT view_count FROM {_table('Thread')} WHERE id = %s AND {current}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [thread_id, *params])
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+    views = services.thread_count_view(thread_id, condition=current, params=params)
     if views is not None:
         viewed.add(thread_id)
     return views
-
-
-def _fetch_count(sql, params) -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else row[0]
-
-
-def _update_then_read(table, current, params) -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s AND {current}", params)  # noqa: S608
-        if cursor.rowcount != 1:
-            return None
-    return _fetch_count(f"SELECT view_count FROM {table} WHERE id = %s", params[:1])  # noqa: S608
 
 
 def _serve(request, page: Page, views) -> HttpResponse:

@@ -39,6 +39,7 @@ from .posts import (  # noqa: F401
     reply_edit,
     reply_import,
     theme_ensure,
+    thread_count_view,
     thread_create,
     thread_edit,
     thread_import,

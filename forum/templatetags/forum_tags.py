@@ -34,13 +34,16 @@ _DATE_PARTS = {
 }
 
 
-def _format_datetime(value, format_string):
+def _format_datetime(value, format_string, month_names=None):
+    """``month_names``: the months in the active language, when the caller has them at hand."""
     if not isinstance(value, datetime):
         return date_filter(value, format_string)
     parts = []
     for char in format_string:
         part = _DATE_PARTS.get(char)
-        if part is not None:
+        if char == "F" and month_names is not None:
+            parts.append(month_names[value.month])
+        elif part is not None:
             parts.append(part(value))
         elif char.isalpha() or char == "\\":
             return date_filter(value, format_string)
@@ -84,7 +87,7 @@ def reply_heading(context, reply):
     The same text and translations as ``{% blocktranslate trimmed %}`` of it would give, built
     here because the page has it 20 times and the template tag costs several times more.
     """
-    # The formats and texts, translated once per page (kept for this rendering only).
+    # The formats, texts, time zone and month names, looked up once per page (kept for this rendering only).
     texts = context.render_context.get(_REPLY_HEADING_TEXTS)
     if texts is None:
         texts = context.render_context[_REPLY_HEADING_TEXTS] = (
@@ -92,11 +95,13 @@ def reply_heading(context, reply):
             pgettext("post time format (Django date filter)", "G:i"),
             gettext("Reply by a former member on %(date)s at %(time)s"),
             gettext('Reply by <a href="%(author_url)s">%(author)s</a> on %(date)s at %(time)s'),
+            timezone.get_current_timezone(),
+            {number: str(name) for number, name in MONTHS.items()},
         )
-    date_format, time_format, former_member_text, member_text = texts
-    created = timezone.localtime(reply.created_at)
+    date_format, time_format, former_member_text, member_text, zone, month_names = texts
+    created = reply.created_at.astimezone(zone)
     values = {
-        "date": _escape(_format_datetime(created, date_format)),
+        "date": _escape(_format_datetime(created, date_format, month_names)),
         "time": _escape(_format_datetime(created, time_format)),
     }
     if reply.author.is_former_member:

@@ -34,16 +34,25 @@ def run_concurrently(function, times):
 
 
 def test_concurrent_views_are_all_counted():
-    """Eighty visitors opening a thread at once raise its view count by exactly eighty."""
+    """
+    Eighty visitors opening a thread at once raise its view count by exactly eighty;
+    each view commits without waiting for the disk, the connection's setting untouched.
+    """
     thread = ThreadFactory()
+    executed = []
 
     def visit(_):
-        response = Client().get(thread.get_absolute_url())
+        with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
+            response = Client().get(thread.get_absolute_url())
         assert response.status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
 
     run_concurrently(visit, 80)
     thread.refresh_from_db()
     assert thread.view_count == 80
+    assert sum("set_config('synchronous_commit', 'off', true)" in sql for sql in executed) == 80
 
 
 def test_concurrent_views_of_a_cached_page_are_all_counted_without_waiting_for_the_disk(settings):
