@@ -34,6 +34,18 @@ class ThreadQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("theme", "author__organisation", "written_by", "on_behalf_of")
 
+    def for_thread_page(self):
+        """
+        ``with_related()`` with the columns the thread's own page needs: the thread's and its
+        theme's, and of the accounts only what a post's heading shows (as replies have them,
+        ``ReplyQuerySet.for_thread_page``), not the authors' password hash, e-mail, biography...
+        The query has a third of the columns to build, compile and read on every page.
+        """
+        theme = [
+            f"theme__{field.name}" for field in self.model._meta.get_field("theme").related_model._meta.concrete_fields
+        ]
+        return self.with_related().only("body", *_thread_page_fields(self.model), *theme)
+
     def with_capacity(self, capacity):
         """Only threads written in ``capacity``; every thread when it is not a known capacity."""
         from .models import Capacity

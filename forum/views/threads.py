@@ -138,7 +138,7 @@ def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
     # before this visit, and ``followed_by_viewer``: all in the thread's own query.
     thread = get_object_or_404(
-        Thread.objects.with_related().with_first_unread_reply_for(request.user).with_following_for(request.user),
+        Thread.objects.for_thread_page().with_first_unread_reply_for(request.user).with_following_for(request.user),
         pk=pk,
     )
     permissions.check_view_thread(request.user, thread)
