@@ -34,17 +34,20 @@ class ThreadQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("theme", "author__organisation", "written_by", "on_behalf_of")
 
-    def for_thread_page(self):
+    def for_thread_page(self, *, writers=True):
         """
         ``with_related()`` with the columns the thread's own page needs: the thread's and its
         theme's, and of the accounts only what a post's heading shows (as replies have them,
         ``ReplyQuerySet.for_thread_page``), not the authors' password hash, e-mail, biography...
         The query has a third of the columns to build, compile and read on every page.
+        ``writers=False``: without who wrote a post for an organisation account, for a viewer
+        who may not see it (``accounts.permissions.can_see_real_author``).
         """
         theme = [
             f"theme__{field.name}" for field in self.model._meta.get_field("theme").related_model._meta.concrete_fields
         ]
-        return self.with_related().only("body", *_thread_page_fields(self.model), *theme)
+        related = ["theme", "author__organisation", "on_behalf_of", *(["written_by"] if writers else [])]
+        return self.select_related(*related).only("body", *_thread_page_fields(self.model, writers), *theme)
 
     def with_capacity(self, capacity):
         """Only threads written in ``capacity``; every thread when it is not a known capacity."""
@@ -167,7 +170,7 @@ class ReplyQuerySet(models.QuerySet):
     def with_author(self):
         return self.select_related("author__organisation", "written_by", "on_behalf_of")
 
-    def for_thread_page(self):
+    def for_thread_page(self, *, writers=True):
         """
         ``with_author()`` without the columns the thread page never shows (the Markdown source, up
         to 50,000 characters a reply; the authors' password hash, e-mail, biography...): less to
@@ -176,9 +179,12 @@ class ReplyQuerySet(models.QuerySet):
 
         Named with ``only()``, the columns the page shows: Django builds and compiles the query in a
         third fewer calls than with ``defer()`` of the others (a deferred-field mask over every
-        model; the organisations' columns besides the name).
+        model; the organisations' columns besides the name). ``writers=False``: without who wrote
+        a post for an organisation account, for a viewer who may not see it (a join and its
+        columns fewer for every visitor).
         """
-        return self.with_author().only(*_thread_page_fields(self.model))
+        related = ["author__organisation", "on_behalf_of", *(["written_by"] if writers else [])]
+        return self.select_related(*related).only(*_thread_page_fields(self.model, writers))
 
     def in_order(self, *, newest_first: bool):
         if newest_first:
@@ -221,10 +227,11 @@ _SHOWN_USER_FIELDS = (
 
 
 @functools.cache
-def _thread_page_fields(model) -> tuple:
-    """A reply's own fields but the Markdown source, its authors' shown fields, the organisations' names."""
+def _thread_page_fields(model, writers=True) -> tuple:
+    """A post's own fields but the Markdown source, its authors' shown fields, the organisations' names."""
     own = [field.name for field in model._meta.concrete_fields if field.name != "body"]
-    users = [f"{author}__{name}" for author in ("author", "written_by") for name in _SHOWN_USER_FIELDS]
+    authors = ("author", "written_by") if writers else ("author",)
+    users = [f"{author}__{name}" for author in authors for name in _SHOWN_USER_FIELDS]
     return (*own, *users, "author__organisation__name", "on_behalf_of__name")
 
 

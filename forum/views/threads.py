@@ -137,8 +137,9 @@ def thread_create(request, slug):
 def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
     # before this visit, and ``followed_by_viewer``: all in the thread's own query.
+    threads = Thread.objects.for_thread_page(writers=account_permissions.is_member(request.user))
     thread = get_object_or_404(
-        Thread.objects.for_thread_page().with_first_unread_reply_for(request.user).with_following_for(request.user),
+        threads.with_first_unread_reply_for(request.user).with_following_for(request.user),
         pk=pk,
     )
     permissions.check_view_thread(request.user, thread)
@@ -162,7 +163,8 @@ def thread_detail(request, pk, slug=None):
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
     user = _unwrapped(request.user)  # read many times per reply: no lazy proxy in between
-    replies = Reply.objects.visible_to(user).for_thread_page().filter(thread=thread)
+    writers = account_permissions.is_member(user)  # only members may see who wrote for an organisation
+    replies = Reply.objects.visible_to(user).for_thread_page(writers=writers).filter(thread=thread)
     replies = replies.in_order(newest_first=sort == SORT_NEWEST)
     # The page count: the stored count of published replies; moderators, who also see hidden and
     # held replies, count them. Pages come from the nearer end of the thread (forum.pagination).
