@@ -13,6 +13,7 @@ their own).
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,8 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.gunicorn_counting import COUNTS_DIR
 
 # The project's settings with the floor's URL (and, on SQLite, settings for concurrent writers).
 os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
@@ -70,7 +73,7 @@ class Server:
     """A gunicorn with ``WORKERS`` sync workers on a free loopback port."""
 
     cache: bool
-    log: Path
+    log: Path  # the folder where the workers write what they served (benchmarks/gunicorn_counting.py)
     threads: int = 1  # more than one: gunicorn's gthread workers, overlapping the waits on the database and Redis
     process: subprocess.Popen = None
     port: int = 0
@@ -86,14 +89,13 @@ class Server:
                 *(["--worker-class", "gthread", "--threads", str(self.threads)] if self.threads > 1 else []),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--access-logfile",
-                str(self.log),
-                "--access-logformat",
-                ACCESS_LOG_FORMAT,
+                # Each worker counts the pages it served to new visitors (no access log: see the module).
+                "--config",
+                "python:benchmarks.gunicorn_counting",
                 "config.wsgi:application",
             ],
             cwd=BASE_DIR,
-            env=env,
+            env={**env, COUNTS_DIR: str(self.log)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -207,14 +209,12 @@ def run_load(load, server, duration, connections, warmup):
     return load
 
 
-ACCESS_LOG_FORMAT = "%(s)s %(m)s %(U)s %({cookie}i)s"
-
-
-def served_views(log, path):
-    """The thread pages served with 200 to requests without cookies (new visitors), from the access log."""
-    if not log.exists():
+def served_views(folder, path):
+    """The thread pages served with 200 to requests without cookies (new visitors), as the workers counted them."""
+    folder = Path(folder)
+    if not folder.is_dir():
         return 0
-    return sum(1 for line in log.read_text().splitlines() if line.split()[:4] == ["200", "GET", path, "-"])
+    return sum(json.loads(counts.read_text(encoding="utf-8")).get(path, 0) for counts in folder.glob("*.json"))
 
 
 # The benchmark -----------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def measure(duration, connections, warmup, worker_threads=1):
 
     try:
         # Without the page cache: the floor, new visitors, a returning visitor.
-        server = Server(cache=False, log=logs / "uncached.log", threads=worker_threads).start(env)
+        server = Server(cache=False, log=_folder(logs / "uncached"), threads=worker_threads).start(env)
         try:
             _status, page, cookie = fetch(server.base + path)
             size = len(page.encode())
@@ -270,7 +270,7 @@ def measure(duration, connections, warmup, worker_threads=1):
             server.stop()
 
         # With the page cache; halfway through the new visitors' load a reply is posted, then hidden.
-        server = Server(cache=True, log=logs / "cached.log", threads=worker_threads).start(env)
+        server = Server(cache=True, log=_folder(logs / "cached"), threads=worker_threads).start(env)
         try:
             _status, _page, cookie = fetch(server.base + path)
             cached = Load(f"{name}, new visitors, page cache", server.base + path, size=size, floor=floor)
@@ -289,7 +289,7 @@ def measure(duration, connections, warmup, worker_threads=1):
             server.stop()
         results = [floor, uncached, returning_uncached, cached, returning_cached]
 
-        counted = served_views(logs / "uncached.log", path) + served_views(logs / "cached.log", path)
+        counted = served_views(logs / "uncached", path) + served_views(logs / "cached", path)
         views_after = Thread.objects.get(pk=thread.pk).view_count
         shown_count = _shown_views(final_page)
         checks += [
@@ -323,6 +323,11 @@ def measure(duration, connections, warmup, worker_threads=1):
     finally:
         shutil.rmtree(logs, ignore_errors=True)
     return results, memory, checks, thread
+
+
+def _folder(path):
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _reply_during_load(server, cached, path, thread, member, moderator, services, duration, connections):
@@ -420,12 +425,14 @@ def section(results, memory, found, machine, duration, connections, load_before,
 ({workers} on 127.0.0.1: sync workers by default, as docs/deployment.md has
 them, gthread workers with `--threads N`) against the benchmark database, with
 Redis as the shared cache (`REDIS_URL`) and persistent database connections
-(`CONN_MAX_AGE=60`), and runs `wrk` for {duration} s with
-{connections} connections on each line, after a short warm-up:
+(`CONN_MAX_AGE=60`), without an access log (as gunicorn's default; each worker
+counts the pages it served to new visitors instead, `benchmarks/gunicorn_counting.py`),
+and runs `wrk` for {duration} s with {connections} connections on each line,
+after a short warm-up:
 
 - *new visitors*: no cookies, so every request is a visitor's first: the view
-  is counted (an `UPDATE`) and a session is created (stored in the database and
-  the cache);
+  is counted (an `UPDATE`), and the visitor gets the cookies of the view count
+  (`forum_viewed`) and of the CSRF token, no session;
 - *a returning visitor*: every request carries the cookies of one visitor who
   has already seen the page, so nothing is written;
 - the *floor*: the bare view of the in-process benchmark, returning a response
@@ -437,7 +444,7 @@ The first server runs without the page cache, the second with it
 load on the second, a reply is posted through the service and must show on
 the next request, then hidden by a moderator and be gone on the next.
 Afterwards the thread's view count must have moved by exactly the number of
-thread pages served to requests without cookies (gunicorn's access log), and
+thread pages served to requests without cookies (as the workers counted them), and
 the page must show the stored count. Memory is each worker's peak resident set
 (`VmHWM`) and resident set after the load, from `/proc`.
 
