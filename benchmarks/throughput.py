@@ -8,8 +8,9 @@ Prints PASS/FAIL lines and writes its section of docs/benchmarks.md.
 
 Run with ``python -m benchmarks.throughput`` (``make bench-throughput``) against
 the database of ``seed_benchmark`` (DATABASE_URL) and a Redis shared by the
-workers (REDIS_URL, default redis://127.0.0.1:6379/0; the keys get a prefix of
-their own).
+workers for sessions and rate limits, as in production (REDIS_URL, default
+redis://127.0.0.1:6379/0; the keys get a prefix of their own). The page cache
+keeps its pages in each worker and its versions in the database.
 """
 
 import argparse
@@ -232,7 +233,7 @@ def measure(duration, connections, warmup, worker_threads=1):
     from forum.models import Thread
 
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
-        raise SystemExit("Set REDIS_URL: the workers and this process must share the cache.")
+        raise SystemExit("Set REDIS_URL: the workers share the cache (sessions, rate limits), as in production.")
     threads = list(Thread.objects.filter(slug__startswith="lange-discussie-met-").order_by("reply_count"))
     member = User.objects.filter(email=LOGIN_EMAIL).first()
     moderator = User.objects.filter(email=MODERATOR_EMAIL).first()
@@ -424,7 +425,8 @@ def section(results, memory, found, machine, duration, connections, load_before,
 `make bench-throughput` (`python -m benchmarks.throughput`) starts gunicorn
 ({workers} on 127.0.0.1: sync workers by default, as docs/deployment.md has
 them, gthread workers with `--threads N`) against the benchmark database, with
-Redis as the shared cache (`REDIS_URL`) and persistent database connections
+Redis as the shared cache for sessions and rate limits (`REDIS_URL`; the page
+cache keeps its pages in each worker) and persistent database connections
 (`CONN_MAX_AGE=60`), without an access log (as gunicorn's default; each worker
 counts the pages it served to new visitors instead, `benchmarks/gunicorn_counting.py`),
 and runs `wrk` for {duration} s with {connections} connections on each line,
@@ -563,7 +565,7 @@ def main(argv=None):
 
 
 def _clear_cache():
-    """Drop this run's keys (sessions, pages, versions) from the shared Redis."""
+    """Drop this run's keys (sessions, rate limits) from the shared Redis."""
     from django.core.cache import cache
 
     client = cache._cache.get_client(write=True)

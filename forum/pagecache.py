@@ -13,10 +13,10 @@ Invalidation, not expiry: every service that changes what a thread page shows
 calls :func:`thread_changed` (a new reply, an edit, hiding or restoring,
 locking, moving, reactions...), and changes to members, organisations and
 themes, which show on many pages, call :func:`site_changed` (signals, at the
-bottom). Both replace a version in the database, in the transaction that makes
-the change, so every process of every server sees it the moment the change is
-committed. A version is replaced by a random one, never incremented, so a
-version can never come back (not even from a restored backup).
+bottom). Both replace a version in the database right after the change commits,
+so every process of every server sees it from then on. A version is replaced by
+a random one, never incremented, so a version can never come back (not even
+from a restored backup).
 
 Serving costs one query, which also checks the versions: the UPDATE that counts
 the view (once per visitor, with the cookie of ``forum.viewed``, as
@@ -50,13 +50,13 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -86,10 +86,7 @@ def enabled() -> bool:
 
 
 def thread_changed(thread_id) -> None:
-    """
-    Call from every service that changes what the page of thread ``thread_id``
-    shows, inside its transaction (or after the change is written).
-    """
+    """Call from every service that changes what the page of thread ``thread_id`` shows."""
     _replace_version(int(thread_id))
 
 
@@ -105,11 +102,19 @@ def site_changed() -> None:
 
 def _replace_version(scope: int) -> None:
     """
-    A new random version for ``scope``. With the cache off nothing is kept, so
-    nothing needs replacing; a process that turns it on starts empty.
+    A new random version for ``scope``, written right after the change commits
+    (at once outside a transaction), in a statement of its own. A page rendered
+    before that moment is kept under the old version, so it is not served once
+    the new one is written; and no transaction holds a version row while it runs,
+    so writers never wait for each other on them, nor deadlock. With the cache off
+    nothing is kept, so nothing needs replacing; a process that turns it on
+    starts empty.
     """
-    if not enabled():
-        return
+    if enabled():
+        transaction.on_commit(partial(_write_version, scope), robust=True)
+
+
+def _write_version(scope: int) -> None:
     table = _table("PageVersion")
     with connection.cursor() as cursor:
         cursor.execute(

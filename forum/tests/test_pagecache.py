@@ -29,6 +29,12 @@ def page_cache_on(settings):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` a change, then what follows its commit (the new versions), as in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def long_thread(thread, other_user):
     for number in range(25):
         ReplyFactory(thread=thread, author=other_user, body=f"Reactie {number} in de lange discussie.")
@@ -103,61 +109,72 @@ def test_view_counts_stay_exact_over_many_visitor_sessions(long_thread):
     assert long_thread.view_count == start + len(visitors)
 
 
-def test_a_new_reply_shows_to_the_next_visitor_at_once(thread, other_user):
+def test_a_new_reply_shows_to_the_next_visitor_at_once(thread, other_user, committed):
     url = thread.get_absolute_url()
     visit(url)
     assert "Zojuist geschreven." not in visit(url).content.decode()
-    services.reply_create(author=other_user, thread=thread, body="Zojuist geschreven.")
+    with committed():
+        services.reply_create(author=other_user, thread=thread, body="Zojuist geschreven.")
     assert "Zojuist geschreven." in visit(url).content.decode()
 
 
-def test_an_edit_shows_at_once(thread, reply, other_user):
+def test_an_edit_shows_at_once(thread, reply, other_user, committed):
     url = thread.get_absolute_url()
     visit(url), visit(url)
-    services.reply_edit(acting_user=other_user, reply=reply, body="Beter verwoord.")
+    with committed():
+        services.reply_edit(acting_user=other_user, reply=reply, body="Beter verwoord.")
     assert "Beter verwoord." in visit(url).content.decode()
-    services.thread_edit(acting_user=thread.author, thread=thread, title="Een nieuwe titel", body=thread.body)
+    with committed():
+        services.thread_edit(acting_user=thread.author, thread=thread, title="Een nieuwe titel", body=thread.body)
     thread.refresh_from_db()
     assert "Een nieuwe titel" in visit(thread.get_absolute_url()).content.decode()
 
 
-def test_hiding_and_restoring_show_at_once(thread, reply, moderator):
+def test_hiding_and_restoring_show_at_once(thread, reply, moderator, committed):
     url = thread.get_absolute_url()
     visit(url)
     assert reply.body in visit(url).content.decode()
-    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    with committed():
+        services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     assert reply.body not in visit(url).content.decode()
-    services.post_restore(acting_user=moderator, post=reply)
+    with committed():
+        services.post_restore(acting_user=moderator, post=reply)
     assert reply.body in visit(url).content.decode()
-    services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
+    with committed():
+        services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
     assert Client().get(url).status_code == HTTPStatus.NOT_FOUND
 
 
-def test_locking_moving_and_appreciating_show_at_once(thread, reply, moderator, user):
+def test_locking_moving_and_appreciating_show_at_once(thread, reply, moderator, user, committed):
     url = thread.get_absolute_url()
     visit(url), visit(url)
-    services.thread_lock(acting_user=moderator, thread=thread)
+    with committed():
+        services.thread_lock(acting_user=moderator, thread=thread)
     assert "This discussion is locked" in visit(url, HTTP_COOKIE="django_language=en").content.decode()
     other_theme = ThemeFactory(name="Ander thema")
-    services.thread_move(acting_user=moderator, thread=thread, theme=other_theme)
+    with committed():
+        services.thread_move(acting_user=moderator, thread=thread, theme=other_theme)
     assert "Ander thema" in visit(url).content.decode()
-    services.reaction_toggle(member=user, post=reply)
+    with committed():
+        services.reaction_toggle(member=user, post=reply)
     assert "1 waardering" in visit(url).content.decode()
 
 
-def test_a_members_new_name_shows_at_once(thread, user):
+def test_a_members_new_name_shows_at_once(thread, user, committed):
     url = thread.get_absolute_url()
     visit(url), visit(url)
     user.display_name = "Nieuwe Naam"
-    user.save()
+    with committed():
+        user.save()
     assert "Nieuwe Naam" in visit(url).content.decode()
 
 
-def test_a_renamed_theme_shows_at_once(thread):
+def test_a_renamed_theme_shows_at_once(thread, committed):
     url = thread.get_absolute_url()
     visit(url), visit(url)
-    thread.theme.name = "Hernoemd thema"
-    thread.theme.save()
+    with committed():
+        thread.theme.name = "Hernoemd thema"
+        thread.theme.save()
     assert "Hernoemd thema" in visit(url).content.decode()
 
 
@@ -229,20 +246,35 @@ def test_off_when_the_setting_is_off(thread, settings):
     assert count > 1  # served from the cache, the view count would be the only query
 
 
-def test_a_version_is_replaced_in_the_changes_own_transaction(thread):
-    """A new random version, never a count that could come back; a change rolled back changes no version."""
+def test_a_version_is_replaced_after_the_commit_never_before_nor_on_a_rollback(thread, committed):
+    """
+    A new random version, never a count that could come back, written once the change is
+    committed: a page rendered while the change's transaction runs is not served afterwards,
+    and a change rolled back replaces no version.
+    """
     first = pagecache.current_versions(thread.pk)[0]
-    pagecache.thread_changed(thread.pk)
+    with committed():
+        pagecache.thread_changed(thread.pk)
+        assert pagecache.current_versions(thread.pk)[0] == first  # not yet: the change is not committed
     second = pagecache.current_versions(thread.pk)[0]
     assert second != first
-    try:
-        with transaction.atomic():
-            pagecache.thread_changed(thread.pk)
-            assert pagecache.current_versions(thread.pk)[0] not in {first, second}
-            raise RuntimeError("the change fails")
-    except RuntimeError:
-        pass
+    with committed():
+        try:
+            with transaction.atomic():
+                pagecache.thread_changed(thread.pk)
+                raise RuntimeError("the change fails")
+        except RuntimeError:
+            pass
     assert pagecache.current_versions(thread.pk)[0] == second
+
+
+def test_a_page_rendered_during_a_change_is_not_served_after_its_commit(thread, other_user, committed):
+    url = thread.get_absolute_url()
+    visit(url)
+    with committed():
+        services.reply_create(author=other_user, thread=thread, body="Nog niet vastgelegd.")
+        visit(url)  # rendered or served under the old version while the change runs
+    assert "Nog niet vastgelegd." in visit(url).content.decode()
 
 
 def test_a_change_made_by_another_process_shows_at_once(long_thread, django_assert_max_num_queries):
@@ -261,11 +293,12 @@ def test_a_change_made_by_another_process_shows_at_once(long_thread, django_asse
     assert count > 1  # rendered again: the site's version changed too
 
 
-def test_a_stale_page_counts_its_view_once(long_thread):
+def test_a_stale_page_counts_its_view_once(long_thread, committed):
     """The UPDATE that would serve a stale page counts nothing; the page rendered instead counts the view."""
     url = long_thread.get_absolute_url()
     visit(url)
-    pagecache.thread_changed(long_thread.pk)
+    with committed():
+        pagecache.thread_changed(long_thread.pk)
     assert shown_views(visit(url)) == 2
     long_thread.refresh_from_db()
     assert long_thread.view_count == 2
@@ -348,14 +381,15 @@ def test_a_new_visitor_costs_one_query_and_no_session(thread, django_assert_num_
     assert shown_views(visit(url, client)) == 3
 
 
-def test_an_approved_reply_shows_at_once(thread, other_user, moderator):
+def test_an_approved_reply_shows_at_once(thread, other_user, moderator, committed):
     thread.theme.is_premoderated = True
     thread.theme.save()
     url = thread.get_absolute_url()
     reply = services.reply_create(author=other_user, thread=thread, body="Wacht op goedkeuring.")
     visit(url)
     assert "Wacht op goedkeuring." not in visit(url).content.decode()
-    services.post_approve(acting_user=moderator, post=reply)
+    with committed():
+        services.post_approve(acting_user=moderator, post=reply)
     assert "Wacht op goedkeuring." in visit(url).content.decode()
 
 
