@@ -483,6 +483,34 @@ def test_engagement_context_query_count_does_not_grow_with_replies(member, threa
         engagement_context(member, thread, replies)
 
 
+def test_the_thread_page_shows_the_members_own_appreciations_from_the_posts_queries(
+    member, thread, django_assert_num_queries
+):
+    """
+    The thread page reads the member's appreciations with the thread and the replies
+    (``with_appreciation_by``), so engagement_context asks nothing; the buttons show them.
+    """
+    replies = [ReplyFactory(thread=thread) for _ in range(3)]
+    services.reaction_toggle(member=member, post=replies[1])
+    services.reaction_toggle(member=member, post=thread)
+    thread = Thread.objects.for_thread_page().with_appreciation_by(member).get(pk=thread.pk)
+    replies = list(Reply.objects.for_thread_page().with_appreciation_by(member).filter(thread=thread).order_by("pk"))
+    member = type(member).objects.get(pk=member.pk)
+    member._has_verified_email = member._has_accepted_current_terms = True  # the page asked these already
+    thread.followed_by_viewer = False  # as the thread page's own query gives it
+    with django_assert_num_queries(0):
+        context = engagement_context(member, thread, replies)
+    assert context["thread_appreciated"] is True
+    assert [reply.appreciated_by_me for reply in replies] == [False, True, False]
+
+    client = Client()
+    client.force_login(member)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    pressed = re.findall(r'id="reaction-(thread|reply)-(\d+)".*?aria-pressed="(true|false)"', html, re.S)
+    assert ("reply", str(replies[1].pk), "true") in pressed and ("thread", str(thread.pk), "true") in pressed
+    assert ("reply", str(replies[0].pk), "false") in pressed
+
+
 def test_engagement_context_costs_a_visitor_nothing(thread, reply, django_assert_num_queries):
     """A visitor's thread page asks nothing more of the database."""
     from django.contrib.auth.models import AnonymousUser

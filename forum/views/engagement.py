@@ -183,8 +183,9 @@ def engagement_context(user, thread: Thread, replies) -> dict:
     """
     Appreciations and following for the thread page, in at most two queries
     whatever the number of replies, and none for a visitor: one for the member's
-    own appreciations of the thread and the page's replies, one for whether they
-    follow the thread (none when the thread came with ``followed_by_viewer``).
+    own appreciations of the thread and the page's replies (none when the posts
+    came with ``appreciated_by_viewer``), one for whether they follow the thread
+    (none when the thread came with ``followed_by_viewer``).
     Sets ``appreciated_by_me`` and ``can_react`` on the thread and on every
     reply, for ``forum/_engagement.html``; returns the page context.
     """
@@ -192,17 +193,20 @@ def engagement_context(user, thread: Thread, replies) -> dict:
     for reply in replies:
         reply.thread = thread  # the page has it: no query per reply
     mine = set()
-    if permissions.can_post(user):
+    posts = [thread, *replies]
+    may_appreciate = permissions.can_post(user)
+    # The thread page reads them with the posts (``with_appreciation_by``): no query of its own.
+    annotated = all(hasattr(post, "appreciated_by_viewer") for post in posts)
+    if may_appreciate and not annotated:
         mine = set(
             Reaction.objects.filter(member=user)
             .filter(Q(thread=thread) | Q(reply__in=[reply.pk for reply in replies]))
             .values_list("thread_id", "reply_id")
         )
-    thread.appreciated_by_me = (thread.pk, None) in mine
-    thread.can_react = permissions.can_react(user, thread)
-    for reply in replies:
-        reply.appreciated_by_me = (None, reply.pk) in mine
-        reply.can_react = permissions.can_react(user, reply)
+    for post in posts:
+        key = (None, post.pk) if post is not thread else (thread.pk, None)
+        post.appreciated_by_me = may_appreciate and (post.appreciated_by_viewer if annotated else key in mine)
+        post.can_react = permissions.can_react(user, post)
     can_follow = permissions.can_follow_thread(user, thread)
     following = False
     if can_follow:

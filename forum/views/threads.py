@@ -136,10 +136,12 @@ def thread_create(request, slug):
 @require_GET
 def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
-    # before this visit, and ``followed_by_viewer``: all in the thread's own query.
+    # before this visit, ``followed_by_viewer`` and ``appreciated_by_viewer``: all in the thread's own query.
     threads = Thread.objects.for_thread_page(writers=account_permissions.is_member(request.user))
     thread = get_object_or_404(
-        threads.with_first_unread_reply_for(request.user).with_following_for(request.user),
+        threads.with_first_unread_reply_for(request.user)
+        .with_following_for(request.user)
+        .with_appreciation_by(request.user),
         pk=pk,
     )
     permissions.check_view_thread(request.user, thread)
@@ -164,7 +166,8 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
     user = _unwrapped(request.user)  # read many times per reply: no lazy proxy in between
     writers = account_permissions.is_member(user)  # only members may see who wrote for an organisation
-    replies = Reply.objects.visible_to(user).for_thread_page(writers=writers).filter(thread=thread)
+    replies = Reply.objects.visible_to(user).for_thread_page(writers=writers).with_appreciation_by(user)
+    replies = replies.filter(thread=thread)
     replies = replies.in_order(newest_first=sort == SORT_NEWEST)
     # The page count: the stored count of published replies; moderators, who also see hidden and
     # held replies, count them. Pages come from the nearer end of the thread (forum.pagination).
@@ -197,7 +200,7 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "links": PageLinks(),  # each reply's addresses without a reverse() per link
             "share_url": request.build_absolute_uri(thread_url),
             "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
-            # Appreciated by me, following: two queries for a member, whatever the page holds.
+            # Appreciated by me, following: read with the thread and the replies (no query of their own).
             **engagement.engagement_context(user, thread, page),
         },
         status=status,
