@@ -3,11 +3,13 @@
 import re
 from datetime import timedelta
 from http import HTTPStatus
+from io import StringIO
 from unittest import mock
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -413,3 +415,26 @@ def test_posts_cannot_move_the_visitors_parts(thread, other_user):
     assert shown_views(Client().get(url)) == 3
     assert 'name="csrfmiddlewaretoken" value="van-mij"' in html
     assert html.count('<input type="hidden" name="csrfmiddlewaretoken"') == 1
+
+
+def test_the_refresh_command_has_every_page_rendered_afresh(long_thread, committed):
+    """``manage.py pagecache_refresh``: for a change made outside the services (a direct edit, a restore)."""
+    url = long_thread.get_absolute_url()
+    visit(url)
+    assert queries_of(url)[0] == 1  # served
+    Reply.objects.filter(thread=long_thread, body="Reactie 24 in de lange discussie.").update(
+        body_html="<p>Rechtstreeks in de database verbeterd.</p>"
+    )
+    assert "Rechtstreeks in de database verbeterd." not in visit(url).content.decode()
+    output = StringIO()
+    with committed():
+        call_command("pagecache_refresh", stdout=output)
+    assert "rendered afresh" in output.getvalue()
+    assert "Rechtstreeks in de database verbeterd." in visit(url).content.decode()
+
+
+def test_the_refresh_command_says_so_when_the_cache_is_off(settings):
+    settings.FORUM_PAGE_CACHE = False
+    output = StringIO()
+    call_command("pagecache_refresh", stdout=output)
+    assert "off" in output.getvalue()
