@@ -56,7 +56,7 @@ class Load:
     latency: dict = field(default_factory=dict)  # "avg", "50%", "90%", "99%" in ms
     size: int = 0
     floor: "Load | None" = None
-    cookie: str = ""  # a returning visitor's session and CSRF cookies; none: every request a new visitor
+    cookie: str = ""  # a returning visitor's cookies (views counted, CSRF); none: every request a new visitor
     cpu_ms: float = 0.0  # the workers' CPU time per request during the load
 
     @property
@@ -74,7 +74,7 @@ class Server:
     """A gunicorn with ``WORKERS`` sync workers on a free loopback port."""
 
     cache: bool
-    log: Path  # the folder where the workers write what they served (benchmarks/gunicorn_counting.py)
+    counts: Path  # the folder where the workers write what they served (benchmarks/gunicorn_counting.py)
     threads: int = 1  # more than one: gunicorn's gthread workers, overlapping the waits on the database and Redis
     process: subprocess.Popen = None
     port: int = 0
@@ -96,7 +96,7 @@ class Server:
                 "config.wsgi:application",
             ],
             cwd=BASE_DIR,
-            env={**env, COUNTS_DIR: str(self.log)},
+            env={**env, COUNTS_DIR: str(self.counts)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -249,7 +249,7 @@ def measure(duration, connections, warmup, worker_threads=1):
 
     try:
         # Without the page cache: the floor, new visitors, a returning visitor.
-        server = Server(cache=False, log=_folder(logs / "uncached"), threads=worker_threads).start(env)
+        server = Server(cache=False, counts=_folder(logs / "uncached"), threads=worker_threads).start(env)
         try:
             _status, page, cookie = fetch(server.base + path)
             size = len(page.encode())
@@ -271,7 +271,7 @@ def measure(duration, connections, warmup, worker_threads=1):
             server.stop()
 
         # With the page cache; halfway through the new visitors' load a reply is posted, then hidden.
-        server = Server(cache=True, log=_folder(logs / "cached"), threads=worker_threads).start(env)
+        server = Server(cache=True, counts=_folder(logs / "cached"), threads=worker_threads).start(env)
         try:
             _status, _page, cookie = fetch(server.base + path)
             cached = Load(f"{name}, new visitors, page cache", server.base + path, size=size, floor=floor)
