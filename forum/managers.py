@@ -85,7 +85,7 @@ class ThreadQuerySet(models.QuerySet):
         """
         Annotate ``first_unread_reply_id``: the oldest published reply ``user`` has not read,
         written after their last visit (or after they joined when they never visited), or
-        ``None``. Hidden replies never count. A subquery in the same query, meant for one
+        ``None``. Hidden replies and the member's own replies never count. A subquery in the same query, meant for one
         thread at a time: the reply index (thread, status, created_at) finds the reply and the
         visit is looked up once, by the unique index (member, thread). Also ``last_read_at``, the
         visit's read position (``None`` without a visit). Visitors: no annotation.
@@ -109,13 +109,18 @@ class ThreadQuerySet(models.QuerySet):
             f"SELECT R.{quote('id')} FROM {quote(Reply._meta.db_table)} R"  # noqa: S608 (names from the models)
             f" WHERE R.{quote('thread_id')} = {thread_pk} AND R.{quote('status')} = %s"
             f" AND R.{quote('created_at')} > COALESCE(({last_read}), %s)"
+            # The member's own replies (also those written for an organisation) are never unread to them.
+            f" AND R.{quote('author_id')} <> %s"
+            f" AND (R.{quote('written_by_id')} IS NULL OR R.{quote('written_by_id')} <> %s)"
             f" ORDER BY R.{quote('created_at')} ASC, R.{quote('id')} ASC LIMIT 1"
         )
         joined = ops.adapt_datetimefield_value(user.date_joined)
         # The stored read position itself, so the page writes it only when it moves forward.
         return self.annotate(
             first_unread_reply_id=models.expressions.RawSQL(  # noqa: S611 (model names, values as parameters)
-                first, (PostStatus.PUBLISHED.value, user.pk, joined), output_field=models.BigIntegerField()
+                first,
+                (PostStatus.PUBLISHED.value, user.pk, joined, user.pk, user.pk),
+                output_field=models.BigIntegerField(),
             ),
             last_read_at=models.expressions.RawSQL(last_read, (user.pk,), output_field=models.DateTimeField()),  # noqa: S611
         )

@@ -1,6 +1,11 @@
 """Where a form sends the member back to."""
 
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+# What a thread's address may carry on to its canonical address (a short link, an old slug):
+# the page and the order of the replies. Nothing else is passed on, so a link cannot smuggle
+# an address or any other parameter through the redirect.
+THREAD_PAGE_PARAMETERS = ("page", "sort")
 
 
 def next_url(request, default: str = "") -> str:
@@ -14,3 +19,9 @@ def next_url(request, default: str = "") -> str:
     ):
         return candidate
     return default
+
+
+def with_thread_page_query(request, url: str) -> str:
+    """``url`` (a thread's own address) with the thread page's known parameters of the request."""
+    kept = [(name, request.GET[name]) for name in THREAD_PAGE_PARAMETERS if request.GET.get(name)]
+    return f"{url}?{urlencode(kept)}" if kept else url

@@ -24,7 +24,7 @@ from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
 from ..pagination import EitherEndPaginator, KnownCountPaginator
 from ..viewed import ViewedThreads
 from . import engagement
-from .navigation import next_url
+from .navigation import next_url, with_thread_page_query
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
@@ -145,8 +145,8 @@ def thread_detail(request, pk, slug=None):
         pk=pk,
     )
     permissions.check_view_thread(request.user, thread)
-    if slug != thread.slug:
-        return redirect(thread, permanent=True)
+    if slug != thread.slug:  # the short link, or an old title: on to the address with the title, same page
+        return redirect(with_thread_page_query(request, thread.get_absolute_url()), permanent=True)
     viewed = ViewedThreads(request)
     services.thread_register_view(thread=thread, viewed=viewed)
     services.thread_mark_read(
