@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in e-mails lead to where `make run` serves the site (PORT=8001 make run: port 8001).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 export DJANGO_DEVELOPMENT ?= true
 
 .PHONY: run test install migrate seed messages lint format check clean
@@ -28,7 +30,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 run: seed
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 
+from config.links import absolute_reverse, absolute_url
+
 from . import services
 from .models import User
 
@@ -19,6 +21,28 @@ class AccountAdapter(DefaultAccountAdapter):
             if terms is not None and form.cleaned_data.get("accept_terms"):
                 services.terms_accept(member=user, terms=terms)
         return user
+
+    # Links in allauth's e-mails lead to the site's own address (config.links), like every other mail.
+
+    def send_mail(self, template_prefix, email, context):
+        context = {**context, "site_url": absolute_url("/")}
+        if "signup_url" in context:
+            context["signup_url"] = absolute_reverse("account_signup")
+        super().send_mail(template_prefix, email, context)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return absolute_reverse("account_confirm_email", args=[emailconfirmation.key])
+
+    def get_reset_password_from_key_url(self, key):
+        uidb36, _dash, token = key.partition("-")
+        return absolute_reverse("account_reset_password_from_key", kwargs={"uidb36": uidb36, "key": token})
+
+    def send_account_already_exists_mail(self, email):
+        context = {
+            "signup_url": absolute_reverse("account_signup"),
+            "password_reset_url": absolute_reverse("account_reset_password"),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)
 
     def confirm_email(self, request, email_address):
         """

@@ -1,13 +1,14 @@
-"""E-mails to members, rendered from templates in the site's language."""
+"""E-mails to members, rendered from templates in the member's own language."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from config.links import absolute_url
 
-def _send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
-    with translation.override(language or settings.LANGUAGE_CODE):
+
+def _send(*, to: str, template: str, context: dict, language: str) -> None:
+    with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}_message.txt", context)
         html = render_to_string(f"{template}_message.html", context)
@@ -23,5 +24,6 @@ def send_membership_decision(member) -> None:
     _send(
         to=member.email,
         template="accounts/email/membership_decision",
-        context={"member": member, "site_url": settings.SITE_URL},
+        context={"member": member, "site_url": absolute_url("/")},
+        language=member.language,
     )

@@ -24,13 +24,13 @@ request.
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+
+from config.links import absolute_reverse, absolute_url
 
 from . import avatars, permissions
 from .models import AccountDelegate, OrganisationRole, ProfileVisibility, User
@@ -48,16 +48,12 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _thread_url(pk: int, slug: str) -> str:
-    return _absolute(reverse("forum:thread", kwargs={"pk": pk, "slug": slug}))
+    return absolute_reverse("forum:thread", kwargs={"pk": pk, "slug": slug})
 
 
 def _reply_url(pk: int) -> str:
-    return _absolute(reverse("forum:reply", kwargs={"pk": pk}))
+    return absolute_reverse("forum:reply", kwargs={"pk": pk})
 
 
 def member_export(*, member: User) -> dict:
@@ -84,7 +80,7 @@ def member_export(*, member: User) -> dict:
         "email": member.email,
         "job_title": member.job_title,
         "bio": member.bio,
-        "avatar": _absolute(member.avatar.url) if member.avatar else None,
+        "avatar": absolute_url(member.avatar.url) if member.avatar else None,
         "profile_visibility": member.profile_visibility,
         "date_joined": _iso(member.date_joined),
         "organisation": organisation,

@@ -8,14 +8,14 @@ writes a moderation log row, and is enforced on every write path through
 import contextlib
 from datetime import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from config.links import absolute_reverse
 
 from . import permissions
 from .models import Sanction, User
@@ -111,7 +111,7 @@ def _statement(member, sanction) -> None:
         else:
             parts.append(
                 gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
-                % {"url": f"{settings.SITE_URL}{reverse('forum:objection_list')}"}
+                % {"url": absolute_reverse("forum:objection_list")}
             )
     notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
 

@@ -271,8 +271,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# The site's own address, for links in e-mails sent outside a request.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "").rstrip("/")
+# The site's own address, for every link in e-mails and notifications (config/links.py). In
+# development it follows the port the site is served on (PORT, as `make run` takes it).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL and DEVELOPMENT:
+    SITE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 if not SITE_URL:
     raise ImproperlyConfigured("Set SITE_URL (e.g. https://ambtenaar20.example.nl): e-mails link to it.")
 

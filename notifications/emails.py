@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
+
+from config.links import absolute_reverse, absolute_url
 
 from . import permissions, services, tokens
 from .models import Frequency, Kind, Notification
@@ -29,22 +29,18 @@ RETRY_UNSENT_AFTER = timedelta(minutes=10)
 DIGEST_FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY)
 
 
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def target_url(notification) -> str:
     """Where the notification leads: the reply (on its page, at its anchor) or the thread."""
     if notification.reply_id is not None:
-        return absolute(notification.reply.get_absolute_url())
+        return absolute_url(notification.reply.get_absolute_url())
     if notification.thread_id is not None:
-        return absolute(notification.thread.get_absolute_url())
-    return absolute(reverse("notifications:list"))
+        return absolute_url(notification.thread.get_absolute_url())
+    return absolute_reverse("notifications:list")
 
 
 def unsubscribe_url(*, member, kinds) -> str:
     token = tokens.make_unsubscribe_token(member=member, kinds=kinds)
-    return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
+    return absolute_reverse("notifications:unsubscribe", kwargs={"token": token})
 
 
 def _message(*, member, template: str, context: dict, kinds) -> EmailMultiAlternatives:
@@ -53,9 +49,9 @@ def _message(*, member, template: str, context: dict, kinds) -> EmailMultiAltern
     context = {
         **context,
         "member": member,
-        "site_url": settings.SITE_URL,
+        "site_url": absolute_url("/"),
         "unsubscribe_url": link,
-        "preferences_url": absolute(reverse("notifications:preferences")),
+        "preferences_url": absolute_reverse("notifications:preferences"),
     }
     with translation.override(member.language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -214,7 +210,7 @@ def send_digest(*, member, notifications, frequency: str) -> None:
             "frequency": frequency,
             "groups": group_by_thread(notifications),
             "count": len(notifications),
-            "notifications_url": absolute(reverse("notifications:list")),
+            "notifications_url": absolute_reverse("notifications:list"),
         },
         kinds={notification.kind for notification in notifications},
     )

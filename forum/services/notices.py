@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
+
+from config.links import absolute_reverse
 
 from ..models import Reply
 
@@ -35,4 +35,4 @@ def tell_author(post, compose: Callable[[object], str], *, link: bool) -> None:
 
 def objection_url() -> str:
     """Where a member objects to a decision, as a full address for notices and e-mail."""
-    return f"{settings.SITE_URL}{reverse('forum:objection_list')}"
+    return absolute_reverse("forum:objection_list")
