@@ -1,3 +1,6 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 
@@ -5,6 +8,9 @@ from config.links import absolute_reverse, absolute_url
 
 from . import services
 from .models import User
+
+# When the member of this session logged in (accounts.signals), for ``is_reauthentication_required``.
+LOGGED_IN_AT_SESSION_KEY = "accounts.logged_in_at"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -67,3 +73,15 @@ class AccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             return render(request, "accounts/banned.html", status=403)
         return super().pre_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """
+        A member who logged in within allauth's reauthentication time (ACCOUNT_REAUTHENTICATION_TIMEOUT,
+        five minutes) is not asked for their password again: a new moderator sent to set up
+        two-step verification right after logging in goes straight to it. Later, allauth asks as usual.
+        """
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        session = getattr(self.request, "session", None)
+        logged_in_at = session.get(LOGGED_IN_AT_SESSION_KEY) if session is not None else None
+        return logged_in_at is None or time.time() - logged_in_at >= account_settings.REAUTHENTICATION_TIMEOUT

@@ -1,4 +1,5 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.forms import clean_plain_text, has_visible_text
 
-from . import avatars
+from . import avatars, services
 from .models import ProfileVisibility
 
 
@@ -32,6 +33,18 @@ class SignupForm(AllauthSignupForm):
 
     def clean_display_name(self):
         return clean_plain_text(self.cleaned_data["display_name"])
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """
+    allauth's set-up form (``MFA_FORMS["activate_totp"]``), with a secret that stays the same
+    until it is confirmed: allauth makes a new one on every load of the page, so a second load
+    (another tab, the back button) made the code from the first refused.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.secret = services.totp_pending_secret(self.user)
 
 
 class AcceptTermsForm(forms.Form):

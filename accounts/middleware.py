@@ -20,15 +20,33 @@ EXEMPT_PREFIXES = (
     "/probleem-rapporteren/",
     "/meldingen/afmelden/",
     "/waarschuwing/",
+    "/favicon.ico",
 )
+
+
+def is_page_navigation(request) -> bool:
+    """
+    Whether the browser is loading a page the member will see, as opposed to an image (the
+    icon), a script, a style sheet or an htmx swap: only those are sent elsewhere first.
+    Browsers say so in Sec-Fetch-Mode and Sec-Fetch-Dest; without them a client that asks for
+    HTML, or does not say what it accepts, is loading a page.
+    """
+    if request.headers.get("HX-Request"):
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is not None:
+        return mode == "navigate" and request.headers.get("Sec-Fetch-Dest", "document") == "document"
+    accept = request.headers.get("Accept")
+    return accept is None or "text/html" in accept
 
 
 class MemberObligationsMiddleware:
     """
     Before a member goes on: moderators and administrators set up two-factor
     authentication when the site requires it, and every member accepts a new
-    version of the terms. Only page visits (GET) are redirected; every write
-    path checks the same rules in the services.
+    version of the terms. Only page visits (GET navigations, ``is_page_navigation``) are
+    redirected: the browser's own requests for the icon, images and scripts, and htmx swaps,
+    are answered as they are. Every write path checks the same rules in the services.
     """
 
     def __init__(self, get_response):
@@ -39,7 +57,7 @@ class MemberObligationsMiddleware:
         if request.method == "GET" and permissions.is_member(user) and not request.path.startswith(EXEMPT_PREFIXES):
             # Kept for this page: its permission checks (may they post, react?) read it many times.
             user._sanction_state = sanction_state(user)
-            redirect_to = (
+            redirect_to = is_page_navigation(request) and (
                 self._ban_logout(request)
                 or self._mfa_redirect(request)
                 or self._warning_redirect(request)

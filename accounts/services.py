@@ -1,5 +1,8 @@
 """Writes for members, organisations and terms. Views, the admin, commands and tests call these."""
 
+import base64
+import secrets
+
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -275,6 +278,38 @@ def terms_publish(*, version: int, title: str, body: str, published_at=None) -> 
     terms = TermsVersion(version=version, title=title, body=body, published_at=published_at or timezone.now())
     terms.save()
     return terms
+
+
+# Two-factor authentication --------------------------------------------------------------
+
+# A day: long enough for a member who sets up their app slowly, short for a secret never confirmed.
+PENDING_TOTP_SECRET_TIMEOUT = 24 * 60 * 60
+
+
+def _pending_totp_secret_key(member: User) -> str:
+    return f"accounts.totp.pending?member={member.pk}"
+
+
+def totp_pending_secret(member: User) -> str:
+    """
+    The secret the set-up page shows ``member`` until they confirm it with a code: the same on
+    every load (and in every worker, through the shared cache), so the code an app computes
+    from what is on screen is accepted. A new one only after it was used or has expired.
+    """
+    key = _pending_totp_secret_key(member)
+    candidate = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+    if cache.add(key, candidate, PENDING_TOTP_SECRET_TIMEOUT):
+        return candidate
+    found = cache.get(key)
+    if found is None:  # gone from the cache in between
+        cache.set(key, candidate, PENDING_TOTP_SECRET_TIMEOUT)
+        return candidate
+    return found
+
+
+def totp_pending_secret_clear(member: User) -> None:
+    """Forget the pending secret once two-factor authentication is set up with it."""
+    cache.delete(_pending_totp_secret_key(member))
 
 
 # Profiles ----------------------------------------------------------------------------

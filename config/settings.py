@@ -190,6 +190,8 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The set-up page keeps showing the same secret until it is confirmed (accounts.forms).
+MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -228,6 +230,8 @@ STORAGES = {
 # In development WhiteNoise serves straight from the app and project folders.
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 WHITENOISE_AUTOREFRESH = DEVELOPMENT
+# Files browsers ask for at the site's root without reading a page: /favicon.ico (scripts/icons.py).
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 

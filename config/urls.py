@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Ambtenaar 2.0 administration")
 admin.site.site_title = _("Ambtenaar 2.0 administration")
 admin.site.index_title = _("Site administration")
+# Administrators log in through the site's own login (allauth): the same form, two-step
+# verification and rate limits as everywhere, then back to the admin.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("forum.urls")),

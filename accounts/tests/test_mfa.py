@@ -8,12 +8,15 @@ import time
 from http import HTTPStatus
 
 import pytest
+from allauth.account import app_settings as account_settings
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from accounts import permissions
+from accounts import services as account_services
+from accounts.adapters import LOGGED_IN_AT_SESSION_KEY
 from accounts.models import SiteSettings
 from forum.tests.factories import TOTP_SECRET, AdministratorFactory, ModeratorFactory, UserFactory, add_totp
 
@@ -124,17 +127,11 @@ def test_moderators_pass_when_the_site_does_not_require_totp(client, moderator_w
 
 def test_moderator_sets_up_totp_when_asked_and_then_passes(client, moderator_without_totp):
     """
-    The whole path: log in, be sent to the activation page, confirm the password (allauth asks
-    for it before a security change), enter a code for the secret shown, see the recovery codes,
-    and reach the site.
+    The whole path: log in, be sent to the activation page (no second password right after
+    logging in), enter a code for the secret shown, see the recovery codes, and reach the site.
     """
     response = log_in_with_password(client, moderator_without_totp)
     response = client.get(response["Location"])
-    assert response["Location"] == reverse("mfa_activate_totp")
-
-    response = client.get(reverse("mfa_activate_totp"))
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
-    response = client.post(response["Location"], {"password": PASSWORD})
     assert response["Location"] == reverse("mfa_activate_totp")
 
     page = client.get(reverse("mfa_activate_totp"))
@@ -153,6 +150,84 @@ def test_moderator_sets_up_totp_when_asked_and_then_passes(client, moderator_wit
     assert Authenticator.objects.filter(user=moderator_without_totp, type=Authenticator.Type.TOTP).exists()
     assert client.get(reverse("mfa_view_recovery_codes")).status_code == HTTPStatus.OK
     assert client.get(reverse("forum:home")).status_code == HTTPStatus.OK
+
+
+def test_the_set_up_page_shows_the_same_secret_until_it_is_confirmed(transactional_db, client, moderator_without_totp):
+    """
+    Loading the set-up page again (a second tab, the browser's own requests) shows the same
+    secret, and a code from the first load is accepted; once confirmed, a new set-up gets a new one.
+    """
+    log_in_with_password(client, moderator_without_totp)
+    first = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    client.get("/favicon.ico", headers={"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"})
+    second = client.get(reverse("mfa_activate_totp"))
+    assert second.context["form"].secret == first
+    assert f'value="{first}"' in second.content.decode()
+
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(first)})  # committed: allauth's signal
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    assert Authenticator.objects.filter(user=moderator_without_totp, type=Authenticator.Type.TOTP).exists()
+    assert account_services.totp_pending_secret(moderator_without_totp) != first
+
+
+def test_the_password_is_asked_again_some_time_after_logging_in(client, moderator_without_totp):
+    """allauth's reauthentication still holds once the login is older than its time (five minutes)."""
+    log_in_with_password(client, moderator_without_totp)
+    assert client.get(reverse("mfa_activate_totp")).status_code == HTTPStatus.OK
+    session = client.session
+    session[LOGGED_IN_AT_SESSION_KEY] -= account_settings.REAUTHENTICATION_TIMEOUT + 1
+    session.save()
+
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(response["Location"], {"password": PASSWORD})
+    assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == HTTPStatus.OK
+
+
+# Only page visits are sent to the set-up ---------------------------------------------------
+
+
+def test_the_icon_is_served_to_a_moderator_without_totp(client, moderator_without_totp):
+    """The browser's own request for /favicon.ico gets the site's icon, not the set-up page."""
+    client.force_login(moderator_without_totp)
+    for headers in ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}, {}):
+        response = client.get("/favicon.ico", headers=headers)
+        assert response.status_code == HTTPStatus.OK
+        assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image", "Accept": "image/avif,image/webp,*/*"},
+        {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty", "Accept": "*/*"},
+        {"Accept": "image/avif,image/webp,image/png,*/*;q=0.8"},  # a browser without Sec-Fetch headers
+        {"HX-Request": "true", "Accept": "text/html, */*"},
+        {"HX-Request": "true", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"},
+    ],
+    ids=["image", "fetch", "image-without-sec-fetch", "htmx", "htmx-with-sec-fetch"],
+)
+def test_requests_that_are_not_page_visits_are_not_redirected(client, moderator_without_totp, headers):
+    client.force_login(moderator_without_totp)
+    response = client.get(reverse("forum:home"), headers=headers)
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Accept": "text/html,*/*;q=0.8"},
+        {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        {},
+    ],
+    ids=["browser", "browser-without-sec-fetch", "plain-client"],
+)
+def test_page_visits_are_redirected_to_the_set_up(client, moderator_without_totp, headers):
+    client.force_login(moderator_without_totp)
+    response = client.get(reverse("forum:home"), headers=headers)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("mfa_activate_totp")
 
 
 # Logging in with TOTP ---------------------------------------------------------------------
