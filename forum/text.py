@@ -9,8 +9,13 @@ templates output the stored HTML and nothing else that a member wrote unescaped.
 @mentions of members (``forum.mentions``) become links to their profile with
 ``class="mention"``, made as tokens by a markdown-it rule, never by editing the
 source or the HTML.
+
+Auto-linking links addresses written without ``https://`` too ("rijksoverheid.nl"), but not
+abbreviations that look like one ("e.a.om", "o.a.nl"): an address without a scheme or ``www.``
+is linked only when none of the parts of its host name is a single letter.
 """
 
+import re
 from functools import cache
 
 import nh3
@@ -29,6 +34,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}
 ALLOWED_ATTRIBUTE_VALUES = {"a": {"class": {"mention"}}}
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = {"http", "https", "mailto"}
+# How a link text that names its own kind of address starts: a scheme, "//" or "www.".
+_EXPLICIT_ADDRESS = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:|//|www\.)")
+_HOST_END = re.compile(r"[/?#:]")
 
 
 @cache
@@ -38,6 +46,7 @@ def _markdown():
     # Headings inside a post start at h2: the page's own title is the only h1.
     md.add_render_rule("heading_open", _heading_open)
     md.add_render_rule("heading_close", _heading_close)
+    md.core.ruler.after("linkify", "abbreviations", _unlink_abbreviations)
     # Before text_join, so an escaped "\@" (still a text_special token) is no mention.
     md.core.ruler.before("text_join", "mentions", mentions.mention_rule)
     return md
@@ -54,6 +63,37 @@ def _heading_open(self, tokens, idx, options, env):
 
 def _heading_close(self, tokens, idx, options, env):
     return f"</{_shift(tokens[idx].tag)}>\n"
+
+
+def _unlink_abbreviations(state) -> None:
+    """markdown-it core rule (after ``linkify``): turn auto-links of abbreviations back into text."""
+    for inline in state.tokens:
+        if inline.type != "inline" or not inline.children:
+            continue
+        children, index = inline.children, 0
+        kept = []
+        while index < len(children):
+            token = children[index]
+            if (
+                token.type == "link_open"
+                and token.markup == "linkify"
+                and index + 2 < len(children)
+                and _is_abbreviation(children[index + 1].content)
+            ):
+                kept.append(children[index + 1])  # the text, without the link around it
+                index += 3
+                continue
+            kept.append(token)
+            index += 1
+        inline.children = kept
+
+
+def _is_abbreviation(text: str) -> bool:
+    """A fuzzy auto-link ("e.a.om"): no scheme, no "www.", not an e-mail address, a one-letter part in its host."""
+    if _EXPLICIT_ADDRESS.match(text) or "@" in text:
+        return False
+    host = _HOST_END.split(text, maxsplit=1)[0]
+    return any(len(label) < 2 for label in host.split("."))
 
 
 def render_markdown(source: str) -> str:

@@ -1,15 +1,19 @@
 """Words and links people read: short links, unread markers, revisions, mentions, auto-links."""
 
+import importlib
 import re
 from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import Reply
+from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from forum.text import render_markdown
 
 
 @pytest.mark.parametrize("path", ["/discussie/{pk}/", "/discussie/{pk}-oude-titel/"])
@@ -54,3 +58,50 @@ def test_a_reply_written_for_an_organisation_is_not_unread_to_its_writer(client,
     reply = ReplyFactory(thread=thread, body="Namens het team.")
     Reply.objects.filter(pk=reply.pk).update(written_by=member)
     assert _jump_link(client.get(thread.get_absolute_url())) is None
+
+
+@pytest.mark.parametrize("text", ["e.a.om", "o.a.nl", "zie e.d.nl", "m.b.t.nl", "i.o.m.de"])
+def test_abbreviations_are_not_auto_linked(db, text):
+    """Dutch abbreviations that look like an address stay text."""
+    assert "<a " not in render_markdown(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("rijksoverheid.nl", "http://rijksoverheid.nl"),
+        ("www.Ixpressie.nl", "http://www.Ixpressie.nl"),
+        ("https://x.nl/a", "https://x.nl/a"),
+        ("NF.vandenHoff@ixpressie.nl", "mailto:NF.vandenHoff@ixpressie.nl"),
+    ],
+)
+def test_real_addresses_are_still_auto_linked(db, text, href):
+    assert f'href="{href}"' in render_markdown(text)
+
+
+def test_seeded_thread_links_addresses_not_abbreviations(client, db):
+    """On a fresh seed, "e.a.om" is text on the thread page and www.Ixpressie.nl a link."""
+    call_command("seed_forum", verbosity=0)
+    thread = Thread.objects.get()
+    post = Reply.objects.get(body__contains="e.a.om")
+    assert "e.a.om" in post.body_html and "http://e.a.om" not in post.body_html
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "e.a.om" in html and 'href="http://e.a.om"' not in html
+    assert 'href="http://www.Ixpressie.nl"' in html
+
+
+def test_stored_posts_with_an_abbreviation_link_are_rendered_again(db):
+    """The data migration gives posts stored with the old auto-link their text back; others stay as they are."""
+    migration = importlib.import_module("forum.migrations.0015_unlink_abbreviations")
+    reply = ReplyFactory(body="Regels e.a.om de hoek, zie rijksoverheid.nl")
+    other = ReplyFactory(body="Zie rijksoverheid.nl")
+    old_html = '<p>Regels <a href="http://e.a.om" rel="nofollow ugc noopener">e.a.om</a> de hoek</p>'
+    Reply.objects.filter(pk=reply.pk).update(body_html=old_html)
+    Reply.objects.filter(pk=other.pk).update(
+        body_html='<p>Zie <a href="http://rijksoverheid.nl">rijksoverheid.nl</a></p>'
+    )
+    migration.render_again(django_apps, None)
+    reply.refresh_from_db()
+    assert reply.body_html == render_markdown(reply.body)
+    assert "http://e.a.om" not in reply.body_html
+    assert 'href="http://rijksoverheid.nl"' in Reply.objects.get(pk=other.pk).body_html
