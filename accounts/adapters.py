@@ -2,9 +2,12 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from config.links import absolute_reverse, absolute_url
+from forum.services.objections import ban_objection_path
 
 from . import services
 from .models import User
@@ -20,6 +23,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.display_name = form.cleaned_data["display_name"]
+        # E-mails and notices come in the language the member signed up in.
+        if translation.get_language() in dict(settings.LANGUAGES):
+            user.language = translation.get_language()
         user.approval = services.member_initial_approval(user)
         if commit:
             user.save()
@@ -71,7 +77,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         if user.is_active and sanction_state(user)["banned"]:
             clear_login(request)
-            return render(request, "accounts/banned.html", status=403)
+            return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(user)}, status=403)
         return super().pre_login(request, user, **kwargs)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:

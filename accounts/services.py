@@ -3,6 +3,7 @@
 import base64
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -90,6 +91,19 @@ def member_initial_approval(member: User) -> str:
     if closed and organisation_for_email(member.email) is None:
         return Approval.PENDING
     return Approval.APPROVED
+
+
+def member_language_set(*, member: User, language: str) -> bool:
+    """
+    The language ``member`` reads the site in, and so their e-mails and notices: chosen with the
+    language switch, on the sign-up page, or on the settings page. Returns whether it changed.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}")
+    if not User.objects.filter(pk=member.pk).exclude(language=language).update(language=language):
+        return False
+    member.language = language
+    return True
 
 
 @transaction.atomic

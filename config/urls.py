@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import language
+
 admin.site.site_header = _("Ambtenaar 2.0 administration")
 admin.site.site_title = _("Ambtenaar 2.0 administration")
 admin.site.index_title = _("Site administration")
@@ -15,7 +17,7 @@ urlpatterns = [
     path("", include("forum.urls")),
     path("beheer/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.language_switch, name="set_language"),
     path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),
 ]

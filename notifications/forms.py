@@ -15,7 +15,7 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the e-mails"),
         choices=settings.LANGUAGES,
-        help_text=_("The site itself follows the language you choose at the top of each page."),
+        help_text=_("Choosing a language at the top of a page sets this too."),
     )
 
     def __init__(self, *args, member, **kwargs):
