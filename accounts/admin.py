@@ -34,6 +34,7 @@ from .forms import RefuseMemberForm
 from .models import (
     AccountDelegate,
     Approval,
+    ModeratorNote,
     Organisation,
     OrganisationDomain,
     OrganisationRole,
@@ -740,6 +741,30 @@ class SanctionAdmin(admin.ModelAdmin):
     search_fields = ["member__display_name", "member__email", "reason"]
     raw_id_fields = ["member", "created_by", "lifted_by"]
     date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModeratorNote)
+class ModeratorNoteAdmin(admin.ModelAdmin):
+    """
+    Read-only: moderators write notes on the member's moderation page, through
+    ``sanctions.moderator_note_add``, where they see the member's history with them.
+    """
+
+    list_display = ["member", "created_at", "author", "text"]
+    list_select_related = ["member", "author"]
+    search_fields = ["member__display_name", "member__email", "text"]
+    raw_id_fields = ["member", "author"]
+    ordering = ["-created_at", "-pk"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

@@ -4,7 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import ModerationLog, Page, ProblemReport, Reply, Report, Revision, Theme, Thread, WatchedWord
+from .models import (
+    ModerationLog,
+    Objection,
+    Page,
+    ProblemReport,
+    Reaction,
+    Reply,
+    Report,
+    Revision,
+    Theme,
+    ThemeFollow,
+    Thread,
+    ThreadFollow,
+    ThreadVisit,
+    WatchedWord,
+)
 
 
 @admin.register(Theme)
@@ -315,7 +330,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Reports are filed and decided on the site (the moderation queue); here they are looked up."""
 
     list_display = ["created_at", "state", "reason", "reporter", "thread", "reply", "member", "resolved_by"]
@@ -338,11 +353,87 @@ class ReportAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    """Objections are filed by members and decided in the moderation queue; here they are looked up."""
+
+    list_display = ["created_at", "state", "member", "decision", "decided_by", "decided_at"]
+    list_filter = ["state", "decision__action"]
+    list_select_related = ["member", "decision", "decided_by"]
+    raw_id_fields = ["decision", "member", "decided_by"]
+    search_fields = ["text", "decision_note", "member__display_name", "member__email"]
+    ordering = ["-created_at", "-pk"]
+    date_hierarchy = "created_at"
+
+
+class PostKindFilter(admin.SimpleListFilter):
+    """Appreciations of threads or of replies."""
+
+    title = _("kind of post")
+    parameter_name = "post"
+
+    def lookups(self, request, model_admin):
+        return [("thread", _("Discussions")), ("reply", _("Replies"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "thread":
+            return queryset.filter(thread__isnull=False)
+        if self.value() == "reply":
+            return queryset.filter(reply__isnull=False)
+        return queryset
+
+
+class MemberChoiceAdmin(ReadOnlyAdmin):
+    """
+    What members choose on the site themselves (appreciations, follows, how far they read):
+    looked up here, changed only by the member, through the services that keep the counts.
+    """
+
+    search_fields = ["member__display_name", "member__email"]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(MemberChoiceAdmin):
+    list_display = ["created_at", "member", "thread", "reply"]
+    list_filter = [PostKindFilter]
+    list_select_related = ["member", "thread", "reply__thread", "reply__author"]
+    raw_id_fields = ["member", "thread", "reply"]
+    search_fields = [*MemberChoiceAdmin.search_fields, "thread__title", "reply__thread__title"]
+    ordering = ["-created_at", "-pk"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ThreadFollow)
+class ThreadFollowAdmin(MemberChoiceAdmin):
+    list_display = ["member", "thread", "created_at"]
+    list_filter = ["thread__theme"]
+    list_select_related = ["member", "thread"]
+    raw_id_fields = ["member", "thread"]
+    search_fields = [*MemberChoiceAdmin.search_fields, "thread__title"]
+    ordering = ["-created_at", "-pk"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ThemeFollow)
+class ThemeFollowAdmin(MemberChoiceAdmin):
+    list_display = ["member", "theme", "created_at"]
+    list_filter = ["theme"]
+    list_select_related = ["member", "theme"]
+    raw_id_fields = ["member"]
+    search_fields = [*MemberChoiceAdmin.search_fields, "theme__name"]
+    ordering = ["-created_at", "-pk"]
+
+
+@admin.register(ThreadVisit)
+class ThreadVisitAdmin(MemberChoiceAdmin):
+    list_display = ["member", "thread", "last_read_at"]
+    list_filter = ["thread__theme"]
+    list_select_related = ["member", "thread"]
+    raw_id_fields = ["member", "thread"]
+    search_fields = [*MemberChoiceAdmin.search_fields, "thread__title"]
+    # Newest rows first by key: the table grows with every member's reading, and the key is indexed.
+    ordering = ["-pk"]
 
 
 @admin.register(WatchedWord)
