@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the allauth signal receivers)
+        # Importing registers accounts' privacy parts and connects the allauth signal receivers.
+        from . import privacy, signals  # noqa: F401

@@ -1,11 +1,36 @@
 """
 Privacy services (AVG/GDPR): a member downloads their data and closes their account.
 
-``member_export`` gathers everything the site holds about a member into a dict
-that serialises to JSON as it is (timestamps as ISO 8601 strings), in a fixed
-number of queries. ``member_close_account`` erases a member's personal data and
-keeps their words: threads and replies stay where they are, shown under
-"former member", so conversations others joined are not torn apart.
+The download is put together from parts that each app registers with ``registry``
+in its own ``privacy`` module, imported from its ``AppConfig.ready()`` (the way
+``admin.site`` is filled): accounts registers the profile, addresses, consents,
+roles, measures and notes below; forum and notifications register theirs in
+``forum/privacy.py`` and ``notifications/privacy.py``. A part names the
+references to the member (``"app_label.Model.field"``) whose rows it holds, so
+a test can walk every model and fail on a reference that no part accounts for.
+A part has an ``export`` today; erasure is to be asked of the parts the same way
+(an ``erase`` beside ``export``), so the part's shape already leaves room for it.
+
+What the download holds and what it leaves out, and why (GDPR art. 15):
+
+- everything the member wrote, chose or was given: profile, addresses, consents,
+  posts and their earlier versions, reports they filed, objections, appreciations,
+  follows, read positions, notifications, preferences, roles;
+- every decision about the member or their posts, with its reason: measures,
+  hidden or refused posts, the outcome of reports about them, and the notes
+  moderators wrote about them (a note about a person is that person's data;
+  moderators write them knowing the member can read them);
+- what the member did as a moderator or administrator: which act, when, why,
+  on which kind of item;
+- never other people's personal data (art. 15(4)): not who reported the member
+  or what the reporter wrote, not which moderator took a decision, not the
+  names of members a moderator acted on, not who triggered a notification.
+  The secrets of two-factor authentication stay out too: a download is not the
+  place for a credential.
+
+``member_close_account`` erases a member's personal data and keeps their words:
+threads and replies stay where they are, shown under "former member", so
+conversations others joined are not torn apart.
 
 What a closed account keeps, and why:
 
@@ -22,21 +47,115 @@ matches the session's hash, so every open session is logged out on its next
 request.
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from config.links import absolute_reverse, absolute_url
+from config.links import absolute_url
 
 from . import avatars, permissions
-from .models import AccountDelegate, OrganisationRole, ProfileVisibility, User
+from .models import AccountDelegate, ModeratorNote, OrganisationRole, ProfileVisibility, Sanction, User
 
 EXPORT_FORMAT = "ambtenaar20-member-data"
 EXPORT_VERSION = 1
+
+
+# The registry ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrivacyPart:
+    """
+    One section of a member's data download, given by the app that keeps its rows.
+
+    ``name`` is the section's key in the download, ``label`` what the "My data"
+    page lists, ``export`` returns the member's rows as plain data (dicts and
+    lists of strings, numbers, booleans and None; moments as ISO 8601) in a fixed
+    number of queries, and ``refers_by`` names the references to the member
+    (``"app_label.Model.field"``) whose rows the part holds.
+    """
+
+    name: str
+    label: Promise | str
+    export: Callable[[User], Any]
+    refers_by: tuple[str, ...] = ()
+
+
+class PrivacyRegistry:
+    """The parts of a member's data, registered by every app that keeps some."""
+
+    def __init__(self):
+        self._parts: dict[str, PrivacyPart] = {}
+        self._omitted: dict[str, str] = {}
+
+    def register(
+        self, name: str, *, label, export: Callable[[User], Any], refers_by: Iterable[str] = ()
+    ) -> PrivacyPart:
+        """Add a section to the download; its name must be new."""
+        if name in self._parts:
+            raise ImproperlyConfigured(f"The privacy part {name!r} is registered twice.")
+        part = PrivacyPart(name=name, label=label, export=export, refers_by=tuple(refers_by))
+        self._parts[name] = part
+        return part
+
+    def omit(self, reference: str, *, reason: str) -> None:
+        """Say why rows that refer to the member through ``reference`` are in no part."""
+        self._omitted[reference] = reason
+
+    def parts(self) -> list[PrivacyPart]:
+        """The parts in the order they were registered (accounts first, then forum, notifications)."""
+        return list(self._parts.values())
+
+    def references(self) -> dict[str, list[str]]:
+        """Every reference the parts account for, with the names of the parts that hold its rows."""
+        found: dict[str, list[str]] = {}
+        for part in self._parts.values():
+            for reference in part.refers_by:
+                found.setdefault(reference, []).append(part.name)
+        return found
+
+    def omitted(self) -> dict[str, str]:
+        """The references deliberately left out of the download, with the reason."""
+        return dict(self._omitted)
+
+    def export(self, member: User) -> dict[str, Any]:
+        """Every part's rows for ``member``, under the part's name."""
+        return {part.name: part.export(member) for part in self._parts.values()}
+
+
+registry = PrivacyRegistry()
+
+
+# Helpers for the parts -------------------------------------------------------------------
+
+
+def iso(moment) -> str | None:
+    """A moment as ISO 8601, or None."""
+    return moment.isoformat() if moment is not None else None
+
+
+def label(choices: type[models.Choices], value: str) -> str:
+    """The translated label of a stored choice (the value itself when it is no longer a choice)."""
+    return str(dict(choices.choices).get(value, value))
+
+
+def kind_of(app_label: str, model_name: str) -> str:
+    """The translated name of a kind of item, from a content type's app label and model name."""
+    try:
+        return str(apps.get_model(app_label, model_name)._meta.verbose_name)
+    except LookupError:
+        return model_name
 
 
 def former_member_repr(member: User) -> str:
@@ -44,37 +163,13 @@ def former_member_repr(member: User) -> str:
     return f"voormalig lid {member.pk}"
 
 
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment is not None else None
+# The parts accounts keeps ----------------------------------------------------------------
 
 
-def _thread_url(pk: int, slug: str) -> str:
-    return absolute_reverse("forum:thread", kwargs={"pk": pk, "slug": slug})
-
-
-def _reply_url(pk: int) -> str:
-    return absolute_reverse("forum:reply", kwargs={"pk": pk})
-
-
-def member_export(*, member: User) -> dict:
-    """
-    Everything the site holds about ``member``, for "download my data": the
-    profile, e-mail addresses, terms acceptances, the threads and replies they
-    wrote (also for an organisation account), the earlier versions of those
-    posts and the problem reports they filed. Hidden posts are included: they
-    are the member's words too.
-
-    Only ever ``member``'s own data. Seven queries at most, whatever the amount
-    of data: one per section, and the organisation's name.
-    """
-    from forum.models import ProblemReport, Reply, Revision, Thread
-
-    if not permissions.is_member(member):
-        raise PermissionDenied
-
-    # 1. the organisation's name (none when the member has no organisation)
+def _profile(member: User) -> dict:
+    # one query: the organisation's name (none when the member has no organisation)
     organisation = member.organisation.name if member.organisation_id else None
-    profile = {
+    return {
         "display_name": member.display_name,
         "handle": member.handle,
         "email": member.email,
@@ -82,114 +177,210 @@ def member_export(*, member: User) -> dict:
         "bio": member.bio,
         "avatar": absolute_url(member.avatar.url) if member.avatar else None,
         "profile_visibility": member.profile_visibility,
-        "date_joined": _iso(member.date_joined),
+        "language": member.language,
+        "date_joined": iso(member.date_joined),
         "organisation": organisation,
         "approval": member.approval,
+        "approval_reason": member.approval_reason,
     }
-    # 2. e-mail addresses
-    email_addresses = list(
+
+
+def _email_addresses(member: User) -> list[dict]:
+    return list(
         EmailAddress.objects.filter(user=member).order_by("-primary", "email").values("email", "verified", "primary")
     )
-    # 3. terms acceptances, with the version number
-    terms_acceptances = [
-        {"version": row["terms__version"], "accepted_at": _iso(row["accepted_at"])}
+
+
+def _authenticators(member: User) -> list[dict]:
+    # The kind and the dates, never the secret or the recovery codes in ``data``.
+    return [
+        {
+            "type": row["type"],
+            "type_label": label(Authenticator.Type, row["type"]),
+            "created_at": iso(row["created_at"]),
+            "last_used_at": iso(row["last_used_at"]),
+        }
+        for row in Authenticator.objects.filter(user=member)
+        .order_by("created_at", "pk")
+        .values("type", "created_at", "last_used_at")
+    ]
+
+
+def _terms_acceptances(member: User) -> list[dict]:
+    return [
+        {"version": row["terms__version"], "accepted_at": iso(row["accepted_at"])}
         for row in member.terms_acceptances.order_by("accepted_at", "pk").values("terms__version", "accepted_at")
     ]
-    # 4. threads, under their own name or written for an organisation account
-    threads = [
+
+
+def _organisation_roles(member: User) -> list[dict]:
+    return [
         {
-            "title": row["title"],
-            "body": row["body"],
-            "capacity": row["capacity"],
-            "posted_as": None if row["author_id"] == member.pk else row["author__display_name"],
-            "created_at": _iso(row["created_at"]),
-            "edited_at": _iso(row["edited_at"]),
-            "status": row["status"],
-            "url": _thread_url(row["pk"], row["slug"]),
+            "organisation": row["organisation__name"],
+            "is_admin": row["is_admin"],
+            "may_speak_for_organisation": row["may_speak_for_organisation"],
         }
-        for row in Thread.objects.filter(Q(author=member) | Q(written_by=member))
-        .order_by("created_at", "pk")
-        .values(
-            "pk",
-            "slug",
-            "title",
-            "body",
-            "capacity",
-            "author_id",
-            "author__display_name",
-            "created_at",
-            "edited_at",
-            "status",
-        )
+        for row in OrganisationRole.objects.filter(member=member)
+        .order_by("organisation__name", "pk")
+        .values("organisation__name", "is_admin", "may_speak_for_organisation")
     ]
-    # 5. replies, with the title of their thread
-    replies = [
+
+
+def _organisation_accounts(member: User) -> list[dict]:
+    return [
+        {"account": row["account__display_name"], "added_at": iso(row["added_at"])}
+        for row in AccountDelegate.objects.filter(member=member)
+        .order_by("added_at", "pk")
+        .values("account__display_name", "added_at")
+    ]
+
+
+def _sanctions(member: User) -> list[dict]:
+    # The measure and its statement of reasons; not which moderator took or lifted it.
+    return [
         {
-            "thread": row["thread__title"],
-            "body": row["body"],
-            "capacity": row["capacity"],
-            "posted_as": None if row["author_id"] == member.pk else row["author__display_name"],
-            "created_at": _iso(row["created_at"]),
-            "edited_at": _iso(row["edited_at"]),
-            "status": row["status"],
-            "url": _reply_url(row["pk"]),
+            "kind": row["kind"],
+            "kind_label": label(Sanction.Kind, row["kind"]),
+            "reason": row["reason"],
+            "rule": row["rule"],
+            "starts_at": iso(row["starts_at"]),
+            "ends_at": iso(row["ends_at"]),
+            "acknowledged_at": iso(row["acknowledged_at"]),
+            "lifted_at": iso(row["lifted_at"]),
+            "lift_reason": row["lift_reason"],
         }
-        for row in Reply.objects.filter(Q(author=member) | Q(written_by=member))
-        .order_by("created_at", "pk")
-        .values(
-            "pk",
-            "thread__title",
-            "body",
-            "capacity",
-            "author_id",
-            "author__display_name",
-            "created_at",
-            "edited_at",
-            "status",
-        )
+        for row in Sanction.objects.filter(member=member)
+        .order_by("starts_at", "pk")
+        .values("kind", "reason", "rule", "starts_at", "ends_at", "acknowledged_at", "lifted_at", "lift_reason")
     ]
-    # 6. earlier versions of those threads and replies
-    revisions = [
+
+
+def _moderator_notes(member: User) -> list[dict]:
+    # What moderators wrote about the member, not who wrote it.
+    return [
+        {"text": row["text"], "created_at": iso(row["created_at"])}
+        for row in ModeratorNote.objects.filter(member=member).order_by("created_at", "pk").values("text", "created_at")
+    ]
+
+
+def _administration_changes(member: User) -> list[dict]:
+    # What an administrator changed in the admin: when, what kind of item and which fields,
+    # not the item's name (that may be another member's).
+    return [
         {
-            "title": row["title"],
-            "body": row["body"],
-            "created_at": _iso(row["created_at"]),
-            "of": _thread_url(row["thread_id"], row["thread__slug"])
-            if row["thread_id"]
-            else _reply_url(row["reply_id"]),
+            "at": iso(entry.action_time),
+            "action": str(entry.get_action_flag_display()),
+            "kind": kind_of(entry.content_type.app_label, entry.content_type.model) if entry.content_type else None,
+            "change": entry.get_change_message(),
         }
-        for row in Revision.objects.filter(
-            Q(thread__author=member)
-            | Q(thread__written_by=member)
-            | Q(reply__author=member)
-            | Q(reply__written_by=member)
-        )
-        .order_by("created_at", "pk")
-        .values("title", "body", "created_at", "thread_id", "thread__slug", "reply_id")
+        for entry in LogEntry.objects.filter(user=member)
+        .select_related("content_type")
+        .order_by("action_time", "pk")
+        .only("action_time", "action_flag", "change_message", "content_type__app_label", "content_type__model")
     ]
-    # 7. problem reports
-    problem_reports = [
+
+
+def _account_changes(member: User) -> list[dict]:
+    # What administrators changed to the member's account in the admin: when and which fields,
+    # not which administrator.
+    user_type = {"content_type__app_label": User._meta.app_label, "content_type__model": User._meta.model_name}
+    return [
         {
-            "message": row["message"],
-            "page_url": row["page_url"],
-            "contact_email": row["contact_email"],
-            "created_at": _iso(row["created_at"]),
+            "at": iso(entry.action_time),
+            "action": str(entry.get_action_flag_display()),
+            "change": entry.get_change_message(),
         }
-        for row in ProblemReport.objects.filter(reporter=member)
-        .order_by("created_at", "pk")
-        .values("message", "page_url", "contact_email", "created_at")
+        for entry in LogEntry.objects.filter(**user_type, object_id=str(member.pk))
+        .order_by("action_time", "pk")
+        .only("action_time", "action_flag", "change_message")
     ]
+
+
+registry.register("profile", label=_("Your profile"), export=_profile)
+registry.register(
+    "email_addresses",
+    label=_("Your e-mail addresses"),
+    export=_email_addresses,
+    refers_by=["account.EmailAddress.user"],
+)
+registry.register(
+    "authenticators",
+    label=_("Your ways of two-factor authentication (the kind and dates, not the secret)"),
+    export=_authenticators,
+    refers_by=["mfa.Authenticator.user"],
+)
+registry.register(
+    "terms_acceptances",
+    label=_("The terms you accepted, and when"),
+    export=_terms_acceptances,
+    refers_by=["accounts.TermsAcceptance.member"],
+)
+registry.register(
+    "organisation_roles",
+    label=_("Your roles for your organisation"),
+    export=_organisation_roles,
+    refers_by=["accounts.OrganisationRole.member"],
+)
+registry.register(
+    "organisation_accounts",
+    label=_("The organisation accounts you may post as"),
+    export=_organisation_accounts,
+    refers_by=["accounts.AccountDelegate.member"],
+)
+registry.register(
+    "sanctions",
+    label=_("Measures moderators took against you, with their reasons"),
+    export=_sanctions,
+    refers_by=["accounts.Sanction.member"],
+)
+registry.register(
+    "moderator_notes",
+    label=_("Notes moderators wrote about you"),
+    export=_moderator_notes,
+    refers_by=["accounts.ModeratorNote.member"],
+)
+registry.register(
+    "administration_changes",
+    label=_("What you changed in the administration"),
+    export=_administration_changes,
+    refers_by=["admin.LogEntry.user"],
+)
+registry.register(
+    "account_changes",
+    label=_("What administrators changed in your account"),
+    export=_account_changes,
+    refers_by=["admin.LogEntry.content_type"],
+)
+registry.omit(
+    "auth.Permission.content_type",
+    reason="A permission names a kind of item, never a member.",
+)
+registry.omit(
+    "accounts.AccountDelegate.account",
+    reason="An organisation account is not a person and downloads nothing; its members' rows are theirs.",
+)
+registry.omit(
+    "accounts.ModeratorNote.author",
+    reason="A note a moderator wrote is about another member and in that member's download.",
+)
+
+
+def member_export(*, member: User) -> dict:
+    """
+    Everything the site holds about ``member``, for "download my data": the
+    format, the moment, and every registered part under its name. Hidden posts
+    are included: they are the member's words too.
+
+    Only ever ``member``'s own data, in a fixed number of queries whatever the
+    amount of data: one per part, and the organisation's name.
+    """
+    if not permissions.is_member(member):
+        raise PermissionDenied
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
-        "exported_at": _iso(timezone.now()),
-        "profile": profile,
-        "email_addresses": email_addresses,
-        "terms_acceptances": terms_acceptances,
-        "threads": threads,
-        "replies": replies,
-        "revisions": revisions,
-        "problem_reports": problem_reports,
+        "exported_at": iso(timezone.now()),
+        **registry.export(member),
     }
 
 

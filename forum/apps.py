@@ -8,6 +8,6 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from . import checks, pagecache  # noqa: F401  (registers the system checks)
+        from . import checks, pagecache, privacy  # noqa: F401  (registers the system checks and the privacy parts)
 
         pagecache.connect_signals()

@@ -21,7 +21,9 @@ EXPORT_FILENAME = "ambtenaar20-mijn-gegevens.json"
 @require_GET
 def my_data(request):
     """What the site keeps about the member, with the download and the way to close the account."""
-    return render(request, "accounts/my_data.html", {"export_filename": EXPORT_FILENAME})
+    return render(
+        request, "accounts/my_data.html", {"export_filename": EXPORT_FILENAME, "parts": privacy.registry.parts()}
+    )
 
 
 @login_required

@@ -1,0 +1,87 @@
+"""
+The notifications' part of a member's data download (see ``accounts.privacy``).
+
+Registered from ``NotificationsConfig.ready()``: the member's notifications
+and their e-mail preferences. A notification belongs to its recipient; who
+caused it (``actor``) is left out of the recipient's download, and the row is
+not in the actor's either: what the actor did (a reply, an appreciation) is in
+their own download already.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.privacy import iso, label, registry
+from config.links import absolute_reverse
+
+from .models import Frequency, Kind, Notification, Preference
+
+
+def _about(row: dict) -> str | None:
+    if row["reply_id"]:
+        return absolute_reverse("forum:reply", kwargs={"pk": row["reply_id"]})
+    if row["thread_id"]:
+        return absolute_reverse("forum:thread_short", kwargs={"pk": row["thread_id"]})
+    return None
+
+
+def notifications(member: User) -> list[dict]:
+    return [
+        {
+            "kind": row["kind"],
+            "kind_label": label(Kind, row["kind"]),
+            "message": row["message"],
+            "about": _about(row),
+            "members": row["actor_count"],
+            "created_at": iso(row["created_at"]),
+            "updated_at": iso(row["updated_at"]),
+            "read_at": iso(row["read_at"]),
+            "emailed_at": iso(row["emailed_at"]),
+        }
+        for row in Notification.objects.filter(recipient=member)
+        .order_by("created_at", "pk")
+        .values(
+            "kind",
+            "message",
+            "thread_id",
+            "reply_id",
+            "actor_count",
+            "created_at",
+            "updated_at",
+            "read_at",
+            "emailed_at",
+        )
+    ]
+
+
+def notification_preferences(member: User) -> list[dict]:
+    return [
+        {
+            "kind": row["kind"],
+            "kind_label": label(Kind, row["kind"]),
+            "frequency": row["frequency"],
+            "frequency_label": label(Frequency, row["frequency"]),
+        }
+        for row in Preference.objects.filter(member=member).order_by("kind").values("kind", "frequency")
+    ]
+
+
+registry.register(
+    "notifications",
+    label=_("Your notifications"),
+    export=notifications,
+    refers_by=["notifications.Notification.recipient"],
+)
+registry.register(
+    "notification_preferences",
+    label=_("Your choices for notifications by e-mail"),
+    export=notification_preferences,
+    refers_by=["notifications.Preference.member"],
+)
+registry.omit(
+    "notifications.Notification.actor",
+    reason=(
+        "A notification is its recipient's; what its actor did (a post, an appreciation, a moderation act) "
+        "is in the actor's own download."
+    ),
+)
