@@ -144,6 +144,21 @@ class ThreadQuerySet(models.QuerySet):
             followed_by_viewer=models.expressions.RawSQL(follows, (user.pk,), output_field=models.BooleanField())  # noqa: S611
         )
 
+    def with_follower_count(self):
+        """
+        Annotate ``follower_count``: how many members follow the thread, a count on the follows'
+        thread index in the same query. Written as SQL, as ``with_following_for``.
+        """
+        follows = self.model._meta.get_field("follows").related_model
+        quote = connections[self.db].ops.quote_name
+        followers = (
+            f"SELECT COUNT(*) FROM {quote(follows._meta.db_table)} F"  # noqa: S608 (names from the models)
+            f" WHERE F.{quote('thread_id')} = {quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
+        )
+        return self.annotate(
+            follower_count=models.expressions.RawSQL(followers, (), output_field=models.IntegerField())  # noqa: S611
+        )
+
     def with_appreciation_by(self, user):
         """
         Annotate ``appreciated_by_viewer``: whether ``user`` appreciated the thread, an EXISTS on
@@ -152,12 +167,33 @@ class ThreadQuerySet(models.QuerySet):
         return _appreciated_by(self, user, "thread_id")
 
     def activity(self):
-        """Newest published threads first, with what an activity line shows (for ``forum.selectors``)."""
+        """
+        Published threads, the latest activity first, with what an activity line shows (for
+        ``forum.selectors``). Filtered on ``is_pinned``, each list has an index in this order.
+        """
         return (
             self.published()
             .select_related("author")
-            .only("title", "slug", "created_at", "author__display_name", "author__is_former_member")
-            .order_by("-created_at", "-pk")
+            .only("title", "slug", "created_at", "last_activity_at", "author__display_name", "author__is_former_member")
+            .order_by("-last_activity_at", "-pk")
+        )
+
+    def with_activity_summary(self, *, since):
+        """
+        Annotate what happened in each thread: its latest published reply (``last_reply_id``, by
+        ``last_reply_by``, ``last_reply_by_former_member``; ``None`` without replies) and
+        ``new_reply_count``, its published replies since ``since``. Subqueries in the same query,
+        each a short range of the replies' index (thread, status, created_at).
+        """
+        replies = self.model._meta.get_field("replies").related_model.objects.published()
+        replies = replies.filter(thread=models.OuterRef("pk"))
+        last = replies.order_by("-created_at", "-pk")
+        new = replies.filter(created_at__gte=since).order_by().values("thread").annotate(count=models.Count("pk"))
+        return self.annotate(
+            last_reply_id=models.Subquery(last.values("pk")[:1]),
+            last_reply_by=models.Subquery(last.values("author__display_name")[:1]),
+            last_reply_by_former_member=models.Subquery(last.values("author__is_former_member")[:1]),
+            new_reply_count=Coalesce(models.Subquery(new.values("count")), 0),
         )
 
 
@@ -209,26 +245,6 @@ class ReplyQuerySet(models.QuerySet):
         if newest_first:
             return self.order_by("-created_at", "-pk")
         return self.order_by("created_at", "pk")
-
-    def activity(self):
-        """
-        Newest published replies in published threads first, with what an activity line shows
-        (for ``forum.selectors``).
-        """
-        return (
-            self.published()
-            .filter(thread__status=PostStatus.PUBLISHED)
-            .select_related("author", "thread")
-            .only(
-                "created_at",
-                "author__display_name",
-                "author__is_former_member",
-                "thread__id",
-                "thread__title",
-                "thread__slug",
-            )
-            .order_by("-created_at", "-pk")
-        )
 
 
 # Account fields of a post's author that the thread page shows or asks (not the password hash,

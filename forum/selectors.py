@@ -11,6 +11,7 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
@@ -18,14 +19,21 @@ from accounts.permissions import is_member
 from .models import ModerationAction, ModerationLog, Objection, Reply, Report, ReportReason, Thread
 
 ACTIVITY_LIMIT = 10
+# "Latest activity" counts the replies of this many days as new.
+ACTIVITY_NEW_DAYS = 7
 
 
 @dataclass(frozen=True)
 class ActivityItem:
-    """One line of "Latest activity": what happened (``kind``), when, and what it links to."""
+    """
+    One line of "Latest activity": what happened (``kind``), when, and what it links to. A
+    discussion has one line however many replies it had: ``THREAD`` when it has none yet (``name``
+    started it), ``REPLIES`` when it has (``new_replies`` of them in the last ``ACTIVITY_NEW_DAYS``,
+    the latest by ``name``, linked to).
+    """
 
     THREAD = "thread"
-    REPLY = "reply"
+    REPLIES = "replies"
     MEMBER = "member"
 
     kind: str
@@ -33,6 +41,12 @@ class ActivityItem:
     url: str
     name: str
     title: str = ""
+    new_replies: int = 0
+
+    @property
+    def is_recent(self) -> bool:
+        """Within the last day: shown as "2 hours ago" rather than as a date."""
+        return timezone.now() - self.at < timedelta(days=1)
 
 
 THEME_COUNTS_CACHE_KEY = "forum:thread-counts"
@@ -109,17 +123,25 @@ def held_replies_for(user, thread) -> list:
 
 def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     """
-    New threads, new replies and new members, newest first, as ``user`` may see them.
+    The discussions that moved last, each once with what happened in it, and new members, newest
+    first, as ``user`` may see them.
 
-    Three queries of at most ``limit`` rows each, merged here. Only published threads
-    and published replies in published threads are listed, for moderators too: this is
-    a public summary, not a moderation queue. New members are listed when they are in
-    the directory (admitted, not a former member), log in themselves (not an organisation
-    account, not carried over from the old network), and their profile is one ``user``
-    may open: public profiles for visitors, every profile for members.
+    Three queries of at most ``limit`` rows each, merged here: the discussions by their latest
+    activity (the listed ones and the pinned ones, each on its own index), each with its latest
+    published reply and how many replies it had in the last ``ACTIVITY_NEW_DAYS``
+    (``Thread.objects.with_activity_summary``), and the new members. Only published threads
+    and published replies are counted, for moderators too: this is a public summary, not a
+    moderation queue. New members are listed when they are in the directory (admitted, not a
+    former member), log in themselves (not an organisation account, not carried over from the
+    old network), and their profile is one ``user`` may open: public profiles for visitors,
+    every profile for members.
     """
-    threads = Thread.objects.activity()[:limit]
-    replies = Reply.objects.activity()[:limit]
+    since = timezone.now() - timedelta(days=ACTIVITY_NEW_DAYS)
+    discussions = Thread.objects.activity().with_activity_summary(since=since)
+    threads = [
+        *discussions.filter(is_pinned=False)[:limit],
+        *discussions.filter(is_pinned=True)[:limit],
+    ]
     members = User.objects.in_directory().filter(is_organisation_account=False, email__isnull=False)
     if not is_member(user):
         members = members.filter(profile_visibility=ProfileVisibility.PUBLIC)
@@ -129,26 +151,7 @@ def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
         .order_by("-date_joined", "-pk")[:limit]
     )
     items = [
-        *(
-            ActivityItem(
-                kind=ActivityItem.THREAD,
-                at=thread.created_at,
-                url=thread.get_absolute_url(),
-                name=thread.author.public_name,
-                title=thread.title,
-            )
-            for thread in threads
-        ),
-        *(
-            ActivityItem(
-                kind=ActivityItem.REPLY,
-                at=reply.created_at,
-                url=reply.get_absolute_url(),
-                name=reply.author.public_name,
-                title=reply.thread.title,
-            )
-            for reply in replies
-        ),
+        *(_discussion_item(thread) for thread in threads),
         *(
             ActivityItem(
                 kind=ActivityItem.MEMBER, at=member.date_joined, url=member.get_absolute_url(), name=member.display_name
@@ -158,6 +161,25 @@ def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     ]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
+
+
+def _discussion_item(thread) -> ActivityItem:
+    if thread.last_reply_id is None:
+        return ActivityItem(
+            kind=ActivityItem.THREAD,
+            at=thread.last_activity_at,
+            url=thread.get_absolute_url(),
+            name=thread.author.public_name,
+            title=thread.title,
+        )
+    return ActivityItem(
+        kind=ActivityItem.REPLIES,
+        at=thread.last_activity_at,
+        url=reverse("forum:reply", kwargs={"pk": thread.last_reply_id}),
+        name=gettext("former member") if thread.last_reply_by_former_member else thread.last_reply_by,
+        title=thread.title,
+        new_replies=thread.new_reply_count,
+    )
 
 
 # Moderation in figures ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from accounts import permissions as account_permissions
 from forum import permissions
 from forum.links import page_reverse
 from forum.models import CAPACITY_DISPLAY, Capacity
@@ -296,7 +297,8 @@ _ACTION_TEXTS = "forum.reply_action_texts"
 @register.simple_tag(takes_context=True)
 def reply_card(context, reply):
     """
-    One reply of the thread page's list, whole: its heading, badges, held or hidden
+    One reply of the thread page's list (the ``<article>``; the page writes the list item and the
+    author's avatar around it), whole: its heading, badges, held or hidden
     notice, text, links, engagement block and, for its moderators, the moderation tools
     (``forum/_reply_moderation.html``). One tag rather than a template with a dozen tags
     and conditions: the page has it 20 times, and each of those costs more than the
@@ -311,7 +313,7 @@ def reply_card(context, reply):
         }
     anchor = _escape(reply.anchor)
     parts = [
-        f'<li><article id="{anchor}" class="reply{" reply--hidden" if reply.is_hidden else ""}"'
+        f'<article id="{anchor}" class="reply{" reply--hidden" if reply.is_hidden else ""}"'
         f' aria-labelledby="{anchor}-title"><h3 id="{anchor}-title" class="reply-heading h6">',
         reply_heading(context, reply),
         "</h3>",
@@ -330,7 +332,7 @@ def reply_card(context, reply):
     user = context.get("user")
     if context.get("is_moderator") and permissions.can_moderate_post(user, context.get("thread") or reply.thread):
         parts.append(_include(context, "forum/_reply_moderation.html"))
-    parts.append("</article></li>")
+    parts.append("</article>")
     return mark_safe("".join(parts))  # noqa: S308 (escaped values, tags' own safe output, templates)
 
 
@@ -389,6 +391,27 @@ def bootstrap_widget(field, extra_class):
 def html_attrs(attrs):
     """A widget's attributes as Django's widget templates write them (``True``: the name alone; ``False``: left out)."""
     return flatatt({name: value for name, value in attrs.items() if value is not False})
+
+
+@register.filter
+def profile_visible_to(member, user):
+    """Whether ``user`` may open ``member``'s profile, and so see their photo.."""
+    return account_permissions.can_view_profile(user, member)
+
+
+@register.filter
+def initials(member):
+    """
+    Up to two letters for a member without a photo: the first letters of the first and last word of
+    their name ("Fatou van den Hoff": "FH"); "?" for a former member, whose name is no longer shown.
+    """
+    if member.is_former_member:
+        return "?"
+    words = member.display_name.split()
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
 
 
 @register.filter

@@ -236,15 +236,17 @@ def test_activity_for_visitors_shows_only_public_things(client, activity_world):
     """Visitors see published threads and replies and public profiles; nothing hidden, no members-only names."""
     html = activity_section(client.get(reverse("forum:home")))
     world = activity_world
-    assert f'href="{world["thread"].get_absolute_url()}">Openbare discussie</a>' in html
-    assert f'href="{world["reply"].get_absolute_url()}"' in html
+    # The discussion once, linked to its latest published reply (not the hidden one).
+    assert html.count("Openbare discussie") == 1
+    assert f'href="{world["reply"].get_absolute_url()}">Openbare discussie</a>' in html
+    assert "Laatste reactie van Auteur" in " ".join(html.split())
     assert f'href="{world["public_member"].get_absolute_url()}">Open Profiel</a>' in html
     assert "Verborgen discussie" not in html
     assert world["hidden_reply"].get_absolute_url() not in html
     assert world["reply_in_hidden_thread"].get_absolute_url() not in html
     for name in ("Alleen Leden", "Oud Lid", "Team Open Overheid"):
         assert name not in html
-    assert html.count('class="activity-item ') == 3  # the public member, the reply and the thread
+    assert html.count('class="activity-item ') == 2  # the public member and the discussion
 
 
 def test_activity_for_members_also_names_members_only_profiles(member_client, activity_world):
@@ -256,16 +258,43 @@ def test_activity_for_members_also_names_members_only_profiles(member_client, ac
 
 
 def test_activity_is_newest_first_and_at_most_ten(db, theme):
-    """Ten lines at most, the newest first, whatever their kind."""
+    """Ten lines at most, the newest first, whatever their kind; a discussion once, at its latest reply."""
     author = UserFactory(date_joined=days_ago(400))
-    threads = [ThreadFactory(theme=theme, author=author, created_at=days_ago(20 - n)) for n in range(8)]
-    replies = [ReplyFactory(thread=threads[0], author=author, created_at=days_ago(11.5 - n)) for n in range(4)]
+    threads = [ThreadFactory(theme=theme, author=author, created_at=days_ago(20 - n)) for n in range(12)]
+    replies = [ReplyFactory(thread=threads[0], author=author, created_at=days_ago(5.5 - n)) for n in range(4)]
     joined = UserFactory(profile_visibility=ProfileVisibility.PUBLIC, date_joined=days_ago(0.5))
     items = selectors.latest_activity(None)
     assert len(items) == 10
     assert [item.at for item in items] == sorted((item.at for item in items), reverse=True)
     assert items[0].url == joined.get_absolute_url()
-    assert [item.url for item in items[1:5]] == [reply.get_absolute_url() for reply in reversed(replies)]
+    assert items[1].url == replies[-1].get_absolute_url()
+    assert (items[1].kind, items[1].title, items[1].new_replies) == ("replies", threads[0].title, 4)
+    assert [item.title for item in items].count(threads[0].title) == 1
+    assert [item.url for item in items[2:]] == [thread.get_absolute_url() for thread in reversed(threads[4:])]
+
+
+def test_activity_shows_a_busy_discussion_once_with_what_happened(client, theme):
+    """Six new replies: the discussion is one line saying so, with who replied last and when, not six lines."""
+    thread = ThreadFactory(theme=theme, title="Drukke discussie", created_at=days_ago(3))
+    for n in range(5):
+        ReplyFactory(thread=thread, created_at=days_ago(2 - n * 0.1))
+    last = ReplyFactory(thread=thread, author=UserFactory(display_name="Laatste Schrijver"), created_at=days_ago(0.1))
+    html = " ".join(activity_section(client.get(reverse("forum:home"))).split())
+    assert html.count("Drukke discussie") == 1
+    assert f'<a href="{last.get_absolute_url()}">Drukke discussie</a>' in html
+    assert "6 nieuwe reacties, laatste van Laatste Schrijver" in html
+    assert "2 uur geleden" in html
+
+
+def test_activity_costs_the_same_queries_however_busy(db, theme, django_assert_num_queries):
+    """The listed and the pinned discussions with their summaries, and the new members: three queries."""
+    for n in range(12):
+        thread = ThreadFactory(theme=theme, is_pinned=n == 0)
+        for _ in range(3):
+            ReplyFactory(thread=thread)
+    with django_assert_num_queries(3):
+        items = selectors.latest_activity(None)
+    assert len(items) == 10 and all(item.new_replies == 3 for item in items)
 
 
 # Query counts -------------------------------------------------------------------------------

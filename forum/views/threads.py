@@ -136,12 +136,14 @@ def thread_create(request, slug):
 @require_GET
 def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
-    # before this visit, ``followed_by_viewer`` and ``appreciated_by_viewer``: all in the thread's own query.
+    # before this visit, ``followed_by_viewer`` and ``appreciated_by_viewer``, and for everyone
+    # ``follower_count``: all in the thread's own query.
     threads = Thread.objects.for_thread_page(writers=account_permissions.is_member(request.user))
     thread = get_object_or_404(
         threads.with_first_unread_reply_for(request.user)
         .with_following_for(request.user)
-        .with_appreciation_by(request.user),
+        .with_appreciation_by(request.user)
+        .with_follower_count(),
         pk=pk,
     )
     permissions.check_view_thread(request.user, thread)
@@ -225,7 +227,7 @@ def _held_replies(user, thread):
 
 @require_POST
 def reply_create(request, pk):
-    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    thread = get_object_or_404(Thread.objects.with_related().with_follower_count(), pk=pk)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': thread.get_absolute_url()})}")
     permissions.check_reply(request.user, thread)

@@ -74,7 +74,8 @@ def check_thread_page_as_visitor(page: Page):
     expect(thread.locator(".post-meta")).to_contain_text(THREAD_AUTHOR)
     expect(thread.locator(".post-body")).to_contain_text("In gesprek of verkeerd verbonden?")
     # to_have_text compares with whitespace normalised, so template line breaks do not matter.
-    expect(thread.locator(".thread-views")).to_have_text(f"Weergaven: {SEEDED_VIEWS + 1}")
+    # The views stand with the thread's other facts, next to the article on a wide screen.
+    expect(page.locator(".thread-aside .thread-views")).to_have_text(f"Weergaven: {SEEDED_VIEWS + 1}")
     expect(page.locator("article.reply h3")).to_have_text(SEEDED_REPLY_HEADINGS)
     expect(page.locator(".members-wall")).to_contain_text(MEMBERS_WALL)
     expect(page.locator('form[action$="/reageren/"]')).to_have_count(0)
