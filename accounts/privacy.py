@@ -206,6 +206,21 @@ def _authenticators(member: User) -> list[dict]:
     ]
 
 
+def _groups(member: User) -> list[str]:
+    # The roles given to the member ("Moderatoren", "Beheerders"), by name.
+    return list(member.groups.order_by("name").values_list("name", flat=True))
+
+
+def _permissions(member: User) -> list[str]:
+    # Permissions given to the member personally, besides their roles.
+    return [
+        f"{app_label}.{codename}"
+        for app_label, codename in member.user_permissions.order_by("content_type__app_label", "codename").values_list(
+            "content_type__app_label", "codename"
+        )
+    ]
+
+
 def _terms_acceptances(member: User) -> list[dict]:
     return [
         {"version": row["terms__version"], "accepted_at": iso(row["accepted_at"])}
@@ -308,6 +323,13 @@ registry.register(
     label=_("Your ways of two-factor authentication (the kind and dates, not the secret)"),
     export=_authenticators,
     refers_by=["mfa.Authenticator.user"],
+)
+registry.register("roles", label=_("Your roles on the site"), export=_groups, refers_by=["accounts.User.groups"])
+registry.register(
+    "permissions",
+    label=_("Permissions given to you personally"),
+    export=_permissions,
+    refers_by=["accounts.User.user_permissions"],
 )
 registry.register(
     "terms_acceptances",

@@ -12,6 +12,7 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import constants as message_levels
@@ -36,6 +37,7 @@ from accounts.models import (
     TermsAcceptance,
     User,
 )
+from forum import roles
 from forum import services as forum_services
 from forum.models import ModerationAction, ModerationLog, Reply, Theme, Thread
 from forum.tests.factories import TOTP_SECRET, ReplyFactory, ThreadFactory, UserFactory, add_totp
@@ -640,9 +642,9 @@ def test_visitor_gets_no_tracking_cookies(client, thread):
 def _references_to_members() -> set[str]:
     """
     Every way a row of an installed app can refer to a member, as ``app_label.Model.field``:
-    keys and many-to-many fields to the user model, and generic references (a key to a content
-    type, or a ``GenericForeignKey``), which may point at a member. A many-to-many field with a
-    through model of its own is walked as that model's keys.
+    keys to the user model, many-to-many fields from or to it (the rows of their join table), and
+    generic references (a key to a content type, or a ``GenericForeignKey``), which may point at a
+    member. A many-to-many field with a through model of its own is walked as that model's keys.
     """
     user_model = get_user_model()
     found = set()
@@ -652,9 +654,12 @@ def _references_to_members() -> set[str]:
                 field.is_relation and not field.auto_created and field.related_model is ContentType
             ):
                 found.add(f"{model._meta.label}.{field.name}")
+            elif field.is_relation and not field.auto_created and field.many_to_many:
+                # Rows of the join table refer to the member when either side is the user model
+                # (the member's groups, the themes they moderate).
+                if user_model in (model, field.related_model) and field.remote_field.through._meta.auto_created:
+                    found.add(f"{model._meta.label}.{field.name}")
             elif field.is_relation and not field.auto_created and field.related_model is user_model:
-                if field.many_to_many and not field.remote_field.through._meta.auto_created:
-                    continue
                 found.add(f"{model._meta.label}.{field.name}")
     return found
 
@@ -673,6 +678,8 @@ def test_every_reference_to_a_member_is_in_a_part_of_the_download():
     # The walk sees every app that keeps member data: ours, allauth's and Django's admin log.
     for expected in (
         "accounts.Sanction.member",
+        "accounts.User.groups",
+        "forum.Theme.moderators",
         "forum.Report.reporter",
         "forum.ModerationLog.target_type",
         "notifications.Preference.member",
@@ -756,6 +763,7 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
         account_services.moderator_grant(acting_user=administrator, member=member)
         member = User.objects.get(pk=member.pk)
         theme.moderators.add(member)
+        member.user_permissions.add(Permission.objects.get(content_type__app_label="forum", codename="view_theme"))
         forum_services.post_hide(acting_user=member, post=other_thread, reason="Gedeeld adres van een collega.")
         LogEntry.objects.log_actions(
             user_id=member.pk,
@@ -834,6 +842,8 @@ def test_download_holds_a_row_of_every_kind_and_nothing_of_others(
         {"organisation": "Gemeente Zwolle", "is_admin": False, "may_speak_for_organisation": True}
     ]
     assert [row["account"] for row in data["organisation_accounts"]] == ["Team Open Data"]
+    assert data["roles"] == [roles.MODERATORS]
+    assert data["permissions"] == ["forum.view_theme"]
     [authenticator] = data["authenticators"]
     assert authenticator["type"] == "totp"
 
