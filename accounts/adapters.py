@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import translation
 
 from config.links import absolute_reverse, absolute_url
+from forum.services.objections import ban_objection_path
 
 from . import services
 from .models import User
@@ -76,7 +77,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         if user.is_active and sanction_state(user)["banned"]:
             clear_login(request)
-            return render(request, "accounts/banned.html", status=403)
+            return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(user)}, status=403)
         return super().pre_login(request, user, **kwargs)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:

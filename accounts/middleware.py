@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from forum.services.objections import ban_objection_path
+
 from . import permissions, services
 from .sanctions import sanction_state
 
@@ -73,8 +75,10 @@ class MemberObligationsMiddleware:
 
         if not sanction_state(request.user)["banned"]:
             return None
+        member = request.user
         logout(request)
-        return render(request, "accounts/banned.html", status=403)
+        # The page offers the signed link to object to the ban: they can no longer log in.
+        return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(member)}, status=403)
 
     def _warning_redirect(self, request):
         """A warning must be acknowledged before the member goes on."""

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from config.links import absolute_reverse
+from forum import objection_links
 
 from . import permissions
 from .models import Sanction, User
@@ -83,8 +84,11 @@ def _check(acting_user, member):
         raise PermissionDenied
 
 
-def _statement(member, sanction) -> None:
-    """The statement of reasons: what, which rule, why, until when, and how to object."""
+def _statement(member, sanction, decision) -> None:
+    """
+    The statement of reasons: what, which rule, why, until when, and how to object; a banned
+    member gets a signed link to object to ``decision`` (the log row) that works without logging in.
+    """
     from notifications.models import Kind
     from notifications.services import notify
 
@@ -102,17 +106,11 @@ def _statement(member, sanction) -> None:
                 gettext("Until: %(date)s") % {"date": timezone.localtime(sanction.ends_at).strftime("%d-%m-%Y %H:%M")}
             )
         if sanction.kind == Sanction.Kind.BAN:
-            parts.append(
-                gettext(
-                    "Do you disagree? Use “Report a problem?” at the bottom of every page; "
-                    "another moderator will look at it."
-                )
-            )
+            # A banned member cannot log in: the signed link works without.
+            url = objection_links.url(decision_pk=decision.pk, member_pk=member.pk)
         else:
-            parts.append(
-                gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
-                % {"url": absolute_reverse("forum:objection_list")}
-            )
+            url = absolute_reverse("forum:objection_list")
+        parts.append(gettext("Do you disagree? Object at %(url)s; another moderator will look at it.") % {"url": url})
     notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
 
 
@@ -143,7 +141,7 @@ def member_sanction(
         Sanction.Kind.SUSPENSION: ModerationAction.SUSPEND,
         Sanction.Kind.BAN: ModerationAction.BAN,
     }[kind]
-    ModerationLog.objects.record(
+    decision = ModerationLog.objects.record(
         actor=acting_user,
         action=action,
         target=member,
@@ -151,7 +149,7 @@ def member_sanction(
         data={"sanction": sanction.pk, "until": until.isoformat() if until else None},
     )
     _forget(member)
-    transaction.on_commit(lambda: _statement(member, sanction), robust=True)
+    transaction.on_commit(lambda: _statement(member, sanction, decision), robust=True)
     return sanction
 
 

@@ -8,14 +8,14 @@ content they may see but not change raises ``PermissionDenied``.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
 
-from .models import Reply, Status, Thread
+from .models import ModerationAction, ModerationLog, Reply, Status, Thread
 
 
 def _can_view_post(user, post) -> bool:
@@ -371,9 +371,35 @@ def can_decide_objection(user, objection) -> bool:
     """
     if not is_moderator(user) or objection.member_id == user.pk:
         return False
-    if objection.decision.actor_id is not None and objection.decision.actor_id == user.pk:
+    if is_maker_of(user, objection.decision):
         return False
     return can_moderate_decision(user, objection.decision)
+
+
+def made_by_q(user, prefix: str = "") -> Q:
+    """
+    A filter keeping the decisions (log rows, ``prefix`` leading to the row) that ``user`` made:
+    their own acts, and the automatic hides whose reports they upheld afterwards (upholding
+    makes the automatic hide their decision).
+    """
+    upheld = ModerationLog.objects.filter(
+        actor=user,
+        action=ModerationAction.REPORT_UPHOLD,
+        target_type=OuterRef(f"{prefix}target_type"),
+        target_id=OuterRef(f"{prefix}target_id"),
+        created_at__gte=OuterRef(f"{prefix}created_at"),
+    )
+    return Q(**{f"{prefix}actor": user}) | (Q(**{f"{prefix}action": ModerationAction.AUTO_HIDE}) & Q(Exists(upheld)))
+
+
+def is_maker_of(user, decision) -> bool:
+    """Whether ``user`` made ``decision`` (see ``made_by_q``): they may not decide an objection to it."""
+    if decision.actor_id is not None:
+        return decision.actor_id == user.pk
+    return (
+        decision.action == ModerationAction.AUTO_HIDE
+        and ModerationLog.objects.filter(pk=decision.pk).filter(made_by_q(user)).exists()
+    )
 
 
 def check_decide_objection(user, objection) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
 
-from .models import ModerationAction, ModerationLog, Objection, Reply, Report, ReportReason, Thread
+from .models import ModerationAction, ModerationLog, Objection, ProblemReport, Reply, Report, ReportReason, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -588,23 +588,42 @@ def membership_applications(user, *, limit: int = QUEUE_ITEMS_PER_PAGE):
 
 
 def objections_to_decide(user):
-    """Open objections ``user`` may decide: not on their own decisions, not their own, in their themes."""
+    """
+    Open objections ``user`` may decide: not on decisions they made (an automatic hide whose
+    reports they upheld counts as theirs), not their own, in their themes.
+    """
     from . import permissions
 
     if not permissions.is_moderator(user):
         return Objection.objects.none()
     return (
         Objection.objects.filter(state=Objection.State.OPEN)
-        .filter(Q(decision__actor__isnull=True) | ~Q(decision__actor=user))
+        .exclude(permissions.made_by_q(user, "decision__"))
         .exclude(member=user)
         .filter(permissions.moderated_decisions_q(user, "decision__"))
+    )
+
+
+def open_problem_reports(user, *, limit: int = 50):
+    """
+    Open messages from the footer form "Report a problem?", oldest first, for moderators of
+    the whole site (who close them); nothing for anyone else.
+    """
+    from . import permissions
+
+    if not permissions.is_site_moderator(user):
+        return ProblemReport.objects.none()
+    return (
+        ProblemReport.objects.filter(state=ProblemReport.State.OPEN)
+        .select_related("reporter")
+        .order_by("created_at", "pk")[:limit]
     )
 
 
 def waiting_count(user) -> int:
     """
     How many things wait for ``user`` as a moderator: reported items, held posts,
-    membership applications and objections they may decide. One query: the parts
+    membership applications, objections they may decide and problem reports. One query: the parts
     are counted together as a UNION ALL.
     """
     from django.db.models import IntegerField, Value
@@ -640,5 +659,9 @@ def waiting_count(user) -> int:
     if can_review_members(user):
         parts.append(
             User.objects.filter(approval=Approval.PENDING, is_active=True).order_by().values_list(none(), none(), "pk")
+        )
+    if permissions.is_site_moderator(user):
+        parts.append(
+            ProblemReport.objects.filter(state=ProblemReport.State.OPEN).order_by().values_list(none(), none(), "pk")
         )
     return parts[0].union(*parts[1:], all=True).count()

@@ -29,6 +29,8 @@ from .moderation import (  # noqa: F401
     thread_unpin,
 )
 from .objections import (  # noqa: F401
+    ban_objection_path,
+    decision_from_link,
     objectable_decisions,
     objection_decide,
     objection_file,

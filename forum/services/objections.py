@@ -3,17 +3,23 @@ Members' objections ("bezwaar") to moderation decisions that affected them, and
 another moderator's decision on them. Upholding reverses what can be reversed.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .. import permissions
+from accounts.models import User
+
+from .. import objection_links, permissions, ratelimits
 from ..models import ModerationAction, ModerationLog, Objection, Reply, Status, Thread
 from .moderation import post_restore
 
 OBJECTION_MAX_LENGTH = 5000
+# A brake on one member's objections (also through a signed link, which needs no login).
+OBJECTIONS_PER_HOUR = 10
 
 
 def _has_visible_text(value: str) -> bool:
@@ -23,11 +29,10 @@ def _has_visible_text(value: str) -> bool:
 
 
 def objectable_decisions(member):
-    """The log rows that affected ``member`` and that they have not objected to yet, newest first."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from accounts.models import User
-
+    """
+    The log rows that affected ``member`` and that they have not objected to yet, newest first.
+    An automatic hide whose reports a moderator upheld is replaced by that moderator's decision.
+    """
     types = ContentType.objects.get_for_models(User, Thread, Reply)
     own = {
         model: model.objects.filter(Q(author=member) | Q(written_by=member)).values("pk") for model in (Thread, Reply)
@@ -39,8 +44,18 @@ def objectable_decisions(member):
             | Q(action__in=permissions.OBJECTABLE_POST_ACTIONS, target_type=types[Reply], target_id__in=own[Reply])
         )
         .filter(objection__isnull=True)
+        .exclude(Q(action=ModerationAction.AUTO_HIDE) & Q(Exists(_later_hide)))
         .select_related("target_type")
     )
+
+
+# A moderator's hide of the same post after an automatic one (upholding its reports).
+_later_hide = ModerationLog.objects.filter(
+    action=ModerationAction.HIDE,
+    target_type=OuterRef("target_type"),
+    target_id=OuterRef("target_id"),
+    created_at__gte=OuterRef("created_at"),
+)
 
 
 @transaction.atomic
@@ -51,11 +66,54 @@ def objection_file(*, member, decision: ModerationLog, text: str) -> Objection:
         raise ValidationError(gettext("Explain why you object."), code="text_required")
     if len(text) > OBJECTION_MAX_LENGTH or "\x00" in text:
         raise ValidationError(gettext("This text cannot be accepted."), code="invalid_text")
+    if Objection.objects.filter(decision=decision).exists():
+        raise ValidationError(gettext("You have already objected to this decision."), code="already_objected")
+    if ratelimits.is_limited(member, "objection", OBJECTIONS_PER_HOUR, 3600):
+        raise ValidationError(
+            gettext("You have sent many objections in a short time. Wait a moment and try again."),
+            code="rate_limited",
+        )
     try:
         with transaction.atomic():
-            return Objection.objects.create(decision=decision, member=member, text=text)
+            objection = Objection.objects.create(decision=decision, member=member, text=text)
     except IntegrityError:
         raise ValidationError(gettext("You have already objected to this decision."), code="already_objected") from None
+    ratelimits.hit(member, "objection", OBJECTIONS_PER_HOUR, 3600)
+    return objection
+
+
+def decision_from_link(token: str) -> tuple[User, ModerationLog]:
+    """
+    The member and the decision a signed objection link names (see ``forum.objection_links``).
+    A forged, damaged or expired link, or one for a decision that did not affect the member, is not found.
+    """
+    try:
+        link = objection_links.read_token(token)
+    except objection_links.InvalidLink:
+        raise Http404 from None
+    member = User.objects.filter(pk=link.member_pk).first()
+    decision = ModerationLog.objects.select_related("target_type").filter(pk=link.decision_pk).first()
+    if member is None or decision is None:
+        raise Http404
+    permissions.check_object(member, decision)
+    return member, decision
+
+
+def ban_decision(member) -> ModerationLog | None:
+    """The log row of the latest ban of ``member``: what the page a banned member sees lets them object to."""
+    return (
+        ModerationLog.objects.filter(
+            action=ModerationAction.BAN, target_type=ContentType.objects.get_for_model(User), target_id=member.pk
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def ban_objection_path(member) -> str:
+    """Where a banned member objects to their ban (a signed link: they cannot log in), or "" without a ban."""
+    decision = ban_decision(member)
+    return objection_links.path(decision_pk=decision.pk, member_pk=member.pk) if decision else ""
 
 
 def _reverse(acting_user, decision: ModerationLog, reason: str) -> bool:

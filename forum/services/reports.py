@@ -112,7 +112,9 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
     if not open_reports:
         return 0
     if not isinstance(target, User):
-        if uphold:
+        if uphold and target.status == Status.HIDDEN and target.hidden_by_id is None:
+            _confirm_automatic_hide(acting_user, target, reason=note or gettext("Hidden after reports."))
+        elif uphold:
             post_hide(acting_user=acting_user, post=target, reason=note or gettext("Hidden after reports."))
         elif target.status == Status.HIDDEN and target.hidden_by_id is None:
             post_restore(acting_user=acting_user, post=target, reason=note or gettext("Reports dismissed."))
@@ -132,6 +134,47 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
     reporters = {report.reporter_id for report in open_reports if report.reporter_id}
     transaction.on_commit(lambda: _tell_reporters(reporters, uphold=uphold), robust=True)
     return len(open_reports)
+
+
+def _confirm_automatic_hide(acting_user, post, *, reason: str) -> bool:
+    """
+    A moderator upholds the reports on a post that reports hid automatically: the post stays
+    hidden as their decision, logged as a hide with their reason (the decision the author can
+    object to, made by this moderator), and the author is told the statement of reasons.
+    """
+    model = type(post)
+    if not model.objects.filter(pk=post.pk, status=Status.HIDDEN, hidden_by__isnull=True).update(
+        hidden_by=acting_user, hidden_reason=reason
+    ):
+        return False
+    post.refresh_from_db()
+    pagecache.post_changed(post)
+    ModerationLog.objects.record(
+        actor=acting_user, action=ModerationAction.HIDE, target=post, reason=reason, data={"after_auto_hide": True}
+    )
+    transaction.on_commit(lambda: _tell_author_upheld(post, reason=reason), robust=True)
+    return True
+
+
+def _tell_author_upheld(post, *, reason: str) -> None:
+    """The statement of reasons the automatic notice promised ("you will hear the outcome")."""
+
+    def compose(thread):
+        return "\n".join(
+            [
+                gettext(
+                    "Your post in “%(thread)s” was hidden after reports. "
+                    "A moderator has looked at it and it stays hidden."
+                )
+                % {"thread": thread.title},
+                gettext("Reason: %(reason)s") % {"reason": reason},
+                gettext("It is not deleted."),
+                gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
+                % {"url": notices.objection_url()},
+            ]
+        )
+
+    notices.tell_author(post, compose, link=False)
 
 
 def _tell_reporters(reporter_ids, *, uphold: bool) -> None:

@@ -78,6 +78,37 @@ def objection_create(request, pk):
     return render(request, "forum/objection_form.html", {"form": form, "decision": decision})
 
 
+@require_http_methods(["GET", "POST"])
+def objection_by_link(request, token):
+    """
+    The signed link in a ban's statement of reasons and on the page a banned member sees: the
+    member objects to that one decision without logging in. Once sent, the page shows its state.
+    """
+    member, decision = services.decision_from_link(token)
+    objection = Objection.objects.filter(decision=decision).first()
+    form = None if objection else ObjectionForm(request.POST or None)
+    if request.method == "POST" and form is None:
+        messages.info(request, _("You have already objected to this decision."))
+        return redirect(request.path)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(member=member, decision=decision, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            if error.code != "already_objected":
+                form.add_error("text", error)
+            else:
+                messages.info(request, error.messages[0])
+                return redirect(request.path)
+        else:
+            messages.success(request, _("Thank you. Another moderator will look at your objection."))
+            return redirect(request.path)
+    return render(
+        request,
+        "forum/objection_by_link.html",
+        {"form": form, "decision": decision, "objection": objection},
+    )
+
+
 @login_required
 @require_POST
 def objection_decide(request, pk):

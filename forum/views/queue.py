@@ -1,13 +1,19 @@
 """The moderation queue: everything that waits for a moderator, on one page."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_moderator
 
-from .. import permissions, selectors
-from ..models import ReportReason, Theme
+from .. import permissions, selectors, services
+from ..forms import REASON_MAX_LENGTH
+from ..models import ProblemReport, ReportReason, Theme
 
 
 @login_required
@@ -40,6 +46,7 @@ def moderation_queue(request):
             "held_items": held,
             "held_page": held_page,
             "applicants": selectors.membership_applications(request.user),
+            "problem_reports": list(selectors.open_problem_reports(request.user)),
             "can_take_measures": is_site_moderator(request.user),
             "themes": themes,
             "reasons": ReportReason.choices,
@@ -49,3 +56,25 @@ def moderation_queue(request):
             "queue_url": request.get_full_path(),
         },
     )
+
+
+class ProblemReportCloseForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=REASON_MAX_LENGTH, required=False)
+
+
+@login_required
+@require_POST
+def problem_report_close(request, pk):
+    """A moderator of the whole site marks a "Report a problem?" message handled; it is logged."""
+    permissions.check_site_moderator(request.user)
+    report = get_object_or_404(ProblemReport, pk=pk)
+    form = ProblemReportCloseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    elif services.problem_report_close(acting_user=request.user, report=report, reason=form.cleaned_data["note"]):
+        messages.success(request, _("The problem report has been marked as handled."))
+    else:
+        messages.info(request, _("This problem report had already been handled."))
+    return redirect(f"{reverse('forum:moderation_queue')}#problems-heading")

@@ -53,14 +53,34 @@ def _report(request, target, back_url):
         except ValidationError as error:
             form.add_error("note" if error.code == "note_required" else "reason", error)
         else:
-            messages.success(request, _("Thank you. A moderator will look at your report."))
-            return redirect(back_url)
+            return _after_report(request, target, back_url)
     kind = "thread" if isinstance(target, Thread) else "reply" if isinstance(target, Reply) else "member"
     return render(
         request,
         "forum/report_form.html",
         {"form": form, "target": target, "kind": kind, "back_url": back_url},
     )
+
+
+def _after_report(request, target, back_url):
+    """
+    Back to what was reported; when this report hid the post, to where the member can still
+    go (the thread, or the theme of a hidden thread), saying what happened instead of a 404.
+    """
+    if isinstance(target, Reply) and not permissions.can_view_reply(request.user, target):
+        if permissions.can_view_thread(request.user, target.thread):
+            messages.success(
+                request, _("Thank you for your report. The reply is hidden until a moderator has looked at it.")
+            )
+            return redirect(target.thread.get_absolute_url())
+        target = target.thread
+    if isinstance(target, Thread) and not permissions.can_view_thread(request.user, target):
+        messages.success(
+            request, _("Thank you for your report. The discussion is hidden until a moderator has looked at it.")
+        )
+        return redirect(target.theme.get_absolute_url())
+    messages.success(request, _("Thank you. A moderator will look at your report."))
+    return redirect(back_url)
 
 
 @login_required
