@@ -10,7 +10,8 @@ from . import permissions, services
 from .sanctions import sanction_state
 
 # Pages a member can always reach: account and security pages, the terms and
-# privacy pages, their own data, the language switch and the problem form.
+# privacy pages, their own data, the language switch, the problem form, and the
+# objection pages (a member warned or banned can always object to the decision).
 EXEMPT_PREFIXES = (
     "/accounts/",
     "/algemene-voorwaarden/",
@@ -22,6 +23,7 @@ EXEMPT_PREFIXES = (
     "/probleem-rapporteren/",
     "/meldingen/afmelden/",
     "/waarschuwing/",
+    "/bezwaar/",
     "/favicon.ico",
 )
 

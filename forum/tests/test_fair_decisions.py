@@ -8,9 +8,10 @@ problem reports reach the moderators' queue; the member whose report hid a post 
 import re
 from datetime import timedelta
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from accounts import sanctions
 from accounts.models import User
@@ -147,17 +148,30 @@ def test_banned_member_objects_through_the_link_while_banned(
     with django_capture_on_commit_callbacks(execute=True):
         sanctions.member_sanction(acting_user=banner, member=user, kind="ban", reason="Doxing van een collega")
     decision = ModerationLog.objects.get(action=ModerationAction.BAN)
-    link_path = objection_links.path(decision_pk=decision.pk, member_pk=user.pk)
+
+    def objection_link_in(paths):
+        """The signed link among ``paths`` that names this ban and this member (its time stamp varies)."""
+        for path in paths:
+            match = resolve(path)
+            if match.url_name == "objection_by_link":
+                link = objection_links.read_token(match.kwargs["token"])
+                assert (link.decision_pk, link.member_pk) == (decision.pk, user.pk)
+                return path
+        raise AssertionError(f"no objection link in {paths}")
+
     notice = Notification.objects.get(recipient=user, kind="moderation")
-    assert any(link.endswith(link_path) for link in _links(notice.message))
+    link_path = objection_link_in([urlsplit(link).path for link in _links(notice.message)])
     [mail] = mailoutbox
-    assert any(link.endswith(link_path) for link in _links(mail.body))
+    objection_link_in([urlsplit(link).path for link in _links(mail.body)])
 
     banned_page = client.get(reverse("forum:home"))  # logged out at the next page
     assert banned_page.status_code == HTTPStatus.FORBIDDEN
-    assert f'href="{link_path}"' in banned_page.content.decode()
+    shown = objection_link_in([banned_page.context["objection_path"]])
+    assert f'href="{shown}"' in banned_page.content.decode()
     login = client.post(reverse("account_login"), {"login": user.email, "password": "een-lang-wachtwoord"})
-    assert login.status_code == HTTPStatus.FORBIDDEN and f'href="{link_path}"' in login.content.decode()
+    assert login.status_code == HTTPStatus.FORBIDDEN
+    shown = objection_link_in([login.context["objection_path"]])
+    assert f'href="{shown}"' in login.content.decode()
     assert "_auth_user_id" not in client.session
 
     form = client.get(link_path)
@@ -299,3 +313,32 @@ def test_report_that_hides_a_thread_lands_on_its_theme_with_a_message(client, th
     assert response.status_code == HTTPStatus.OK
     assert response.redirect_chain[-1][0] == thread.theme.get_absolute_url()
     assert "The discussion is hidden until a moderator has looked at it." in response.content.decode()
+
+
+def test_warned_member_objects_from_the_warning_page(client, user, moderator):
+    """The warning page points to the objection page, which a warned member reaches before acknowledging."""
+    sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Let op je toon")
+    client.force_login(user)
+    objection_page = reverse("forum:objection_list")
+    warning_page = client.get(reverse("accounts:warning")).content.decode()
+    assert f'href="{objection_page}"' in warning_page
+    listed = client.get(objection_page)
+    assert listed.status_code == HTTPStatus.OK
+    [decision] = listed.context["decisions"]
+    client.post(reverse("forum:objection_create", kwargs={"pk": decision.pk}), {"text": "Mijn toon was vriendelijk."})
+    assert Objection.objects.get().decision.action == ModerationAction.WARN
+
+
+def test_new_pages_read_in_dutch(client, user, moderator):
+    """The banned page, the objection form behind the link and the problem reports in the queue are Dutch."""
+    client.cookies["django_language"] = "nl"
+    sanctions.member_sanction(acting_user=moderator, member=user, kind="ban", reason="Doxing")
+    client.force_login(user)
+    assert "Bezwaar maken tegen de blokkade" in client.get(reverse("forum:home")).content.decode()
+    decision = ModerationLog.objects.get(action=ModerationAction.BAN)
+    form = client.get(objection_links.path(decision_pk=decision.pk, member_pk=user.pk)).content.decode()
+    assert "Je kunt één keer bezwaar maken tegen dit besluit, zonder in te loggen." in form
+    services.problem_report_file(reporter=None, message="Kapotte link")
+    client.force_login(ModeratorFactory())
+    queue = client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Probleemmeldingen: 1" in queue and "Markeren als afgehandeld" in queue
