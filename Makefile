@@ -7,7 +7,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export DJANGO_DEVELOPMENT ?= true
 
-.PHONY: run test install migrate seed messages lint format check clean
+.PHONY: run test install migrate seed messages lint format check clean superuser icons
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ messages: install
 
 run: seed
 	DEBUG=true SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The first administrator (README, "An administrator"): asks e-mail address, display name and password.
+superuser: migrate
+	$(BIN)/python manage.py createsuperuser
+
+# The site's icon files from the drawing in scripts/icons.py (committed; only after changing it).
+icons: install
+	$(BIN)/python -m scripts.icons
 
 test: install
 	$(BIN)/python -m pytest

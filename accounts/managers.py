@@ -1,5 +1,6 @@
+from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Coalesce
 
 
@@ -29,7 +30,6 @@ class UserQuerySet(models.QuerySet):
         notifications. ``accounts.backends`` loads the logged-in member this way and
         ``permissions.remember_standing`` keeps the answers where the checks look first.
         """
-        from allauth.account.models import EmailAddress
         from allauth.mfa.models import Authenticator
         from django.contrib.auth.models import Permission
 
@@ -94,7 +94,12 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         extra_fields.setdefault("is_superuser", True)
         if extra_fields.get("is_staff") is not True or extra_fields.get("is_superuser") is not True:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
-        return self._create_user(email, password, **extra_fields)
+        # Made on the command line (createsuperuser) by whoever runs the site: the address is
+        # theirs, and no confirmation mail could reach them before they can log in.
+        with transaction.atomic(using=self._db):
+            user = self._create_user(email, password, **extra_fields)
+            EmailAddress.objects.db_manager(self._db).create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)

@@ -280,6 +280,11 @@ def terms_current() -> TermsVersion | None:
     return found or None
 
 
+def terms_accepted_before(member: User) -> bool:
+    """Whether ``member`` ever accepted a version of the terms: a newer one has then *changed* for them."""
+    return member.terms_acceptances.exists()
+
+
 @transaction.atomic
 def terms_accept(*, member: User, terms: TermsVersion) -> bool:
     _acceptance, created = TermsAcceptance.objects.get_or_create(member=member, terms=terms)

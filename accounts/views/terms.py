@@ -33,4 +33,10 @@ def terms_accept(request):
         request.session["accepted_terms_version"] = current.version
         messages.success(request, _("Thank you. You have accepted the terms."))
         return redirect(next_url)
-    return render(request, "accounts/terms_accept.html", {"terms": current, "form": form, "next": next_url})
+    context = {
+        "terms": current,
+        "form": form,
+        "next": next_url,
+        "changed": services.terms_accepted_before(request.user),
+    }
+    return render(request, "accounts/terms_accept.html", context)
