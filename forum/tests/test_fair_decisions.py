@@ -11,6 +11,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import resolve, reverse
 
 from accounts import sanctions
@@ -122,6 +123,8 @@ def test_the_upholder_counts_as_maker_of_the_automatic_hide(client, reply, djang
     upholder, other = ModeratorFactory(), ModeratorFactory()
     services.reports_resolve(acting_user=upholder, target=reply, uphold=True, note=REASON)
 
+    with pytest.raises(PermissionDenied):
+        services.objection_decide(acting_user=upholder, objection=objection, uphold=False, note="Nee")
     client.force_login(upholder)
     assert "Dit klopt niet." not in client.get(reverse("forum:moderation_queue")).content.decode()
     assert _decide(client, objection, "reject", "Nee").status_code == HTTPStatus.FORBIDDEN
