@@ -692,7 +692,8 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
     list_filter = ["terms"]
     list_select_related = ["member", "terms"]
     search_fields = ["member__display_name", "member__email"]
-    ordering = ["-accepted_at"]
+    # One row per member per version: newest first by key, which is indexed.
+    ordering = ["-pk"]
 
     def has_add_permission(self, request):
         return False

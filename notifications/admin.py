@@ -47,12 +47,13 @@ class NotificationAdmin(admin.ModelAdmin):
     """Who was told what, and whether the e-mail went out: a record, read only."""
 
     list_display = ["recipient", "kind", "actor", "actor_count", "updated_at", "read_at", "emailed_at", "email_failed"]
-    list_filter = ["kind", ReadFilter, EmailFailedFilter]
+    list_filter = ["kind", ReadFilter, EmailFailedFilter, "created_at"]
     list_select_related = ["recipient", "actor"]
     raw_id_fields = ["recipient", "actor", "thread", "reply"]
     search_fields = ["recipient__display_name", "recipient__email"]
-    ordering = ["-updated_at", "-pk"]
-    date_hierarchy = "created_at"
+    # Newest first by key, which is indexed; no date_hierarchy, whose list of dates would scan
+    # the whole table (the largest of the site) on every load.
+    ordering = ["-pk"]
     actions = ["send_email_again"]
 
     def has_add_permission(self, request):
@@ -96,7 +97,7 @@ class PreferenceAdmin(admin.ModelAdmin):
     list_select_related = ["member"]
     raw_id_fields = ["member"]
     search_fields = ["member__display_name", "member__email"]
-    ordering = ["member__display_name", "kind"]
+    ordering = ["-pk"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["member", "kind"] if obj is not None else []
