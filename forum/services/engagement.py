@@ -137,7 +137,9 @@ def _follow_toggle(model, *, follow: bool | None, **fields) -> bool:
 def thread_follow_toggle(*, member, thread: Thread, follow: bool | None = None) -> bool:
     """Follow ``thread`` or stop following it; returns whether ``member`` now follows it."""
     permissions.check_follow_thread(member, thread)
-    return _follow_toggle(ThreadFollow, follow=follow, member=member, thread=thread)
+    following = _follow_toggle(ThreadFollow, follow=follow, member=member, thread=thread)
+    pagecache.thread_changed(thread.pk)  # the thread page shows how many follow it
+    return following
 
 
 @transaction.atomic

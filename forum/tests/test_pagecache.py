@@ -162,6 +162,16 @@ def test_locking_moving_and_appreciating_show_at_once(thread, reply, moderator, 
     assert "1 waardering" in visit(url).content.decode()
 
 
+def test_a_new_follower_shows_at_once(thread, other_user, committed):
+    """The thread's facts count its followers: following it changes the visitors' page too."""
+    url = thread.get_absolute_url()
+    followers = thread.follows.count()
+    visit(url), visit(url)
+    with committed():
+        services.thread_follow_toggle(member=other_user, thread=thread, follow=True)
+    assert f"{followers + 1} volger" in visit(url).content.decode()
+
+
 def test_a_members_new_name_shows_at_once(thread, user, committed):
     url = thread.get_absolute_url()
     visit(url), visit(url)
