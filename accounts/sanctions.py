@@ -6,17 +6,18 @@ writes a moderation log row, and is enforced on every write path through
 """
 
 import contextlib
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from config.links import absolute_reverse
 from forum import objection_links
+from forum.text import sentence
 
 from . import permissions
 from .models import Sanction, User
@@ -84,6 +85,29 @@ def _check(acting_user, member):
         raise PermissionDenied
 
 
+def last_day(ends_at: datetime) -> date:
+    """
+    The last day, in the site's time zone, on which a measure ending at ``ends_at`` is in force.
+    A suspension "until 5 December" ends at the start of 6 December (the form stores the end of
+    the chosen day): its last day is 5 December, and on 6 December the member can post again.
+    """
+    return timezone.localtime(ends_at - timedelta(microseconds=1)).date()
+
+
+def _until(ends_at: datetime) -> str:
+    """Until when a suspension lasts, as the member reads it: "until and including 5 December 2026"."""
+    local = timezone.localtime(ends_at)
+    day_format = pgettext("post date format (Django date filter)", "j F Y")
+    if local.time() == time.min:
+        return gettext("The suspension lasts until and including %(date)s.") % {
+            "date": formats.date_format(last_day(ends_at), day_format)
+        }
+    return gettext("The suspension lasts until %(date)s at %(time)s.") % {
+        "date": formats.date_format(local, day_format),
+        "time": formats.date_format(local, pgettext("post time format (Django date filter)", "G:i")),
+    }
+
+
 def _statement(member, sanction, decision) -> None:
     """
     The statement of reasons: what, which rule, why, until when, and how to object; a banned
@@ -98,13 +122,11 @@ def _statement(member, sanction, decision) -> None:
             Sanction.Kind.SUSPENSION: gettext("A moderator has suspended you: you can read, but not post or react."),
             Sanction.Kind.BAN: gettext("A moderator has banned you: you can no longer log in."),
         }[sanction.kind]
-        parts = [what, gettext("Reason: %(reason)s") % {"reason": sanction.reason}]
+        parts = [what, gettext("Reason: %(reason)s") % {"reason": sentence(sanction.reason)}]
         if sanction.rule:
-            parts.append(gettext("Rule: %(rule)s") % {"rule": sanction.rule})
+            parts.append(gettext("Rule: %(rule)s") % {"rule": sentence(sanction.rule)})
         if sanction.ends_at:
-            parts.append(
-                gettext("Until: %(date)s") % {"date": timezone.localtime(sanction.ends_at).strftime("%d-%m-%Y %H:%M")}
-            )
+            parts.append(_until(sanction.ends_at))
         if sanction.kind == Sanction.Kind.BAN:
             # A banned member cannot log in: the signed link works without.
             url = objection_links.url(decision_pk=decision.pk, member_pk=member.pk)

@@ -259,9 +259,15 @@ class CloseAtForm(ModerationReasonForm):
 
 
 class SlowModeForm(ModerationReasonForm):
-    seconds = forms.IntegerField(
-        label=_("Seconds between two replies of one member"),
+    """Slow mode in minutes, as moderators and members think of it; the service keeps seconds."""
+
+    minutes = forms.IntegerField(
+        label=_("Minutes between two replies of one member"),
         min_value=0,
-        max_value=SLOW_MODE_MAX_SECONDS,
-        help_text=_("0 turns slow mode off. At most a week (604800 seconds)."),
+        max_value=SLOW_MODE_MAX_SECONDS // 60,
+        help_text=_("0 turns slow mode off. At most a week (10080 minutes)."),
     )
+
+    @property
+    def seconds(self) -> int:
+        return self.cleaned_data["minutes"] * 60

@@ -169,6 +169,12 @@ class Thread(ModeratedPost):
     )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False, help_text=_("A locked thread takes no new replies."))
+    pin_reason = models.TextField(
+        _("reason for pinning"), blank=True, help_text=_("Shown on the thread page while the thread is pinned.")
+    )
+    lock_reason = models.TextField(
+        _("reason for locking"), blank=True, help_text=_("Shown on the thread page while the thread is locked.")
+    )
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("After this moment the thread takes no new replies.")
     )
@@ -221,6 +227,11 @@ class Thread(ModeratedPost):
 
     def get_absolute_url(self):
         return reverse("forum:thread", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slow_mode_minutes(self) -> int:
+        """The wait of slow mode in whole minutes (rounded up), as moderators set it and members read it."""
+        return -(-self.slow_mode_seconds // 60)
 
 
 class Reply(ModeratedPost):

@@ -37,6 +37,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # How a link text that names its own kind of address starts: a scheme, "//" or "www.".
 _EXPLICIT_ADDRESS = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:|//|www\.)")
 _HOST_END = re.compile(r"[/?#:]")
+_SENTENCE_END = ".!?…"
 
 
 @cache
@@ -122,3 +123,15 @@ def mentioned_members(source: str) -> list:
     env = {}
     _markdown().parse(source or "", env)
     return env.get("mentions", [])
+
+
+def sentence(text: str) -> str:
+    """
+    ``text`` (a moderator's reason, say) as a sentence inside a longer message: trimmed, and
+    ending in its own full stop, question or exclamation mark, or else in an added full stop.
+    Messages put it where a sentence goes, so a reason that ends in a full stop gets no second one.
+    """
+    text = text.strip()
+    if not text or text[-1] in _SENTENCE_END:
+        return text
+    return f"{text}."

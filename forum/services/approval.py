@@ -26,6 +26,7 @@ from accounts.models import SiteSettings
 
 from .. import pagecache, permissions, selectors
 from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
+from ..text import sentence
 from . import notices
 
 WATCHED_WORDS_CACHE_KEY = "forum:watched-words"
@@ -256,9 +257,10 @@ def _tell_author(post, *, approved: bool, reason: str) -> None:
             return gettext("A moderator approved your post in “%(thread)s”; everyone can read it now.") % {
                 "thread": thread.title
             }
+        # Translators: %(reason)s is the moderator's reason as a sentence, with its own full stop.
         return gettext(
-            "A moderator did not approve your post in “%(thread)s”. Reason: %(reason)s. "
+            "A moderator did not approve your post in “%(thread)s”. Reason: %(reason)s "
             "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-        ) % {"thread": thread.title, "reason": reason, "url": notices.objection_url()}
+        ) % {"thread": thread.title, "reason": sentence(reason), "url": notices.objection_url()}
 
     notices.tell_author(post, compose, link=approved)

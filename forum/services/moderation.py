@@ -19,6 +19,7 @@ from ..models import (
     Theme,
     Thread,
 )
+from ..text import sentence
 from . import notices
 
 
@@ -94,10 +95,11 @@ def _tell_author(post, *, hidden: bool, reason: str) -> None:
 
     def compose(thread):
         if hidden:
+            # Translators: %(reason)s is the moderator's reason as a sentence, with its own full stop.
             return gettext(
-                "A moderator hid your post in “%(thread)s”. Reason: %(reason)s. "
+                "A moderator hid your post in “%(thread)s”. Reason: %(reason)s "
                 "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-            ) % {"thread": thread.title, "reason": reason, "url": notices.objection_url()}
+            ) % {"thread": thread.title, "reason": sentence(reason), "url": notices.objection_url()}
         return gettext("A moderator has shown your post in “%(thread)s” again.") % {"thread": thread.title}
 
     notices.tell_author(post, compose, link=False)
@@ -115,11 +117,17 @@ def post_restore(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
     return _set_hidden(acting_user=acting_user, post=post, hidden=False, reason=reason)
 
 
+# The reason for a pin or a lock is shown on the thread page while it lasts.
+FLAG_REASONS = {"is_pinned": "pin_reason", "is_locked": "lock_reason"}
+
+
 def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
     permissions.check_moderate_post(acting_user, thread)
-    if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value}):
+    changes = {field: value, FLAG_REASONS[field]: reason.strip() if value else ""}
+    if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**changes):
         return False
-    setattr(thread, field, value)
+    for name, changed in changes.items():
+        setattr(thread, name, changed)
     pagecache.thread_changed(thread.pk)
     if field == "is_pinned":
         selectors.theme_counts_changed()  # the home page lists pinned threads apart

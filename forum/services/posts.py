@@ -89,16 +89,30 @@ def _check_slow_mode(author, thread: Thread) -> None:
         return
     wait = latest + timedelta(seconds=thread.slow_mode_seconds) - timezone.now()
     if wait > timedelta(0):
-        seconds = int(wait.total_seconds()) + 1
-        raise ValidationError(
-            ngettext(
-                "This discussion is in slow mode. You can reply again in %(seconds)d second.",
-                "This discussion is in slow mode. You can reply again in %(seconds)d seconds.",
-                seconds,
-            )
-            % {"seconds": seconds},
-            code="slow_mode",
-        )
+        raise ValidationError(_slow_mode_wait(int(wait.total_seconds()) + 1), code="slow_mode")
+
+
+def _slow_mode_wait(seconds: int) -> str:
+    """How long a member still waits, as people say it: seconds, else whole minutes, else whole hours (rounded up)."""
+    if seconds < 60:
+        return ngettext(
+            "This discussion is in slow mode. You can reply again in %(seconds)d second.",
+            "This discussion is in slow mode. You can reply again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+    minutes = -(-seconds // 60)
+    if minutes <= 120:
+        return ngettext(
+            "This discussion is in slow mode. You can reply again in %(minutes)d minute.",
+            "This discussion is in slow mode. You can reply again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    hours = -(-seconds // 3600)
+    return ngettext(
+        "This discussion is in slow mode. You can reply again in %(hours)d hour.",
+        "This discussion is in slow mode. You can reply again in %(hours)d hours.",
+        hours,
+    ) % {"hours": hours}
 
 
 @transaction.atomic

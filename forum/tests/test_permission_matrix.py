@@ -462,7 +462,7 @@ ACTS = [
         _thread_fields("slow_mode_seconds"),
         (A.SLOW_MODE,),
         lambda actor, ctx: services.thread_slow_mode(acting_user=actor, thread=ctx["target"], seconds=120, reason=""),
-        data={"seconds": "120", "reason": "Rustig aan"},
+        data={"minutes": "2", "reason": "Rustig aan"},
     ),
     Act(
         "moderator edits thread",

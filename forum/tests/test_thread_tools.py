@@ -136,7 +136,7 @@ def test_moderation_page_shows_thread_tools(moderator_client, thread):
     moderator_client.cookies["django_language"] = "en"
     content = moderator_client.get(thread.get_absolute_url()).content.decode()
     assert 'type="datetime-local"' in content
-    assert 'name="seconds"' in content
+    assert 'name="minutes"' in content
     assert _moderate_url(thread, "slow-mode") in content
 
 
@@ -198,11 +198,11 @@ def test_slow_mode_is_logged_with_reason_once(slow_thread, moderator):
 
 
 def test_moderator_sets_slow_mode_through_page(moderator_client, thread):
-    """The moderator form sets slow mode and 0 turns it off again."""
-    moderator_client.post(_moderate_url(thread, "slow-mode"), {"seconds": "120", "reason": "Rustig aan"})
+    """The moderator form sets slow mode in minutes and 0 turns it off again."""
+    moderator_client.post(_moderate_url(thread, "slow-mode"), {"minutes": "2", "reason": "Rustig aan"})
     thread.refresh_from_db()
     assert thread.slow_mode_seconds == 120
-    moderator_client.post(_moderate_url(thread, "slow-mode"), {"seconds": "0", "reason": "Weer normaal"})
+    moderator_client.post(_moderate_url(thread, "slow-mode"), {"minutes": "0", "reason": "Weer normaal"})
     thread.refresh_from_db()
     assert thread.slow_mode_seconds == 0
     assert list(
@@ -210,10 +210,10 @@ def test_moderator_sets_slow_mode_through_page(moderator_client, thread):
     ) == ["Rustig aan", "Weer normaal"]
 
 
-@pytest.mark.parametrize("value", ["-5", "99999999999999999999", "604801", "1.5", "tien", ""])
+@pytest.mark.parametrize("value", ["-5", "99999999999999999999", "10081", "1.5", "tien", ""])
 def test_bad_slow_mode_shows_error(moderator_client, thread, value):
-    """Negative, huge or non-numeric seconds give a message, not a 500, and change nothing."""
-    response = moderator_client.post(_moderate_url(thread, "slow-mode"), {"seconds": value}, follow=True)
+    """Negative, huge or non-numeric minutes give a message, not a 500, and change nothing."""
+    response = moderator_client.post(_moderate_url(thread, "slow-mode"), {"minutes": value}, follow=True)
     assert response.status_code == 200
     assert "alert" in response.content.decode()
     thread.refresh_from_db()

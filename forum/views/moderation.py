@@ -89,7 +89,7 @@ def _thread_slow_mode(request, thread):
     form = SlowModeForm(request.POST)
     if not form.is_valid():
         return _moderation_form_error(request, form, thread.get_absolute_url())
-    seconds = form.cleaned_data["seconds"]
+    seconds = form.seconds
     if services.thread_slow_mode(
         acting_user=request.user, thread=thread, seconds=seconds, reason=form.cleaned_data["reason"]
     ):
