@@ -11,6 +11,7 @@ from accounts.models import SiteSettings, User
 
 from .. import pagecache, permissions, ratelimits, selectors
 from ..models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Status, Thread
+from ..text import sentence
 from . import notices
 from .moderation import post_hide, post_restore
 
@@ -167,7 +168,7 @@ def _tell_author_upheld(post, *, reason: str) -> None:
                     "A moderator has looked at it and it stays hidden."
                 )
                 % {"thread": thread.title},
-                gettext("Reason: %(reason)s") % {"reason": reason},
+                gettext("Reason: %(reason)s") % {"reason": sentence(reason)},
                 gettext("It is not deleted."),
                 gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
                 % {"url": notices.objection_url()},

@@ -79,7 +79,7 @@ def test_upheld_automatic_hide_is_told_to_the_author_who_objects_and_another_mod
     assert (reply.status, reply.hidden_by, reply.hidden_reason) == (Status.HIDDEN, upholder, REASON)
 
     notice = Notification.objects.filter(recipient=author, kind="moderation").latest("pk")
-    assert "stays hidden" in notice.message and REASON in notice.message
+    assert "stays hidden" in notice.message and f"Reason: {REASON}\n" in notice.message
     objection_page = reverse("forum:objection_list")
     assert any(link.endswith(objection_page) for link in _links(notice.message))
     [mail] = [message for message in mailoutbox if message.to == [author.email]]
