@@ -291,7 +291,9 @@ class ModeratorNoteForm(forms.Form):
         label=_("Note"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only moderators see these notes."),
+        help_text=_(
+            "Only moderators see these notes on the site; the member also finds them when downloading their data."
+        ),
     )
 
     def clean_text(self):

@@ -868,3 +868,12 @@ def test_each_part_of_the_download_costs_one_query_at_most(member_with_everythin
         with CaptureQueriesContext(connection) as context:
             part.export(member_with_everything)
         assert len(context.captured_queries) <= 1, part.name
+
+
+def test_moderators_are_told_the_member_reads_their_notes(moderator_client, user):
+    """Notes about a member are in that member's download, so the note form says so."""
+    response = moderator_client.get(reverse("accounts:member_moderation", kwargs={"handle": user.handle}))
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "het lid vindt ze ook terug bij ‘Mijn gegevens downloaden’" in html
+    assert "Alleen moderators zien deze notities." not in html
