@@ -4,6 +4,7 @@ Every link in an e-mail or a notification leads to the address the site is serve
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -161,8 +162,13 @@ def test_in_development_the_site_url_follows_the_port():
 
 def test_make_run_serves_and_links_on_the_same_port():
     env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "PORT"}}
-    result = subprocess.run(  # noqa: S603, S607 (a fixed command, printed and not run)
-        ["make", "--dry-run", "run", "PORT=8001"], capture_output=True, text=True, cwd=ROOT, env=env, check=True
+    result = subprocess.run(  # noqa: S603 (a fixed command, printed and not run)
+        [shutil.which("make"), "--dry-run", "run", "PORT=8001"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     [runserver] = [line for line in result.stdout.splitlines() if "runserver" in line]
     assert "SITE_URL=http://127.0.0.1:8001 " in runserver
