@@ -16,7 +16,18 @@ from django.utils.translation import gettext
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
 
-from .models import ModerationAction, ModerationLog, Objection, ProblemReport, Reply, Report, ReportReason, Thread
+from .models import (
+    Capacity,
+    ModerationAction,
+    ModerationLog,
+    Objection,
+    ProblemReport,
+    Reply,
+    Report,
+    ReportReason,
+    Revision,
+    Thread,
+)
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -665,3 +676,35 @@ def waiting_count(user) -> int:
             ProblemReport.objects.filter(state=ProblemReport.State.OPEN).order_by().values_list(none(), none(), "pk")
         )
     return parts[0].union(*parts[1:], all=True).count()
+
+
+@dataclass(frozen=True)
+class RevisionEntry:
+    """An earlier version of a post, and the speaking capacity the edit that replaced it changed, if it did."""
+
+    revision: Revision
+    capacity_before: str = ""  # the capacities' labels, "" when the edit kept it
+    capacity_after: str = ""
+
+
+def revision_history(post: Thread | Reply) -> list[RevisionEntry]:
+    """
+    The earlier versions of ``post``, newest first, each with the change of speaking capacity made
+    by the edit that replaced it: the newest was replaced by the post as it is now, every other one
+    by the version after it. One query.
+    """
+    revisions = list(post.revisions.select_related("edited_by"))
+    entries = []
+    capacity_after = post.capacity
+    for revision in revisions:
+        before = revision.capacity
+        changed = before and capacity_after and before != capacity_after
+        entries.append(
+            RevisionEntry(
+                revision=revision,
+                capacity_before=Capacity(before).label if changed else "",
+                capacity_after=Capacity(capacity_after).label if changed else "",
+            )
+        )
+        capacity_after = before  # unknown ("") for a revision stored before capacities were kept
+    return entries

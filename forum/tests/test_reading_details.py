@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from forum import services
 from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 from forum.text import render_markdown
@@ -105,3 +106,22 @@ def test_stored_posts_with_an_abbreviation_link_are_rendered_again(db):
     assert reply.body_html == render_markdown(reply.body)
     assert "http://e.a.om" not in reply.body_html
     assert 'href="http://rijksoverheid.nl"' in Reply.objects.get(pk=other.pk).body_html
+
+
+def test_revision_history_shows_a_change_of_speaking_capacity(client, db):
+    """Edits that change the capacity (only, or with the text) say so in the history; a text-only edit does not."""
+    author = UserFactory()
+    thread = ThreadFactory()
+    reply = services.reply_create(author=author, thread=thread, body="Mijn mening.")
+    client.force_login(author)
+    edit_url = reverse("forum:reply_edit", kwargs={"pk": reply.pk})
+    client.post(edit_url, {"body": "Mijn mening.", "capacity": "function"})  # only the capacity
+    client.post(edit_url, {"body": "Mijn mening, aangevuld.", "capacity": "function"})  # only the text
+    client.post(edit_url, {"body": "Weer persoonlijk.", "capacity": "personal"})  # both
+    page = client.get(reverse("forum:reply_revisions", kwargs={"pk": reply.pk}))
+    assert page.status_code == HTTPStatus.OK
+    changes = re.findall(r"Spreekrol gewijzigd van “([^”]+)” naar “([^”]+)”", page.content.decode())
+    assert changes == [
+        ("vanuit mijn functie", "op persoonlijke titel"),  # the newest edit first
+        ("op persoonlijke titel", "vanuit mijn functie"),
+    ]

@@ -350,7 +350,7 @@ def thread_revisions(request, pk):
     return render(
         request,
         "forum/revision_list.html",
-        {"post": thread, "thread": thread, "revisions": thread.revisions.select_related("edited_by")},
+        {"post": thread, "thread": thread, "entries": selectors.revision_history(thread)},
     )
 
 
@@ -362,7 +362,7 @@ def reply_revisions(request, pk):
     return render(
         request,
         "forum/revision_list.html",
-        {"post": reply, "thread": reply.thread, "revisions": reply.revisions.select_related("edited_by")},
+        {"post": reply, "thread": reply.thread, "entries": selectors.revision_history(reply)},
     )
 
 
