@@ -279,13 +279,17 @@ def objections(member: User) -> list[dict]:
 
 
 def decisions_about_member(member: User) -> list[dict]:
-    """Moderation decisions about the member, their posts or their objections, with the reason; not by whom."""
+    """
+    Moderation decisions about the member, their posts, their objections or their problem reports,
+    with the reason; not by whom.
+    """
     return _log_rows(
         ModerationLog.objects.filter(
             Q(**_target(User), target_id=member.pk)
             | Q(**_target(Thread), target_id__in=_own(Thread, member))
             | Q(**_target(Reply), target_id__in=_own(Reply, member))
             | Q(**_target(Objection), target_id__in=Objection.objects.filter(member=member).values("pk"))
+            | Q(**_target(ProblemReport), target_id__in=ProblemReport.objects.filter(reporter=member).values("pk"))
         )
     )
 

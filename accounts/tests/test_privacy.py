@@ -746,7 +746,8 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
         other_thread = ThreadFactory(theme=theme, author=writer, title="Sociale media en de Rob")
         reply = forum_services.reply_create(author=member, thread=other_thread, body="Eerste versie.")
         forum_services.reply_edit(acting_user=member, reply=reply, body="Tweede versie.")
-        forum_services.problem_report_file(reporter=member, message="De knop doet het niet.")
+        problem = forum_services.problem_report_file(reporter=member, message="De knop doet het niet.")
+        forum_services.problem_report_close(acting_user=moderator, report=problem, reason="De knop is hersteld.")
         forum_services.report_file(reporter=member, target=other_thread, reason="off_topic", note="Past niet hier.")
         forum_services.report_file(reporter=reporter, target=reply, reason="spam", note="Geheime toelichting.")
         forum_services.reaction_toggle(member=member, post=other_thread)
@@ -816,6 +817,7 @@ def test_download_holds_a_row_of_every_kind_and_nothing_of_others(
     assert ("hide", "Vertrouwelijke gegevens.") in decisions
     assert ("warn", "Persoonlijke aanval.") in decisions
     assert ("moderator_grant", "") in decisions
+    assert ("report_close", "De knop is hersteld.") in decisions
     [act] = data["moderation_acts"]
     assert act["action"] == "hide" and act["reason"] == "Gedeeld adres van een collega."
     assert act["about"].endswith(
