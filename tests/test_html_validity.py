@@ -264,6 +264,17 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     pages.get(client, "moderator-thread-with-hidden-reply", hidden_reply.get_absolute_url(), follow=True)
     services.post_hide(acting_user=moderator, post=thread, reason="Onder embargo")
     pages.get(client, "moderator-hidden-thread", thread.get_absolute_url())
+    # A banned member: the page they see, and the objection form behind its signed link (logged out).
+    banned = UserFactory()
+    sanctions.member_sanction(acting_user=moderator, member=banned, kind="ban", reason="Doxing")
+    pages.get(client_for(banned), "banned-member", "/", status=HTTPStatus.FORBIDDEN)
+    objection_link = services.ban_objection_path(banned)
+    pages.get(client_for(), "banned-member-objection", objection_link)
+    pages.post(client_for(), "banned-member-objection-errors", objection_link, {"text": ""})
+    services.objection_file(
+        member=banned, decision=ModerationLog.objects.filter(action="ban").latest("pk"), text="Onterecht."
+    )
+    pages.get(client_for(), "banned-member-objection-sent", objection_link)
 
 
 def run_checker(java: str, pages: Pages) -> list[str]:

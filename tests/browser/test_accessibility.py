@@ -483,10 +483,12 @@ def moderation_queue(site: Site):
     own = services.reply_create(author=member, thread=site.thread, body="Mijn reactie")
     services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
     services.objection_file(member=member, decision=ModerationLog.objects.latest("pk"), text="Onterecht.")
+    services.problem_report_file(reporter=None, message="De knop werkt niet.", contact_email="bezoeker@example.org")
     site.open("/moderatie/")
     expect(site.page.locator(".report-queue > li")).to_have_count(3)
     expect(site.page.locator(".held-queue > li")).to_have_count(2)
     expect(site.page.locator(".objection-queue > li")).to_have_count(1)
+    expect(site.page.locator(".problem-queue > li")).to_have_count(1)
 
 
 @page_visit("moderator", "thread-with-held-reply")
@@ -549,6 +551,15 @@ def objections(site: Site):
     services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
     site.open("/bezwaar/")
     expect(site.page.locator("main").first).to_be_visible()
+
+
+@page_visit("visitor", "objection-by-link", languages=("nl", "en"))
+def objection_by_link(site: Site):
+    # A banned member, logged out, follows the signed link from the statement of reasons or the banned page.
+    member = UserFactory()
+    sanctions.member_sanction(acting_user=ModeratorFactory(), member=member, kind="ban", reason="Doxing")
+    site.open(services.ban_objection_path(member))
+    expect(site.page.locator("main form textarea")).to_be_visible()
 
 
 # --- The check -----------------------------------------------------------------------------------------------------
