@@ -58,6 +58,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,11 @@ from .models import AccountDelegate, ModeratorNote, OrganisationRole, ProfileVis
 
 EXPORT_FORMAT = "ambtenaar20-member-data"
 EXPORT_VERSION = 1
+
+# Sent by ``member_close_account`` inside its transaction, before the account's name and address
+# are erased, with ``member``: other apps put right what names the member elsewhere (the forum:
+# mentions in posts become "former member" text instead of a link to the profile that goes away).
+account_closing = Signal()
 
 
 # The registry ----------------------------------------------------------------------------
@@ -394,7 +400,7 @@ def member_export(*, member: User) -> dict:
     are included: they are the member's words too.
 
     Only ever ``member``'s own data, in a fixed number of queries whatever the
-    amount of data: one per part, and the organisation's name.
+    amount of data: at most one per part (the profile's is the organisation's name).
     """
     if not permissions.is_member(member):
         raise PermissionDenied
@@ -422,6 +428,7 @@ def member_close_account(*, member: User) -> None:
     # Lock the row, so two confirmations at once close the account once.
     locked = User.objects.select_for_update().get(pk=member.pk)
     permissions.check_close_account(locked)
+    account_closing.send(sender=User, member=locked)
 
     avatar_name = locked.avatar.name or ""
     locked.display_name = ""
