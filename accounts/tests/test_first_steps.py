@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import services
-from accounts.models import User
+from accounts import sanctions, services
+from accounts.models import Sanction, User
 from forum.tests.factories import UserFactory, add_totp
 
 from .test_mfa import totp_code
@@ -192,3 +192,26 @@ def test_make_superuser_works_on_a_fresh_checkout_without_settings(tmp_path):
             [EMAIL],
         ).fetchall()
     assert rows == [(1, 1, 1)]
+
+
+# Only page visits are sent to the terms and the warning -------------------------------------
+
+ICON_REQUEST = {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image", "Accept": "image/avif,image/webp,*/*"}
+PAGE_VISIT = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Accept": "text/html,*/*;q=0.8"}
+
+
+def test_the_terms_are_asked_for_on_page_visits_only(client, terms):
+    client.force_login(UserFactory(accepted_terms=False))
+    assert client.get(reverse("forum:home"), headers=ICON_REQUEST).status_code == HTTPStatus.OK
+    assert client.get(reverse("forum:home"), headers={"HX-Request": "true"}).status_code == HTTPStatus.OK
+    response = client.get(reverse("forum:home"), headers=PAGE_VISIT)
+    assert response["Location"].startswith(reverse("accounts:terms_accept"))
+
+
+def test_a_warning_is_shown_on_page_visits_only(client, moderator, terms):
+    member = UserFactory()
+    sanctions.member_sanction(acting_user=moderator, member=member, kind=Sanction.Kind.WARNING, reason="Beledigend")
+    client.force_login(member)
+    assert client.get(reverse("forum:home"), headers=ICON_REQUEST).status_code == HTTPStatus.OK
+    assert client.get(reverse("forum:home"), headers={"HX-Request": "true"}).status_code == HTTPStatus.OK
+    assert client.get(reverse("forum:home"), headers=PAGE_VISIT)["Location"] == reverse("accounts:warning")
