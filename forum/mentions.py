@@ -11,6 +11,12 @@ handle (``@harro-ranter``). A display name that two members share mentions
 neither of them: the writer uses the handle instead. Former and inactive
 members are never mentioned.
 
+A member whose account is being closed is named in ``env["closing_member_ids"]``
+when the posts that mention them are rendered again
+(``forum.services.posts.mentions_of_closing_member``): their mentions become the
+plain text ``env["closing_member_text"]`` ("voormalig lid"), neither a link to the
+profile that is going away nor their name, and notify nobody.
+
 Mentions are found in markdown-it's token stream by a core rule, so text in
 code spans, code blocks, links and images is never a mention, an escaped
 ``\\@`` is not one either, and what is linked is exactly what notifies.
@@ -99,12 +105,13 @@ def mention_rule(state) -> None:
     inline text and leave the members mentioned in ``env["mentions"]``.
     """
     mentions = _resolve(list(_attempts(state.tokens)))
-    _link(mentions)
+    closing = frozenset(state.env.get("closing_member_ids", ()))
+    _link(mentions, closing, state.env.get("closing_member_text", ""))
     quoted = _quoted_inlines(state.tokens)
     members = {}
     for mention in mentions:
         # A mention inside a quotation is linked, but is the quoted author's, not this one's: no notice.
-        if id(mention.inline) not in quoted:
+        if id(mention.inline) not in quoted and mention.member.pk not in closing:
             members.setdefault(mention.member.pk, mention.member)
     state.env["mentions"] = list(members.values())
 
@@ -238,8 +245,11 @@ def _inside(attempt, mention) -> bool:
     return attempt.inline is mention.inline and attempt.index == mention.index and attempt.start < mention.end
 
 
-def _link(mentions) -> None:
-    """Split the text tokens around the mentions and put a profile link around each."""
+def _link(mentions, closing=frozenset(), closing_text="") -> None:
+    """
+    Split the text tokens around the mentions and put a profile link around each; a mention
+    of a member in ``closing`` becomes ``closing_text``, without a link.
+    """
     by_token = {}
     for mention in mentions:
         by_token.setdefault((id(mention.inline), mention.index), []).append(mention)
@@ -252,15 +262,19 @@ def _link(mentions) -> None:
         children = []
         for index, child in enumerate(inline.children):
             found = by_token.get((inline_id, index))
-            children.extend(_split(child, found, urls) if found else [child])
+            children.extend(_split(child, found, urls, closing, closing_text) if found else [child])
         inline.children = children
 
 
-def _split(token, mentions, urls) -> list[Token]:
+def _split(token, mentions, urls, closing, closing_text) -> list[Token]:
     text, position, tokens = token.content, 0, []
     for mention in mentions:
         if mention.start > position:
             tokens.append(_text(token, text[position : mention.start]))
+        position = mention.end
+        if mention.member.pk in closing:
+            tokens.append(_text(token, closing_text))
+            continue
         tokens += [
             Token(
                 "link_open",
@@ -274,7 +288,6 @@ def _split(token, mentions, urls) -> list[Token]:
             _text(token, text[mention.start : mention.end], level=token.level + 1),
             Token("link_close", "a", -1, level=token.level, markup="mention", info="mention"),
         ]
-        position = mention.end
     if position < len(text):
         tokens.append(_text(token, text[position:]))
     return tokens

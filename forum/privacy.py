@@ -10,12 +10,14 @@ people's personal data (GDPR art. 15(4)).
 """
 
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.privacy import iso, kind_of, label, registry
+from accounts.privacy import account_closing, iso, kind_of, label, registry
 from config.links import absolute_reverse
 
+from . import services
 from .models import (
     ModerationAction,
     ModerationLog,
@@ -445,3 +447,9 @@ registry.register(
     export=read_positions,
     refers_by=["forum.ThreadVisit.member"],
 )
+
+
+@receiver(account_closing)
+def _mentions_of_closing_member(sender, member, **kwargs):
+    """Posts that mention a closing account show "former member" as text, not a link that would lead nowhere."""
+    services.mentions_of_closing_member(member=member)

@@ -19,6 +19,9 @@ import re
 from functools import cache
 
 import nh3
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 
 from . import mentions
@@ -97,12 +100,18 @@ def _is_abbreviation(text: str) -> bool:
     return any(len(label) < 2 for label in host.split("."))
 
 
-def render_markdown(source: str) -> str:
+def render_markdown(source: str, *, closing_member_ids=()) -> str:
     """
     Render member-written Markdown to sanitised HTML, with @mentions of members
     linked to their profiles (one query, only when the text has an "@" name).
+    Mentions of the members in ``closing_member_ids`` (accounts being closed) read
+    "former member" in the site's language, as plain text: the stored HTML is shared by all readers.
     """
-    html = _markdown().render(source or "")
+    env = {}
+    if closing_member_ids:
+        with translation.override(settings.LANGUAGE_CODE):
+            env = {"closing_member_ids": closing_member_ids, "closing_member_text": gettext("former member")}
+    html = _markdown().render(source or "", env)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -36,6 +36,7 @@ from .objections import (  # noqa: F401
     objection_file,
 )
 from .posts import (  # noqa: F401
+    mentions_of_closing_member,
     page_ensure,
     reply_create,
     reply_edit,

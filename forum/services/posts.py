@@ -25,6 +25,7 @@ from ..models import (
     Thread,
     ThreadFollow,
 )
+from ..text import render_markdown
 from . import approval, notices
 
 
@@ -377,3 +378,23 @@ def thread_import(
 def reply_import(*, thread: Thread, author, body: str, created_at=None) -> Reply:
     """Carry over a reply from the old network; management commands only, no permission applies."""
     return _reply_insert(thread=thread, author=author, body=body, created_at=created_at)
+
+
+@transaction.atomic
+def mentions_of_closing_member(*, member) -> int:
+    """
+    The posts that mention ``member``, whose account is being closed, show "former member" as
+    text where the link to their profile was: called while the account still has its name and
+    address (``accounts.privacy.account_closing``), so the mentions are found as they were made.
+    Not a member action: the closing account's own service calls it. Returns how many posts changed.
+    """
+    link = f'href="{member.get_absolute_url()}"'
+    changed = 0
+    for model, fields in ((Thread, ("pk", "body", "body_html")), (Reply, ("pk", "thread_id", "body", "body_html"))):
+        for post in model.objects.filter(body_html__contains=link).only(*fields):
+            html = render_markdown(post.body, closing_member_ids={member.pk})
+            if html != post.body_html:
+                model.objects.filter(pk=post.pk).update(body_html=html)
+                pagecache.post_changed(post)
+                changed += 1
+    return changed

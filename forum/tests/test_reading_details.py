@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.privacy import member_close_account
 from forum import services
 from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
@@ -125,3 +126,27 @@ def test_revision_history_shows_a_change_of_speaking_capacity(client, db):
         ("vanuit mijn functie", "op persoonlijke titel"),  # the newest edit first
         ("op persoonlijke titel", "vanuit mijn functie"),
     ]
+
+
+def test_a_mention_of_a_closed_account_reads_former_member_as_text(client, db):
+    """
+    Once a mentioned member closes their account, the posts that mention them (also in a quotation)
+    say "voormalig lid" where the link was: no link to the profile that is gone, and not their name.
+    """
+    fatou = UserFactory(display_name="Fatou van den Hoff")
+    other = UserFactory(display_name="Davied")
+    thread = ThreadFactory(body="Wat vindt @Fatou van den Hoff ervan? En @Davied?")
+    reply = services.reply_create(author=UserFactory(), thread=thread, body="> Vraag het @Fatou van den Hoff.\n\nEens.")
+    profile = fatou.get_absolute_url()
+    assert f'href="{profile}"' in Thread.objects.get(pk=thread.pk).body_html
+
+    member_close_account(member=fatou)
+
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert client.get(profile).status_code == HTTPStatus.NOT_FOUND
+    assert f'href="{profile}"' not in html
+    assert "Fatou" not in html
+    assert "Wat vindt voormalig lid ervan?" in html
+    assert f'href="{other.get_absolute_url()}"' in html  # other mentions keep their link
+    reply.refresh_from_db()
+    assert "Vraag het voormalig lid." in reply.body_html and f'href="{profile}"' not in reply.body_html
