@@ -12,6 +12,7 @@ from allauth.account import app_settings as account_settings
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.templatetags.static import static
 from django.urls import reverse
 
 from accounts import permissions
@@ -195,6 +196,26 @@ def test_the_icon_is_served_to_a_moderator_without_totp(client, moderator_withou
         response = client.get("/favicon.ico", headers=headers)
         assert response.status_code == HTTPStatus.OK
         assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+
+
+@pytest.mark.parametrize("url", ["/", "/beheer/"])
+def test_pages_carry_the_sites_icon_and_app_icon(client, administrator, url):
+    """The site's pages and the admin's name the site's own icon; the files are there."""
+    client.force_login(administrator)
+    html = client.get(url).content.decode()
+    icons = {
+        static("icons/icon.svg"): "image/svg+xml",
+        static("icons/apple-touch-icon.png"): "image/png",
+    }
+    for href, content_type in icons.items():
+        assert f'href="{href}"' in html
+        response = client.get(href)
+        assert response.status_code == HTTPStatus.OK
+        assert response["Content-Type"] == content_type
+    if url == "/":
+        manifest = static("icons/site.webmanifest")
+        assert f'<link rel="manifest" href="{manifest}">' in html
+        assert client.get(manifest).status_code == HTTPStatus.OK
 
 
 @pytest.mark.parametrize(
