@@ -643,28 +643,39 @@ class AccountDelegateAdmin(admin.ModelAdmin):
 
 @admin.register(TermsVersion)
 class TermsVersionAdmin(admin.ModelAdmin):
-    """A version members may have accepted is never changed or deleted: publish a new version instead."""
+    """
+    A version members may have accepted is never changed or deleted: publish a new version instead.
+    Its English text, a translation for English readers (members accept the Dutch), can still be
+    added or corrected.
+    """
 
-    list_display = ["version", "title", "published_at", "is_published"]
+    list_display = ["version", "title", "published_at", "is_published", "has_english_text"]
     ordering = ["-version"]
-    search_fields = ["title", "body"]
-    fields = ["version", "title", "published_at", "body", "body_html"]
-    readonly_fields = ["body_html"]
+    search_fields = ["title", "body", "title_en", "body_en"]
+    fieldsets = [
+        (None, {"fields": ["version", "published_at"]}),
+        (_("Dutch"), {"fields": ["title", "body", "body_html"]}),
+        (_("English"), {"fields": ["title_en", "body_en", "body_html_en"]}),
+    ]
+    readonly_fields = ["body_html", "body_html_en"]
+    # Once published, only the English translation stays open.
+    published_readonly_fields = ["version", "published_at", "title", "body", "body_html", "body_html_en"]
 
     @admin.display(boolean=True, description=_("published"))
     def is_published(self, obj):
         return obj.published_at <= timezone.now()
+
+    @admin.display(boolean=True, description=_("in English"))
+    def has_english_text(self, obj):
+        return bool(obj.body_en.strip())
 
     def _is_published(self, obj):
         return obj is not None and obj.pk is not None and self.is_published(obj)
 
     def get_readonly_fields(self, request, obj=None):
         if self._is_published(obj):
-            return self.fields
+            return self.published_readonly_fields
         return self.readonly_fields
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._is_published(obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -678,9 +689,14 @@ class TermsVersionAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         terms = services.terms_publish(
-            version=obj.version, title=obj.title, body=obj.body, published_at=obj.published_at
+            version=obj.version,
+            title=obj.title,
+            body=obj.body,
+            published_at=obj.published_at,
+            title_en=obj.title_en,
+            body_en=obj.body_en,
         )
-        obj.pk, obj.body_html = terms.pk, terms.body_html
+        obj.pk, obj.body_html, obj.body_html_en = terms.pk, terms.body_html, terms.body_html_en
         obj._state.adding = False
 
 

@@ -277,6 +277,14 @@ class TermsVersion(models.Model):
     title = models.CharField(_("title"), max_length=200, default="Algemene voorwaarden")
     body = models.TextField(_("text"), help_text=_("Markdown."))
     body_html = models.TextField(_("rendered text"), editable=False)
+    # A translation for English readers (the Dutch text is what members accept); empty: the Dutch text.
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    body_en = models.TextField(
+        _("text in English"),
+        blank=True,
+        help_text=_("Markdown. A translation for English readers; members accept the Dutch text."),
+    )
+    body_html_en = models.TextField(_("rendered English text"), editable=False, blank=True)
     published_at = models.DateTimeField(
         _("published"), default=timezone.now, help_text=_("Members accept a version once it is published.")
     )
@@ -293,6 +301,7 @@ class TermsVersion(models.Model):
         from forum.text import render_markdown
 
         self.body_html = render_markdown(self.body)
+        self.body_html_en = render_markdown(self.body_en) if self.body_en.strip() else ""
         super().save(*args, **kwargs)
         cache.delete(CURRENT_TERMS_CACHE_KEY)
 

@@ -293,8 +293,17 @@ def terms_accept(*, member: User, terms: TermsVersion) -> bool:
 
 
 @transaction.atomic
-def terms_publish(*, version: int, title: str, body: str, published_at=None) -> TermsVersion:
-    terms = TermsVersion(version=version, title=title, body=body, published_at=published_at or timezone.now())
+def terms_publish(
+    *, version: int, title: str, body: str, published_at=None, title_en: str = "", body_en: str = ""
+) -> TermsVersion:
+    terms = TermsVersion(
+        version=version,
+        title=title,
+        body=body,
+        title_en=title_en,
+        body_en=body_en,
+        published_at=published_at or timezone.now(),
+    )
     terms.save()
     return terms
 

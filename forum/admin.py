@@ -325,9 +325,20 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "updated_at"]
-    search_fields = ["title", "body"]
+    """The site's own pages, in Dutch and (for English readers; empty: the Dutch text) in English."""
+
+    list_display = ["title", "slug", "has_english_text", "updated_at"]
+    search_fields = ["title", "body", "title_en", "body_en"]
+    fieldsets = [
+        (None, {"fields": ["slug", "updated_at"]}),
+        (_("Dutch"), {"fields": ["title", "body"]}),
+        (_("English"), {"fields": ["title_en", "body_en"]}),
+    ]
     readonly_fields = ["updated_at"]
+
+    @admin.display(boolean=True, description=_("in English"))
+    def has_english_text(self, obj):
+        return bool(obj.body_en.strip())
 
 
 @admin.register(Report)

@@ -446,6 +446,12 @@ class Page(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown."))
     body_html = models.TextField(_("rendered text"), editable=False)
+    # English readers see the English text; while it is empty, the Dutch one.
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    body_en = models.TextField(
+        _("text in English"), blank=True, help_text=_("Markdown. Empty: English readers see the Dutch text.")
+    )
+    body_html_en = models.TextField(_("rendered English text"), editable=False, blank=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -458,6 +464,7 @@ class Page(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        self.body_html_en = render_markdown(self.body_en) if self.body_en.strip() else ""
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from forum.site_texts import site_text
 from forum.views import navigation
 
 from .. import services
@@ -16,7 +18,8 @@ def terms(request):
     current = services.terms_current()
     if current is None:
         raise Http404
-    return render(request, "accounts/terms.html", {"terms": current})
+    text = site_text(current, translation.get_language())
+    return render(request, "accounts/terms.html", {"terms": current, "text": text})
 
 
 @login_required
@@ -35,6 +38,7 @@ def terms_accept(request):
         return redirect(next_url)
     context = {
         "terms": current,
+        "text": site_text(current, translation.get_language()),
         "form": form,
         "next": next_url,
         "changed": services.terms_accepted_before(request.user),

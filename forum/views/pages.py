@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import services
 from ..forms import ProblemReportForm
 from ..models import Page
+from ..site_texts import site_text
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,4 +26,5 @@ def problem_report(request):
 @require_GET
 def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "forum/page_detail.html", {"page": page})
+    text = site_text(page, translation.get_language())
+    return render(request, "forum/page_detail.html", {"page": page, "text": text})
