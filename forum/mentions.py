@@ -15,7 +15,9 @@ A member whose account is being closed is named in ``env["closing_member_ids"]``
 when the posts that mention them are rendered again
 (``forum.services.posts.mentions_of_closing_member``): their mentions become the
 plain text ``env["closing_member_text"]`` ("voormalig lid"), neither a link to the
-profile that is going away nor their name, and notify nobody.
+profile that is going away nor their name, and notify nobody. For accounts closed
+before that was done, ``env["former_names"]`` holds the names (folded, as mentioned)
+that no member has any more: those mentions read the same text.
 
 Mentions are found in markdown-it's token stream by a core rule, so text in
 code spans, code blocks, links and images is never a mention, an escaped
@@ -96,7 +98,8 @@ class _Mention:
     index: int
     start: int
     end: int
-    member: object
+    member: object  # None for a former member
+    former: bool = False  # a closed (or closing) account: text, no link
 
 
 def mention_rule(state) -> None:
@@ -104,14 +107,18 @@ def mention_rule(state) -> None:
     markdown-it core rule (before ``text_join``): link the mentions in the
     inline text and leave the members mentioned in ``env["mentions"]``.
     """
-    mentions = _resolve(list(_attempts(state.tokens)))
-    closing = frozenset(state.env.get("closing_member_ids", ()))
-    _link(mentions, closing, state.env.get("closing_member_text", ""))
+    env = state.env
+    mentions = _resolve(
+        list(_attempts(state.tokens)),
+        closing=frozenset(env.get("closing_member_ids", ())),
+        former_names=frozenset(env.get("former_names", ())),
+    )
+    _link(mentions, env.get("closing_member_text", ""))
     quoted = _quoted_inlines(state.tokens)
     members = {}
     for mention in mentions:
         # A mention inside a quotation is linked, but is the quoted author's, not this one's: no notice.
-        if id(mention.inline) not in quoted and mention.member.pk not in closing:
+        if id(mention.inline) not in quoted and not mention.former:
             members.setdefault(mention.member.pk, mention.member)
     state.env["mentions"] = list(members.values())
 
@@ -217,8 +224,21 @@ def _match(attempt, by_name, by_handle):
     return None, 0
 
 
-def _resolve(attempts) -> list[_Mention]:
-    """The mentions, in order: the longest match at each ``@``, at most MAX_MENTIONS members."""
+def _former_match(attempt, former_names):
+    """The end of a mention of a name that only a closed account had, or 0."""
+    for name, end in attempt.names:
+        if name in former_names:
+            return end
+    if attempt.handle and attempt.handle[0] in former_names:
+        return attempt.handle[1]
+    return 0
+
+
+def _resolve(attempts, *, closing=frozenset(), former_names=frozenset()) -> list[_Mention]:
+    """
+    The mentions, in order: the longest match at each ``@``, at most MAX_MENTIONS members;
+    those of ``closing`` members and of ``former_names`` marked ``former``.
+    """
     keys = set()
     for attempt in attempts:
         if len(keys) < MAX_ATTEMPTS:
@@ -232,11 +252,23 @@ def _resolve(attempts) -> list[_Mention]:
         if mentions and _inside(attempt, mentions[-1]):
             continue
         member, end = _match(attempt, by_name, by_handle)
+        if member is None and former_names:
+            end = _former_match(attempt, former_names)
+            if end:
+                mentions.append(_Mention(attempt.inline, attempt.index, attempt.start, end, member=None, former=True))
+            continue
         if member is None or (member.pk not in members and len(members) >= MAX_MENTIONS):
             continue
         members.add(member.pk)
         mentions.append(
-            _Mention(inline=attempt.inline, index=attempt.index, start=attempt.start, end=end, member=member)
+            _Mention(
+                inline=attempt.inline,
+                index=attempt.index,
+                start=attempt.start,
+                end=end,
+                member=member,
+                former=member.pk in closing,
+            )
         )
     return mentions
 
@@ -245,10 +277,10 @@ def _inside(attempt, mention) -> bool:
     return attempt.inline is mention.inline and attempt.index == mention.index and attempt.start < mention.end
 
 
-def _link(mentions, closing=frozenset(), closing_text="") -> None:
+def _link(mentions, former_text="") -> None:
     """
     Split the text tokens around the mentions and put a profile link around each; a mention
-    of a member in ``closing`` becomes ``closing_text``, without a link.
+    of a former member becomes ``former_text``, without a link.
     """
     by_token = {}
     for mention in mentions:
@@ -256,24 +288,24 @@ def _link(mentions, closing=frozenset(), closing_text="") -> None:
     inlines = {id(mention.inline): mention.inline for mention in mentions}
     urls = {}  # at most MAX_MENTIONS members, however often they are mentioned
     for mention in mentions:
-        if mention.member.pk not in urls:
+        if not mention.former and mention.member.pk not in urls:
             urls[mention.member.pk] = mention.member.get_absolute_url()
     for inline_id, inline in inlines.items():
         children = []
         for index, child in enumerate(inline.children):
             found = by_token.get((inline_id, index))
-            children.extend(_split(child, found, urls, closing, closing_text) if found else [child])
+            children.extend(_split(child, found, urls, former_text) if found else [child])
         inline.children = children
 
 
-def _split(token, mentions, urls, closing, closing_text) -> list[Token]:
+def _split(token, mentions, urls, former_text) -> list[Token]:
     text, position, tokens = token.content, 0, []
     for mention in mentions:
         if mention.start > position:
             tokens.append(_text(token, text[position : mention.start]))
         position = mention.end
-        if mention.member.pk in closing:
-            tokens.append(_text(token, closing_text))
+        if mention.former:
+            tokens.append(_text(token, former_text))
             continue
         tokens += [
             Token(

@@ -100,17 +100,22 @@ def _is_abbreviation(text: str) -> bool:
     return any(len(label) < 2 for label in host.split("."))
 
 
-def render_markdown(source: str, *, closing_member_ids=()) -> str:
+def render_markdown(source: str, *, closing_member_ids=(), former_names=()) -> str:
     """
     Render member-written Markdown to sanitised HTML, with @mentions of members
     linked to their profiles (one query, only when the text has an "@" name).
-    Mentions of the members in ``closing_member_ids`` (accounts being closed) read
-    "former member" in the site's language, as plain text: the stored HTML is shared by all readers.
+    Mentions of the members in ``closing_member_ids`` (accounts being closed), and of the
+    ``former_names`` (folded) of accounts closed earlier, read "former member" in the site's
+    language, as plain text: the stored HTML is shared by all readers.
     """
     env = {}
-    if closing_member_ids:
+    if closing_member_ids or former_names:
         with translation.override(settings.LANGUAGE_CODE):
-            env = {"closing_member_ids": closing_member_ids, "closing_member_text": gettext("former member")}
+            env = {
+                "closing_member_ids": closing_member_ids,
+                "former_names": former_names,
+                "closing_member_text": gettext("former member"),
+            }
     html = _markdown().render(source or "", env)
     return nh3.clean(
         html,

@@ -150,3 +150,22 @@ def test_a_mention_of_a_closed_account_reads_former_member_as_text(client, db):
     assert f'href="{other.get_absolute_url()}"' in html  # other mentions keep their link
     reply.refresh_from_db()
     assert "Vraag het voormalig lid." in reply.body_html and f'href="{profile}"' not in reply.body_html
+
+
+def test_posts_mentioning_an_account_closed_earlier_are_put_right(db):
+    """The data migration: a mention link to an account closed before this change reads "voormalig lid"."""
+    migration = importlib.import_module("forum.migrations.0018_former_member_mentions")
+    fatou = UserFactory(display_name="Fatou van den Hoff")
+    davied = UserFactory(display_name="Davied")
+    reply = ReplyFactory(body="Eens met @Fatou van den Hoff en @Davied.")
+    profile = fatou.get_absolute_url()
+    assert f'href="{profile}"' in reply.body_html
+    # How closing an account left it before: name and handle gone, the posts untouched.
+    type(fatou).objects.filter(pk=fatou.pk).update(
+        display_name="", handle=f"voormalig-lid-{fatou.pk}", is_former_member=True, is_active=False
+    )
+    migration.render_again(django_apps, None)
+    reply.refresh_from_db()
+    assert "Eens met voormalig lid en " in reply.body_html
+    assert f'href="{profile}"' not in reply.body_html and "Fatou" not in reply.body_html
+    assert f'href="{davied.get_absolute_url()}"' in reply.body_html
