@@ -171,6 +171,16 @@ def test_the_set_up_page_shows_the_same_secret_until_it_is_confirmed(transaction
     assert account_services.totp_pending_secret(moderator_without_totp) != first
 
 
+def test_the_set_up_page_reads_as_the_sites_dutch(client, moderator_without_totp):
+    """The set-up page says what to do in the site's Dutch (not allauth's "verificatie code")."""
+    log_in_with_password(client, moderator_without_totp)
+    html = client.get(reverse("mfa_activate_totp")).content.decode()
+    assert "Authenticator-app instellen" in html
+    assert "Scan de QR-code hieronder met je authenticator-app, of typ de sleutel eronder over in de app." in html
+    assert "Code uit de app" in html
+    assert "verificatie code" not in html
+
+
 def test_the_password_is_asked_again_some_time_after_logging_in(client, moderator_without_totp):
     """allauth's reauthentication still holds once the login is older than its time (five minutes)."""
     log_in_with_password(client, moderator_without_totp)
