@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Approval, User
+from forum import services as forum_services
 from forum.tests.factories import ThreadFactory, UserFactory
 from notifications.models import Kind, Notification
 
@@ -100,3 +102,19 @@ def test_signing_up_stores_the_language_of_the_page(client, language):
     data = {"display_name": "Nieuw Lid", "email": "nieuw.lid@minbzk.nl", "accept_terms": "on"}
     client.post(reverse("account_signup"), {**data, "password1": PASSWORD, "password2": PASSWORD})
     assert User.objects.get(email="nieuw.lid@minbzk.nl").language == language
+
+
+def test_the_default_reason_of_an_upheld_report_is_in_the_authors_language(
+    moderator, other_user, theme, django_capture_on_commit_callbacks
+):
+    """A Dutch moderator who upholds reports without a note: the English author reads the reason in English."""
+    author = UserFactory(language="en")
+    thread = ThreadFactory(theme=theme, author=author)
+    forum_services.report_file(reporter=other_user, target=thread, reason="spam")
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        forum_services.reports_resolve(acting_user=moderator, target=thread, uphold=True)
+    notice = moderation_notice(author)
+    assert "Reason: Hidden after reports." in notice
+    assert "Verborgen" not in notice
+    thread.refresh_from_db()
+    assert thread.hidden_reason == "Verborgen na meldingen."  # the log keeps the moderator's words

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 
@@ -164,7 +164,7 @@ def objection_decide(*, acting_user, objection: Objection, uphold: bool, note: s
     decision = objection.decision
     reversed_ = False
     if uphold:
-        reversed_ = _reverse(acting_user, decision, note or gettext("Objection upheld."))
+        reversed_ = _reverse(acting_user, decision, note or gettext_lazy("Objection upheld."))
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.OBJECTION_UPHOLD if uphold else ModerationAction.OBJECTION_REJECT,

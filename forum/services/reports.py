@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
 
@@ -114,11 +114,11 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
         return 0
     if not isinstance(target, User):
         if uphold and target.status == Status.HIDDEN and target.hidden_by_id is None:
-            _confirm_automatic_hide(acting_user, target, reason=note or gettext("Hidden after reports."))
+            _confirm_automatic_hide(acting_user, target, reason=note or gettext_lazy("Hidden after reports."))
         elif uphold:
-            post_hide(acting_user=acting_user, post=target, reason=note or gettext("Hidden after reports."))
+            post_hide(acting_user=acting_user, post=target, reason=note or gettext_lazy("Hidden after reports."))
         elif target.status == Status.HIDDEN and target.hidden_by_id is None:
-            post_restore(acting_user=acting_user, post=target, reason=note or gettext("Reports dismissed."))
+            post_restore(acting_user=acting_user, post=target, reason=note or gettext_lazy("Reports dismissed."))
     Report.objects.filter(pk__in=[report.pk for report in open_reports]).update(
         state=Report.State.UPHELD if uphold else Report.State.DISMISSED,
         resolved_at=timezone.now(),
