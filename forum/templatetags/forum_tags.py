@@ -407,11 +407,12 @@ def initials(member):
     """
     if member.is_former_member:
         return "?"
-    words = member.display_name.split()
-    if not words:
+    # The first letter or digit of each word ("'t Hooft": "H"; "Team 2.0": "T2").
+    firsts = [next((char for char in word if char.isalnum()), "") for word in member.display_name.split()]
+    firsts = [char for char in firsts if char]
+    if not firsts:
         return "?"
-    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-    return letters.upper()
+    return (firsts[0] + (firsts[-1] if len(firsts) > 1 else "")).upper()
 
 
 @register.filter

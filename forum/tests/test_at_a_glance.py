@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from accounts.models import ProfileVisibility
 from forum import services
-from forum.templatetags.forum_tags import post_date
+from forum.templatetags.forum_tags import initials, post_date
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 
 
@@ -94,3 +94,11 @@ def test_a_visitor_can_jump_from_the_top_of_a_thread_to_its_replies(client, thre
     header = between(html, '<article class="thread', "</header>")
     assert '<a href="#replies-title">Naar de reacties</a>' in squeezed(header)
     assert '<h2 id="replies-title">' in html
+
+
+def test_initials_are_the_first_letters_of_the_first_and_last_word(db):
+    """Two letters at most, skipping what is not a letter or digit; a former member has none to show."""
+    assert initials(UserFactory(display_name="Fatou van den Hoff")) == "FH"
+    assert initials(UserFactory(display_name="Dirk Jan 't Hooft")) == "DH"
+    assert initials(UserFactory(display_name="sietze")) == "S"
+    assert initials(UserFactory(display_name="Oud Lid", is_former_member=True)) == "?"
