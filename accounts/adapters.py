@@ -34,13 +34,17 @@ class AccountAdapter(DefaultAccountAdapter):
                 services.terms_accept(member=user, terms=terms)
         return user
 
-    # Links in allauth's e-mails lead to the site's own address (config.links), like every other mail.
-
     def send_mail(self, template_prefix, email, context):
+        """
+        allauth's e-mails: to a member in their own language (to an unknown address in the page's),
+        with links to the site's own address (config.links), like every other mail.
+        """
         context = {**context, "site_url": absolute_url("/")}
         if "signup_url" in context:
             context["signup_url"] = absolute_reverse("account_signup")
-        super().send_mail(template_prefix, email, context)
+        member = User.objects.filter(email__iexact=email).only("language").first()
+        with translation.override(member.language if member else translation.get_language()):
+            super().send_mail(template_prefix, email, context)
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         return absolute_reverse("account_confirm_email", args=[emailconfirmation.key])

@@ -118,3 +118,17 @@ def test_the_default_reason_of_an_upheld_report_is_in_the_authors_language(
     assert "Verborgen" not in notice
     thread.refresh_from_db()
     assert thread.hidden_reason == "Verborgen na meldingen."  # the log keeps the moderator's words
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("member_language", "page_language", "subject"),
+    [("en", "nl", "[Ambtenaar 2.0] Password Reset Email"), ("nl", "en", "[Ambtenaar 2.0] Nieuw wachtwoord")],
+)
+def test_password_reset_mail_in_the_members_language(client, member_language, page_language, subject):
+    """Whatever the language of the page the reset was asked on, the member reads the mail in their own."""
+    member = UserFactory(language=member_language)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = page_language
+    client.post(reverse("account_reset_password"), {"email": member.email})
+    [message] = mail.outbox
+    assert message.subject == subject
