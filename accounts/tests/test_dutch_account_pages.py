@@ -112,3 +112,13 @@ def test_no_account_page_says_contact_us_without_a_link(client, user):
     for page in pages:
         html = client.get(page).content.decode()
         assert html.count("contact met ons op") == html.count(CONTACT), page
+
+
+def test_the_account_pages_use_the_sites_dutch_words(client, user):
+    client.force_login(user)
+    html = client.get(reverse("account_email")).content.decode()
+    assert "Huidig e-mailadres" in html
+    assert "Huidig email" not in html
+    html = client.get(reverse("mfa_index")).content.decode()
+    assert "Twee-factor-authenticatie" not in html
+    assert "<h1>Tweestapsverificatie</h1>" in html.replace("\n", "").replace("    ", "")
