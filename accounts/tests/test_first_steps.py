@@ -179,6 +179,7 @@ def test_make_superuser_works_on_a_fresh_checkout_without_settings(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_DEVELOPMENT", "DEBUG", "SECRET_KEY"}}
     env |= {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "config.settings", "MAKEFLAGS": ""}
     env.pop("REDIS_URL", None)
+    env.pop("CACHE_URL", None)
     answers = [EMAIL, "Beheerder", PASSWORD, PASSWORD]  # e-mail address, display name, password twice
 
     returncode, output = _answer_prompts(["make", "--no-print-directory", "superuser"], env, answers)
