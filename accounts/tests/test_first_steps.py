@@ -216,3 +216,12 @@ def test_a_warning_is_shown_on_page_visits_only(client, moderator, terms):
     assert client.get(reverse("forum:home"), headers=ICON_REQUEST).status_code == HTTPStatus.OK
     assert client.get(reverse("forum:home"), headers={"HX-Request": "true"}).status_code == HTTPStatus.OK
     assert client.get(reverse("forum:home"), headers=PAGE_VISIT)["Location"] == reverse("accounts:warning")
+
+
+def test_the_thread_page_asks_a_member_without_terms_to_accept_them(client, terms, thread):
+    """Where the reply form would be, a member who has not accepted the terms is asked to, not told they changed."""
+    client.force_login(UserFactory(accepted_terms=False))
+    html = client.get(thread.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    terms_url = reverse("accounts:terms_accept")
+    assert f'<a href="{terms_url}">Accepteer de algemene voorwaarden</a> voordat je reageert.' in html
+    assert "veranderd" not in html
