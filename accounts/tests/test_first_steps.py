@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 
 from accounts import sanctions, services
 from accounts.models import Sanction, User
+from forum import roles
 from forum.tests.factories import UserFactory, add_totp
 
 from .test_mfa import totp_code
@@ -225,3 +226,26 @@ def test_the_thread_page_asks_a_member_without_terms_to_accept_them(client, term
     terms_url = reverse("accounts:terms_accept")
     assert f'<a href="{terms_url}">Accepteer de algemene voorwaarden</a> voordat je reageert.' in html
     assert "veranderd" not in html
+
+
+@pytest.mark.parametrize("entry", ["/accounts/login/", "/beheer/"])
+def test_a_moderator_made_in_the_admin_sets_up_two_step_verification_without_a_second_password(client, terms, entry):
+    """
+    A member an administrator made a moderator (group "Moderatoren", verified address) logs in at
+    the site's login or at /beheer/ and goes straight to the set-up page: no second password.
+    """
+    moderator = User.objects.create_user("moderator@gemeente.nl", PASSWORD, display_name="Moderator")
+    moderator.groups.add(roles.moderators_group())
+    EmailAddress.objects.create(user=moderator, email=moderator.email, primary=True, verified=True)
+    services.terms_accept(member=moderator, terms=terms)
+
+    response = client.get(entry, follow=True)
+    login_url = response.redirect_chain[-1][0] if response.redirect_chain else entry
+    assert login_url.startswith(reverse("account_login"))
+    response = client.post(login_url, {"login": moderator.email, "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    secret = response.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    assert client.get(reverse("forum:moderation_queue")).status_code == HTTPStatus.OK
