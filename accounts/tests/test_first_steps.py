@@ -1,6 +1,8 @@
 """
-The administrator's first steps as the README gives them ("An administrator"): made on the
-command line, log in at /beheer/, two-step verification, recovery codes, the terms, the admin.
+The first steps as the README gives them ("An administrator"): the administrator made on the
+command line (`make superuser`), log in at /beheer/, two-step verification, recovery codes, the
+terms, the admin; a moderator made in the admin; terms to accept (or changed), and the terms and
+a warning asked for on page visits only.
 """
 
 import os
