@@ -108,7 +108,13 @@ def test_the_page_admin_has_the_dutch_and_the_english_text(admin_client_en, priv
     html = admin_client_en.get(url).content.decode()
     assert '<textarea name="body"' in html
     assert '<textarea name="body_en"' in html
-    data = {"slug": PRIVACY, "title": privacy.title, "body": privacy.body, "title_en": "Privacy", "body_en": "*Little*."}
+    data = {
+        "slug": PRIVACY,
+        "title": privacy.title,
+        "body": privacy.body,
+        "title_en": "Privacy",
+        "body_en": "*Little*.",
+    }
     response = admin_client_en.post(url, data)
     assert response.status_code == HTTPStatus.FOUND
     privacy.refresh_from_db()
