@@ -90,3 +90,9 @@ def log_in(live_server, page):
         page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return log_in
+
+
+@pytest.fixture(autouse=True)
+def site_url_is_the_test_server(settings, live_server):
+    """Links in e-mails point at the test server, as ``SITE_URL`` points at the real site in production."""
+    settings.SITE_URL = live_server.url
