@@ -14,7 +14,7 @@ from forum.tests.factories import (
     UserFactory,
 )
 
-IS_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "config.postgresql"}
+IS_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
 def pytest_collection_modifyitems(config, items):

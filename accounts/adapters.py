@@ -73,14 +73,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().confirm_email(request, email_address)
 
     def pre_login(self, request, user, **kwargs):
-        """A banned member cannot log in; they are told why."""
-        from allauth.account.internal.stagekit import clear_login
+        """
+        A banned member cannot log in; they are told why. Their session is emptied (Django's
+        ``flush``), so nothing of the attempt (allauth's record of the password step) stays.
+        """
         from django.shortcuts import render
 
         from .sanctions import sanction_state
 
         if user.is_active and sanction_state(user)["banned"]:
-            clear_login(request)
+            request.session.flush()
             return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(user)}, status=403)
         return super().pre_login(request, user, **kwargs)
 

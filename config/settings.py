@@ -117,14 +117,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that costs no round trip (config/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_POOL"):
+# CONN_HEALTH_CHECKS: a kept connection is checked (Django's SELECT 1) before a request reuses it,
+# so a connection the server ended (a restart, a terminated backend) is replaced and the request goes on.
+is_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if is_postgresql and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django >= 5.1); incompatible with CONN_MAX_AGE.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
-if DATABASES["default"]["ENGINE"] == "config.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+if is_postgresql and env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # Server-side parameters and prepared statements: a query the connection has run five times
     # is planned once, not on every request (planning the thread page's joins costs more than
     # running them). Kept connections (CONN_MAX_AGE or DATABASE_POOL) keep their statements.
@@ -139,7 +139,7 @@ REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",  # Django's, with one Redis client per pool
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ambtenaar20"),
         }
@@ -153,7 +153,7 @@ else:
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Sessions live in the database with a cache in front, so any app server sees them.
-SESSION_ENGINE = "config.sessions"  # cached_db, with fewer round trips for a new session
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -82,6 +82,9 @@ def test_banned_member_cannot_log_in_and_is_logged_out(client, user, moderator):
     response = client.post(reverse("account_login"), {"login": user.email, "password": "een-lang-wachtwoord"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert "_auth_user_id" not in client.session
+    # Nothing of the attempt is kept (no record of a password step to go on with); at most the
+    # login form's "keep me logged in" choice.
+    assert set(client.session.keys()) <= {"_session_expiry"}
 
 
 def test_warning_must_be_acknowledged(client, user, moderator):

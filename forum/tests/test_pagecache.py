@@ -370,16 +370,6 @@ def test_served_pages_keep_the_frame_and_policy_headers(thread):
     assert served["Content-Length"] == str(len(served.content))
 
 
-def test_the_redis_cache_keeps_one_client_per_pool():
-    """config.cache: the page cache's round trips do not each build a Redis client (no server needed)."""
-    from config.cache import RedisCache
-
-    backend = RedisCache("redis://127.0.0.1:6379/15", {})
-    client = backend._cache.get_client(write=True)
-    assert backend._cache.get_client() is client
-    assert backend._cache.get_client(write=True) is client
-
-
 def test_a_new_visitor_costs_one_query_and_no_session(thread, django_assert_num_queries):
     """The view is counted with the signed cookie (forum.viewed), not a session: nothing else is written."""
     url = thread.get_absolute_url()
