@@ -81,7 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         from .sanctions import sanction_state
 
-        if user.is_active and sanction_state(user)["banned"]:
+        if user.is_active and sanction_state(user).banned:
             request.session.flush()
             return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(user)}, status=403)
         return super().pre_login(request, user, **kwargs)

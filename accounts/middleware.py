@@ -75,7 +75,7 @@ class MemberObligationsMiddleware:
         """A member banned while logged in is logged out at their next page."""
         from django.contrib.auth import logout
 
-        if not sanction_state(request.user)["banned"]:
+        if not sanction_state(request.user).banned:
             return None
         member = request.user
         logout(request)
@@ -84,7 +84,7 @@ class MemberObligationsMiddleware:
 
     def _warning_redirect(self, request):
         """A warning must be acknowledged before the member goes on."""
-        if sanction_state(request.user)["unacknowledged_warning"] is None:
+        if sanction_state(request.user).unacknowledged_warning is None:
             return None
         return redirect("accounts:warning")
 

@@ -155,7 +155,7 @@ def is_restricted(user) -> bool:
     """Suspended or banned now: may read, may not post, react or report."""
     from .sanctions import sanction_state
 
-    return is_member(user) and sanction_state(user)["restricted"]
+    return is_member(user) and sanction_state(user).restricted
 
 
 def can_post(user) -> bool:

@@ -6,6 +6,7 @@ writes a moderation log row, and is enforced on every write path through
 """
 
 import contextlib
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -22,7 +23,23 @@ from forum.text import sentence
 from . import permissions
 from .models import Sanction, User
 
-STATE_CACHE_KEY = "accounts:sanction-state:{pk}"
+# v2: the state is a ``SanctionState`` (it was a dict).
+STATE_CACHE_KEY = "accounts:sanction-state:v2:{pk}"
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionState:
+    """
+    What restricts a member now. ``restricted``: a suspension or ban is in force (may read, not
+    post); ``until``: when the last restricting measure ends (``None`` while one lasts until
+    lifted, or when nothing restricts); ``unacknowledged_warning``: the pk of a warning the
+    member has not yet confirmed reading.
+    """
+
+    banned: bool = False
+    restricted: bool = False
+    until: datetime | None = None
+    unacknowledged_warning: int | None = None
 
 
 def _in_force(now=None):
@@ -30,10 +47,9 @@ def _in_force(now=None):
     return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
 
 
-def sanction_state(member) -> dict:
+def sanction_state(member: User) -> SanctionState:
     """
-    What restricts ``member`` now: ``{"banned": bool, "suspended_until": datetime|None|"indefinite",
-    "unacknowledged_warning": pk|None}``. Kept in the shared cache (every app server
+    What restricts ``member`` now (a ``SanctionState``). Kept in the shared cache (every app server
     sees a change at once: the services delete the key) so pages cost no query. During a
     page, ``accounts.middleware`` keeps it on the member (``_sanction_state``), so the many
     permission checks of one page ask the cache once.
@@ -51,19 +67,19 @@ def sanction_state(member) -> dict:
         )
         restricting = [s for s in sanctions if s["kind"] in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN)]
         ends = [s["ends_at"] for s in restricting]
-        state = {
-            "banned": any(s["kind"] == Sanction.Kind.BAN for s in restricting),
-            "restricted": bool(restricting),
-            "until": None if not restricting or None in ends else max(ends),
-            "unacknowledged_warning": next(
+        state = SanctionState(
+            banned=any(s["kind"] == Sanction.Kind.BAN for s in restricting),
+            restricted=bool(restricting),
+            until=None if not restricting or None in ends else max(ends),
+            unacknowledged_warning=next(
                 (s["pk"] for s in sanctions if s["kind"] == Sanction.Kind.WARNING and s["acknowledged_at"] is None),
                 None,
             ),
-        }
+        )
         # A suspension ends by itself: never cache past its end.
         timeout = 300
-        if state["until"] is not None:
-            timeout = max(1, min(timeout, int((state["until"] - timezone.now()).total_seconds())))
+        if state.until is not None:
+            timeout = max(1, min(timeout, int((state.until - timezone.now()).total_seconds())))
         cache.set(key, state, timeout=timeout)
     return state
 

@@ -60,7 +60,7 @@ def test_suspension_until_a_date_through_the_page(en_moderator_client, user):
     sanction = Sanction.objects.get(member=user)
     assert sanction.kind == "suspension"
     assert timezone.localtime(sanction.ends_at).date() == last_day + timedelta(days=1)
-    assert sanctions.sanction_state(user)["restricted"] is True
+    assert sanctions.sanction_state(user).restricted is True
 
 
 def test_suspension_without_date_lasts_until_lifted(en_moderator_client, user):
@@ -126,7 +126,7 @@ def test_lift_a_measure_with_reason(en_moderator_client, user, moderator):
     assert response.status_code == HTTPStatus.FOUND
     sanction.refresh_from_db()
     assert sanction.lifted_at is not None and sanction.lift_reason == "Was een vergissing"
-    assert sanctions.sanction_state(user)["restricted"] is False
+    assert sanctions.sanction_state(user).restricted is False
     assert f'action="{_lift_url(sanction)}"' not in en_moderator_client.get(_url(user)).content.decode()
 
 

@@ -120,3 +120,17 @@ def test_a_reason_is_required(user, moderator):
             reason="x",
             until=timezone.now() - timedelta(days=1),
         )
+
+
+def test_sanction_state_is_a_frozen_value(user, moderator):
+    """The state is one immutable value: banned, restricted, until when, and the warning to confirm."""
+    until = timezone.now() + timedelta(days=2)
+    sanctions.member_sanction(acting_user=moderator, member=user, kind="suspension", reason="Spam", until=until)
+    warning = sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Toon")
+    state = sanctions.sanction_state(user)
+    assert state == sanctions.SanctionState(
+        banned=False, restricted=True, until=until, unacknowledged_warning=warning.pk
+    )
+    with pytest.raises(AttributeError):
+        state.banned = True
+    assert sanctions.sanction_state(moderator) == sanctions.SanctionState()

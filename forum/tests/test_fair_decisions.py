@@ -193,7 +193,7 @@ def test_banned_member_objects_through_the_link_while_banned(
     assert "Ik heb niemand gedoxt." in client.get(reverse("forum:moderation_queue")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _decide(client, objection, "uphold", "Het was iemand anders.")
-    assert not sanctions.sanction_state(User.objects.get(pk=user.pk))["banned"]
+    assert not sanctions.sanction_state(User.objects.get(pk=user.pk)).banned
     told = Notification.objects.filter(recipient=user, kind="moderation").latest("pk")
     assert "upheld your objection" in told.message
     client.logout()
