@@ -34,11 +34,9 @@ from .forms import RefuseMemberForm
 from .models import (
     AccountDelegate,
     Approval,
-    ModeratorNote,
     Organisation,
     OrganisationDomain,
     OrganisationRole,
-    Sanction,
     SiteSettings,
     TermsAcceptance,
     TermsVersion,
@@ -746,48 +744,3 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if row is None:
             return redirect(reverse("admin:accounts_sitesettings_add", current_app=self.admin_site.name))
         return redirect(reverse("admin:accounts_sitesettings_change", args=[row.pk], current_app=self.admin_site.name))
-
-
-@admin.register(Sanction)
-class SanctionAdmin(admin.ModelAdmin):
-    """Read-only: moderators warn, suspend, ban and lift through the services, which state the reason and log."""
-
-    list_display = ["member", "kind", "starts_at", "ends_at", "lifted_at", "created_by"]
-    list_filter = ["kind", ("lifted_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["member", "created_by"]
-    search_fields = ["member__display_name", "member__email", "reason"]
-    raw_id_fields = ["member", "created_by", "lifted_by"]
-    date_hierarchy = "starts_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ModeratorNote)
-class ModeratorNoteAdmin(admin.ModelAdmin):
-    """
-    Read-only: moderators write notes on the member's moderation page, through
-    ``sanctions.moderator_note_add``, where they see the member's history with them.
-    """
-
-    list_display = ["member", "created_at", "author", "text"]
-    list_select_related = ["member", "author"]
-    search_fields = ["member__display_name", "member__email", "text"]
-    raw_id_fields = ["member", "author"]
-    ordering = ["-created_at", "-pk"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -64,9 +64,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from config.links import absolute_url
+from moderation.models import ModeratorNote, Sanction
 
 from . import avatars, permissions
-from .models import AccountDelegate, ModeratorNote, OrganisationRole, ProfileVisibility, Sanction, User
+from .models import AccountDelegate, OrganisationRole, ProfileVisibility, User
 
 EXPORT_FORMAT = "ambtenaar20-member-data"
 EXPORT_VERSION = 1
@@ -359,13 +360,13 @@ registry.register(
     "sanctions",
     label=_("Measures moderators took against you, with their reasons"),
     export=_sanctions,
-    refers_by=["accounts.Sanction.member"],
+    refers_by=["moderation.Sanction.member"],
 )
 registry.register(
     "moderator_notes",
     label=_("Notes moderators wrote about you"),
     export=_moderator_notes,
-    refers_by=["accounts.ModeratorNote.member"],
+    refers_by=["moderation.ModeratorNote.member"],
 )
 registry.register(
     "administration_changes",
@@ -388,7 +389,7 @@ registry.omit(
     reason="An organisation account is not a person and downloads nothing; its members' rows are theirs.",
 )
 registry.omit(
-    "accounts.ModeratorNote.author",
+    "moderation.ModeratorNote.author",
     reason="A note a moderator wrote is about another member and in that member's download.",
 )
 
@@ -423,7 +424,8 @@ def member_close_account(*, member: User) -> None:
     without personal data. Refused (``PermissionDenied``) for an account that
     is already closed or is an organisation account.
     """
-    from forum.models import ModerationAction, ModerationLog, ProblemReport
+    from forum.models import ModerationAction, ModerationLog
+    from moderation.models import ProblemReport
 
     # Lock the row, so two confirmations at once close the account once.
     locked = User.objects.select_for_update().get(pk=member.pk)

@@ -19,9 +19,10 @@ from django.utils.translation import gettext, pgettext
 from config.links import absolute_reverse
 from forum import objection_links
 from forum.text import sentence
+from moderation.models import Sanction
 
 from . import permissions
-from .models import Sanction, User
+from .models import User
 
 # v2: the state is a ``SanctionState`` (it was a dict).
 STATE_CACHE_KEY = "accounts:sanction-state:v2:{pk}"
@@ -227,7 +228,7 @@ def warning_acknowledge(*, member: User, sanction: Sanction) -> bool:
 @transaction.atomic
 def moderator_note_add(*, acting_user, member: User, text: str):
     """A private note about a member, for moderators only."""
-    from .models import ModeratorNote
+    from moderation.models import ModeratorNote
 
     if not permissions.is_site_moderator(acting_user):
         raise PermissionDenied

@@ -45,6 +45,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "accounts",
     "forum",
+    "moderation",
     "notifications",
     "django.contrib.admin",
     "django.contrib.auth",

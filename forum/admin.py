@@ -6,19 +6,15 @@ from django.utils.translation import ngettext
 from . import services
 from .models import (
     ModerationLog,
-    Objection,
     Page,
-    ProblemReport,
     Reaction,
     Reply,
-    Report,
     Revision,
     Theme,
     ThemeFollow,
     Thread,
     ThreadFollow,
     ThreadVisit,
-    WatchedWord,
 )
 
 
@@ -298,31 +294,6 @@ class ModerationLogAdmin(ReadOnlyAdmin):
     search_fields = ["target_repr", "reason", "actor__display_name"]
 
 
-@admin.register(ProblemReport)
-class ProblemReportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "state", "reporter", "page_url", "message"]
-    list_filter = ["state"]
-    list_select_related = ["reporter"]
-    search_fields = ["message", "page_url", "contact_email"]
-    readonly_fields = ["created_at", "reporter", "contact_email", "page_url", "message", "state"]
-    date_hierarchy = "created_at"
-    actions = ["close"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Close selected reports"))
-    def close(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.problem_report_close,
-            lambda n: ngettext("%(count)d report closed.", "%(count)d reports closed.", n) % {"count": n},
-            arg="report",
-        )
-
-
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
     """The site's own pages, in Dutch and (for English readers; empty: the Dutch text) in English."""
@@ -339,44 +310,6 @@ class PageAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("in English"))
     def has_english_text(self, obj):
         return bool(obj.body_en.strip())
-
-
-@admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
-    """Reports are filed and decided on the site (the moderation queue); here they are looked up."""
-
-    list_display = ["created_at", "state", "reason", "reporter", "thread", "reply", "member", "resolved_by"]
-    list_filter = ["state", "reason", "created_at"]
-    list_select_related = ["reporter", "thread", "reply__thread", "reply__author", "member", "resolved_by"]
-    raw_id_fields = ["reporter", "thread", "reply", "member", "resolved_by"]
-    search_fields = ["note", "resolution_note"]
-    ordering = ["-created_at", "-pk"]
-    readonly_fields = [
-        "reporter",
-        "thread",
-        "reply",
-        "member",
-        "reason",
-        "note",
-        "state",
-        "created_at",
-        "resolved_at",
-        "resolved_by",
-        "resolution_note",
-    ]
-
-
-@admin.register(Objection)
-class ObjectionAdmin(ReadOnlyAdmin):
-    """Objections are filed by members and decided in the moderation queue; here they are looked up."""
-
-    list_display = ["created_at", "state", "member", "decision", "decided_by", "decided_at"]
-    list_filter = ["state", "decision__action"]
-    list_select_related = ["member", "decision", "decided_by"]
-    raw_id_fields = ["decision", "member", "decided_by"]
-    search_fields = ["text", "decision_note", "member__display_name", "member__email"]
-    ordering = ["-created_at", "-pk"]
-    date_hierarchy = "created_at"
 
 
 class PostKindFilter(admin.SimpleListFilter):
@@ -441,14 +374,3 @@ class ThreadVisitAdmin(MemberChoiceAdmin):
     list_select_related = ["member", "thread"]
     raw_id_fields = ["member", "thread"]
     search_fields = [*MemberChoiceAdmin.search_fields, "thread__title"]
-
-
-@admin.register(WatchedWord)
-class WatchedWordAdmin(admin.ModelAdmin):
-    """Words and phrases that hold a post for approval or refuse it; changes apply to the next post at once."""
-
-    list_display = ["phrase", "action", "is_active", "message", "created_at"]
-    list_filter = ["action", "is_active"]
-    list_editable = ["action", "is_active"]
-    search_fields = ["phrase", "message"]
-    fields = ["phrase", "action", "message", "is_active"]

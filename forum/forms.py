@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
+from moderation.models import ReportReason
 
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
 from .permissions import is_own_post
@@ -183,18 +184,12 @@ class ProblemReportForm(forms.Form):
 REPORT_NOTE_MAX_LENGTH = 2000
 
 
-def _report_reason_choices():
-    from .models import ReportReason
-
-    return ReportReason.choices
-
-
 class ReportForm(forms.Form):
     """A member's report of a thread, a reply or a member: a reason and, for "something else", an explanation."""
 
     reason = forms.ChoiceField(
         label=_("What is wrong?"),
-        choices=_report_reason_choices,
+        choices=ReportReason.choices,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
@@ -206,8 +201,6 @@ class ReportForm(forms.Form):
     )
 
     def clean(self):
-        from .models import ReportReason
-
         cleaned_data = super().clean()
         note = cleaned_data.get("note", "")
         if cleaned_data.get("reason") == ReportReason.OTHER and not has_visible_text(note):

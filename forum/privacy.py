@@ -16,17 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.privacy import account_closing, iso, kind_of, label, registry
 from config.links import absolute_reverse
+from moderation.models import Objection, ProblemReport, Report, ReportReason
 
 from . import services
 from .models import (
     ModerationAction,
     ModerationLog,
-    Objection,
-    ProblemReport,
     Reaction,
     Reply,
-    Report,
-    ReportReason,
     Revision,
     Theme,
     ThemeFollow,
@@ -382,25 +379,25 @@ registry.register(
     "problem_reports",
     label=_("The problems you reported"),
     export=problem_reports,
-    refers_by=["forum.ProblemReport.reporter"],
+    refers_by=["moderation.ProblemReport.reporter"],
 )
 registry.register(
     "reports_made",
     label=_("Your reports of posts and members, with the outcome"),
     export=reports_made,
-    refers_by=["forum.Report.reporter"],
+    refers_by=["moderation.Report.reporter"],
 )
 registry.register(
     "reports_about_you",
     label=_("Reports about you or your posts, with the outcome (not who reported them)"),
     export=reports_about_member,
-    refers_by=["forum.Report.member"],
+    refers_by=["moderation.Report.member"],
 )
 registry.register(
     "objections",
     label=_("Your objections to moderation decisions, with the answers"),
     export=objections,
-    refers_by=["forum.Objection.member"],
+    refers_by=["moderation.Objection.member"],
 )
 registry.register(
     "decisions_about_you",
@@ -417,10 +414,10 @@ registry.register(
         "forum.Thread.hidden_by",
         "forum.Reply.hidden_by",
         "forum.Revision.edited_by",
-        "forum.Report.resolved_by",
-        "forum.Objection.decided_by",
-        "accounts.Sanction.created_by",
-        "accounts.Sanction.lifted_by",
+        "moderation.Report.resolved_by",
+        "moderation.Objection.decided_by",
+        "moderation.Sanction.created_by",
+        "moderation.Sanction.lifted_by",
     ],
 )
 registry.register(

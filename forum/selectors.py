@@ -15,19 +15,9 @@ from django.utils.translation import gettext
 
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
+from moderation.models import Objection, ProblemReport, Report, ReportReason
 
-from .models import (
-    Capacity,
-    ModerationAction,
-    ModerationLog,
-    Objection,
-    ProblemReport,
-    Reply,
-    Report,
-    ReportReason,
-    Revision,
-    Thread,
-)
+from .models import Capacity, ModerationAction, ModerationLog, Reply, Revision, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.

@@ -30,11 +30,9 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import (
     AccountDelegate,
-    ModeratorNote,
     Organisation,
     OrganisationDomain,
     OrganisationRole,
-    Sanction,
     SiteSettings,
     TermsAcceptance,
     TermsVersion,
@@ -43,21 +41,16 @@ from accounts.models import (
 from forum.models import (
     ModerationAction,
     ModerationLog,
-    Objection,
     Page,
     PageVersion,
-    ProblemReport,
     Reaction,
     Reply,
-    Report,
-    ReportReason,
     Revision,
     Theme,
     ThemeFollow,
     Thread,
     ThreadFollow,
     ThreadVisit,
-    WatchedWord,
 )
 from forum.tests.factories import (
     AdministratorFactory,
@@ -67,9 +60,10 @@ from forum.tests.factories import (
     ThreadFactory,
     UserFactory,
 )
+from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction, WatchedWord
 from notifications.models import Frequency, Kind, Notification, Preference
 
-PROJECT_APPS = ["accounts", "forum", "notifications"]
+PROJECT_APPS = ["accounts", "forum", "moderation", "notifications"]
 
 # Models without an admin page of their own, and why. Keep this list short: a new model
 # belongs in the administration unless there is nothing in it for a person to read.

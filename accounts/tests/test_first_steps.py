@@ -24,9 +24,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts import sanctions, services
-from accounts.models import Sanction, User
+from accounts.models import User
 from forum import roles
 from forum.tests.factories import UserFactory, add_totp
+from moderation.models import Sanction
 
 from .test_mfa import totp_code
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import sanctions
-from accounts.models import ModeratorNote, Sanction
 from forum.tests.factories import ModeratorFactory, UserFactory
+from moderation.models import ModeratorNote, Sanction
 
 
 def _url(member):

@@ -28,19 +28,12 @@ from PIL import Image
 
 from accounts import privacy, sanctions
 from accounts import services as account_services
-from accounts.models import (
-    AccountDelegate,
-    ModeratorNote,
-    Organisation,
-    OrganisationDomain,
-    OrganisationRole,
-    TermsAcceptance,
-    User,
-)
+from accounts.models import AccountDelegate, Organisation, OrganisationDomain, OrganisationRole, TermsAcceptance, User
 from forum import roles
 from forum import services as forum_services
 from forum.models import ModerationAction, ModerationLog, Reply, Theme, Thread
 from forum.tests.factories import TOTP_SECRET, ReplyFactory, ThreadFactory, UserFactory, add_totp
+from moderation.models import ModeratorNote
 from notifications import services as notification_services
 from notifications.models import Frequency, Kind
 
@@ -677,10 +670,10 @@ def test_every_reference_to_a_member_is_in_a_part_of_the_download():
     references = _references_to_members()
     # The walk sees every app that keeps member data: ours, allauth's and Django's admin log.
     for expected in (
-        "accounts.Sanction.member",
+        "moderation.Sanction.member",
         "accounts.User.groups",
         "forum.Theme.moderators",
-        "forum.Report.reporter",
+        "moderation.Report.reporter",
         "forum.ModerationLog.target_type",
         "notifications.Preference.member",
         "account.EmailAddress.user",
@@ -705,7 +698,7 @@ def test_a_model_left_out_of_the_registry_is_found():
             partial.register(part.name, label=part.label, export=part.export, refers_by=part.refers_by)
     for reference, reason in privacy.registry.omitted().items():
         partial.omit(reference, reason=reason)
-    assert _unaccounted(partial) == {"accounts.Sanction.member"}
+    assert _unaccounted(partial) == {"moderation.Sanction.member"}
 
 
 def test_a_part_is_registered_once(db):

@@ -13,10 +13,10 @@ import pytest
 from django.urls import reverse
 
 from accounts import sanctions
-from accounts.models import Sanction
 from forum import services
-from forum.models import ModerationAction, ModerationLog, Objection, Reaction, Reply, Report, Revision, Thread
+from forum.models import ModerationAction, ModerationLog, Reaction, Reply, Revision, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation.models import Objection, Report, Sanction
 
 pytestmark = pytest.mark.django_db
 

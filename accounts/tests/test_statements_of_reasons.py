@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import sanctions
-from accounts.models import Sanction
 from accounts.permissions import can_post
+from moderation.models import Sanction
 from notifications.models import Notification
 
 DUTCH_MONTHS = [

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.views.navigation import next_url
+from moderation.models import ModeratorNote, Sanction
 
 from .. import permissions
 from ..forms import MemberSanctionForm, MemberSuspensionForm, ModeratorNoteForm, SanctionLiftForm
-from ..models import ModeratorNote, Sanction, User
+from ..models import User
 from ..sanctions import member_sanction, moderator_note_add, sanction_lift, sanction_state
 
 SANCTION_FORMS = {

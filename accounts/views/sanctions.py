@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..models import Sanction
+from moderation.models import Sanction
+
 from ..sanctions import warning_acknowledge
 
 

@@ -23,13 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
+from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
 
 from .. import pagecache, permissions, selectors
-from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
+from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
 from ..text import sentence
 from . import notices
 
-WATCHED_WORDS_CACHE_KEY = "forum:watched-words"
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 
 

@@ -9,16 +9,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from moderation.models import ProblemReport
+
 from .. import pagecache, permissions, selectors
-from ..models import (
-    ModerationAction,
-    ModerationLog,
-    ProblemReport,
-    Reply,
-    Status,
-    Theme,
-    Thread,
-)
+from ..models import ModerationAction, ModerationLog, Reply, Status, Theme, Thread
 from ..text import sentence
 from . import notices
 

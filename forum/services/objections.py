@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
+from moderation.models import Objection
 
 from .. import objection_links, permissions, ratelimits
-from ..models import ModerationAction, ModerationLog, Objection, Reply, Status, Thread
+from ..models import ModerationAction, ModerationLog, Reply, Status, Thread
 from .moderation import post_restore
 
 OBJECTION_MAX_LENGTH = 5000
@@ -118,8 +119,8 @@ def ban_objection_path(member) -> str:
 
 def _reverse(acting_user, decision: ModerationLog, reason: str) -> bool:
     """Undo the decision as far as possible: show a hidden post again, lift a measure still in force."""
-    from accounts.models import Sanction
     from accounts.sanctions import sanction_lift
+    from moderation.models import Sanction
 
     if decision.action in permissions.OBJECTABLE_POST_ACTIONS:
         model = decision.target_type.model_class()

@@ -8,9 +8,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
+from moderation.models import Report, ReportReason
 
 from .. import pagecache, permissions, ratelimits, selectors
-from ..models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Status, Thread
+from ..models import ModerationAction, ModerationLog, Reply, Status, Thread
 from ..text import sentence
 from . import notices
 from .moderation import post_hide, post_restore

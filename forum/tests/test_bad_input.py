@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from forum.models import ModerationLog, ProblemReport, Reply, Revision, Thread
+from forum.models import ModerationLog, Reply, Revision, Thread
+from moderation.models import ProblemReport
 
 from .factories import ReplyFactory, ThreadFactory
 

@@ -17,10 +17,11 @@ from django.urls import resolve, reverse
 from accounts import sanctions
 from accounts.models import User
 from forum import objection_links, services
-from forum.models import ModerationAction, ModerationLog, Objection, ProblemReport, Report, Status
+from forum.models import ModerationAction, ModerationLog, Status
 from forum.selectors import waiting_count
 from forum.services import objections as objection_services
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
+from moderation.models import Objection, ProblemReport, Report
 from notifications.models import Notification
 
 REASON = "Het bericht noemt de naam van een burger."

@@ -13,8 +13,9 @@ from django.utils import translation
 
 from accounts.models import Organisation, OrganisationDomain, SiteSettings
 from forum import permissions, selectors, services
-from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread, WatchedWord
+from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
 from forum.services.approval import watched_word_pattern
+from moderation.models import WatchedWord
 from notifications.models import Notification
 
 from .factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
@@ -348,12 +349,12 @@ def test_an_edit_with_a_refusing_word_is_refused_and_the_post_unchanged(theme, t
 
 def test_watched_words_are_managed_in_the_admin(administrator_client, theme, thread, other_user):
     response = administrator_client.post(
-        reverse("admin:forum_watchedword_add"), {"phrase": "*", "action": "hold", "message": "", "is_active": "on"}
+        reverse("admin:moderation_watchedword_add"), {"phrase": "*", "action": "hold", "message": "", "is_active": "on"}
     )
     assert response.status_code == HTTPStatus.OK  # refused: "*" alone would match every word
     assert not WatchedWord.objects.exists()
     response = administrator_client.post(
-        reverse("admin:forum_watchedword_add"),
+        reverse("admin:moderation_watchedword_add"),
         {"phrase": "  gratis   geld ", "action": "hold", "message": "", "is_active": "on"},
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -458,7 +459,7 @@ def test_a_membership_application_is_decided_from_the_queue(moderator_client):
 
 
 def test_a_reported_reply_can_be_locked_and_its_author_warned_from_the_queue(reply, user, moderator_client):
-    from accounts.models import Sanction
+    from moderation.models import Sanction
 
     services.report_file(reporter=user, target=reply, reason="insulting", note="")
     queue = reverse("forum:moderation_queue")

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import sanctions
-from accounts.models import Sanction
 from forum import services
-from forum.models import ModerationAction, ModerationLog, Objection, Status
+from forum.models import ModerationAction, ModerationLog, Status
 from forum.tests.factories import ModeratorFactory
+from moderation.models import Objection, Sanction
 from notifications.models import Notification
 
 

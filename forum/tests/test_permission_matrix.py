@@ -24,21 +24,10 @@ from django.utils import timezone
 from accounts import permissions as account_permissions
 from accounts import sanctions
 from accounts import services as account_services
-from accounts.models import Approval, ModeratorNote, Sanction, User
+from accounts.models import Approval, User
 from forum import permissions, services
-from forum.models import (
-    ModerationAction,
-    ModerationLog,
-    Objection,
-    ProblemReport,
-    Reply,
-    Report,
-    ReportReason,
-    Revision,
-    Status,
-    Theme,
-    Thread,
-)
+from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Theme, Thread
+from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction
 from notifications.models import Notification
 
 from .factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory

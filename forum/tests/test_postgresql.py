@@ -127,7 +127,7 @@ def test_nul_bytes_are_refused_before_postgresql_sees_them(client):
 
 def test_concurrent_reports_hide_once():
     """Eight members reporting one reply at the same moment hide it once and log it once."""
-    from forum.models import Report
+    from moderation.models import Report
 
     reply = ReplyFactory()
     reporters = [UserFactory() for _ in range(WORKERS)]

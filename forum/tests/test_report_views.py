@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forum import services
-from forum.models import ModerationLog, Report, Status
+from forum.models import ModerationLog, Status
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
+from moderation.models import Report
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import SiteSettings
 from forum import services
-from forum.models import ModerationLog, Report, Status
+from forum.models import ModerationLog, Status
 from forum.tests.factories import UserFactory
+from moderation.models import Report
 
 
 def test_member_reports_a_reply_once(reply, user):

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import permissions, ratelimits, services
-from forum.models import ModerationAction, ModerationLog, Reply, Report, ReportReason, Thread
+from forum.models import ModerationAction, ModerationLog, Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation.models import Report, ReportReason
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Approval
 from forum import selectors, services
-from forum.models import ModerationAction, ModerationLog, Report
+from forum.models import ModerationAction, ModerationLog
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
+from moderation.models import Report
 
 FIGURES_URL = reverse("forum:moderation_figures")
 LOG_URL = reverse("forum:moderation_log")

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import services
-from forum.models import ProblemReport, Reply, Thread
+from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation.models import ProblemReport
 
 
 @pytest.fixture

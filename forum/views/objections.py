@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from moderation.models import Objection
+
 from .. import permissions, services
 from ..forms import REASON_MAX_LENGTH, has_visible_text
-from ..models import ModerationLog, Objection
+from ..models import ModerationLog
 from ..services.objections import OBJECTION_MAX_LENGTH
 
 DECISIONS_SHOWN = 50

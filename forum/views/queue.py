@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_moderator
+from moderation.models import ProblemReport, ReportReason
 
 from .. import permissions, selectors, services
 from ..forms import REASON_MAX_LENGTH
-from ..models import ProblemReport, ReportReason, Theme
+from ..models import Theme
 
 
 @login_required

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
+from moderation.models import ReportReason
 
 from .. import permissions, selectors
-from ..models import ModerationAction, ModerationLog, ReportReason
+from ..models import ModerationAction, ModerationLog
 
 
 def _year(value: str, years: list[int]) -> int | None:
