@@ -3,8 +3,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
-from django.urls import reverse
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from forum.forms import clean_plain_text, has_visible_text
@@ -27,9 +26,8 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accept_terms"].help_text = format_html(
-            _('Read the <a href="{url}">terms and conditions</a> first.'), url=reverse("accounts:terms")
-        )
+        # A link in the help text: its markup in a template (allauth writes help text unescaped).
+        self.fields["accept_terms"].help_text = render_to_string("accounts/_accept_terms_help.html")
 
     def clean_display_name(self):
         return clean_plain_text(self.cleaned_data["display_name"])

@@ -193,12 +193,12 @@ def collect(warmup, requests):
 
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-    # The views themselves: the page cache for visitors is measured under gunicorn (benchmarks/throughput.py).
+    # The views as they ship, with the kept bylines and badges (forum/cooked.py) filled by the warm-up.
     # The timed requests of every page are spread over PASSES rounds through all pages, so that a
     # moment the machine is busy falls on many pages a little rather than on one page wholly
     # (a first and a last page compared must have met the same machine).
     per_pass = max(1, math.ceil(requests / PASSES))
-    with override_settings(ALLOWED_HOSTS=hosts, FORUM_PAGE_CACHE=False):
+    with override_settings(ALLOWED_HOSTS=hosts):
         for name, who, url, client in plan:
             results.append(measure(Result(name, who, url), client, warmup, per_pass))
         for _pass in range(PASSES - 1):
@@ -346,8 +346,9 @@ p95), taken in {PASSES} rounds through all pages so that a busy moment of the ma
 does not fall on one page alone. The *floor* is a bare Django view returning a fixed
 response of the same size through the same middleware, measured the same way (beside
 each page, in each round) with the same client;
-"× floor" is the page's median divided by the floor's. The page cache for
-visitors' thread pages is off here: this measures the views themselves. The
+"× floor" is the page's median divided by the floor's. The thread pages keep
+the parts that are the same for every viewer in the cache (forum/cooked.py, filled
+by the warm-up), as in production; the rest is rendered on every request. The
 database connection is kept between requests (`CONN_MAX_AGE=60`), as in production.
 
 Targets: at most {MAX_QUERIES["visitor"]} queries per page for a visitor and
@@ -359,7 +360,7 @@ first page. Threads list newest replies first, so the last page holds the oldest
 replies.
 
 Throughput and memory under gunicorn (requests per second with 16 concurrent
-connections, with and without the page cache, and memory per worker) are
+connections, with and without the post cache, and memory per worker) are
 measured by `make bench-throughput`: its section follows the in-process results
 and is kept when `make bench` rewrites this file.
 

@@ -1,6 +1,6 @@
 """
 Throughput and memory under gunicorn: requests per second on the visitor's page
-of the 1,000-reply thread without and with the page cache, and on the floor,
+of the 1,000-reply thread without and with the post cache, and on the floor,
 with wrk against gunicorn (2 sync workers on 127.0.0.1); the peak resident
 memory of each worker after the load; and the checks that view counts stay
 exact and that a new reply shows at once while pages come from the cache.
@@ -9,8 +9,9 @@ Prints PASS/FAIL lines and writes its section of docs/benchmarks.md.
 Run with ``python -m benchmarks.throughput`` (``make bench-throughput``) against
 the database of ``seed_benchmark`` (DATABASE_URL) and a Redis shared by the
 workers for sessions and rate limits, as in production (REDIS_URL, default
-redis://127.0.0.1:6379/0; the keys get a prefix of their own). The page cache
-keeps its pages in each worker and its versions in the database.
+redis://127.0.0.1:6379/0; the keys get a prefix of their own). The post cache
+(forum/cooked.py, FORUM_POST_CACHE) keeps the parts of thread pages that are the
+same for every viewer in that Redis too.
 """
 
 import argparse
@@ -81,7 +82,7 @@ class Server:
 
     def start(self, env):
         self.port = _free_port()
-        env = {**env, "FORUM_PAGE_CACHE": "true" if self.cache else "false"}
+        env = {**env, "FORUM_POST_CACHE": "true" if self.cache else "false"}
         self.process = subprocess.Popen(  # noqa: S603  (our own command line)
             [
                 str(Path(sys.executable).with_name("gunicorn")),
@@ -248,7 +249,7 @@ def measure(duration, connections, warmup, worker_threads=1):
     results, memory, checks = [], {}, []
 
     try:
-        # Without the page cache: the floor, new visitors, a returning visitor.
+        # Without the post cache: the floor, new visitors, a returning visitor.
         server = Server(cache=False, counts=_folder(logs / "uncached"), threads=worker_threads).start(env)
         try:
             _status, page, cookie = fetch(server.base + path)
@@ -260,23 +261,23 @@ def measure(duration, connections, warmup, worker_threads=1):
                 connections,
                 warmup,
             )
-            uncached = Load(f"{name}, new visitors, no page cache", server.base + path, size=size, floor=floor)
+            uncached = Load(f"{name}, new visitors, no post cache", server.base + path, size=size, floor=floor)
             returning_uncached = Load(
-                f"{name}, a returning visitor, no page cache", uncached.url, size=size, floor=floor, cookie=cookie
+                f"{name}, a returning visitor, no post cache", uncached.url, size=size, floor=floor, cookie=cookie
             )
             for load in (uncached, returning_uncached):
                 run_load(load, server, duration, connections, warmup)
-            memory["no page cache"] = server.memory()
+            memory["no post cache"] = server.memory()
         finally:
             server.stop()
 
-        # With the page cache; halfway through the new visitors' load a reply is posted, then hidden.
+        # With the post cache; halfway through the new visitors' load a reply is posted, then hidden.
         server = Server(cache=True, counts=_folder(logs / "cached"), threads=worker_threads).start(env)
         try:
             _status, _page, cookie = fetch(server.base + path)
-            cached = Load(f"{name}, new visitors, page cache", server.base + path, size=size, floor=floor)
+            cached = Load(f"{name}, new visitors, post cache", server.base + path, size=size, floor=floor)
             returning_cached = Load(
-                f"{name}, a returning visitor, page cache", cached.url, size=size, floor=floor, cookie=cookie
+                f"{name}, a returning visitor, post cache", cached.url, size=size, floor=floor, cookie=cookie
             )
             if warmup:
                 wrk(cached.url, warmup, connections)
@@ -284,7 +285,7 @@ def measure(duration, connections, warmup, worker_threads=1):
                 server, cached, path, thread, member, moderator, services, duration, connections
             )
             run_load(returning_cached, server, duration, connections, warmup)
-            memory["page cache"] = server.memory()
+            memory["post cache"] = server.memory()
             _status, final_page, _cookie = fetch(server.base + path)
         finally:
             server.stop()
@@ -295,11 +296,11 @@ def measure(duration, connections, warmup, worker_threads=1):
         shown_count = _shown_views(final_page)
         checks += [
             (
-                f"new visitors' thread page without page cache ≥ {MIN_RPS_UNCACHED} requests/s ({uncached.rps:,.0f})",
+                f"new visitors' thread page without post cache ≥ {MIN_RPS_UNCACHED} requests/s ({uncached.rps:,.0f})",
                 uncached.rps >= MIN_RPS_UNCACHED,
             ),
             (
-                f"new visitors' thread page with page cache ≥ {MIN_RPS_CACHED:,} requests/s ({cached.rps:,.0f})",
+                f"new visitors' thread page with post cache ≥ {MIN_RPS_CACHED:,} requests/s ({cached.rps:,.0f})",
                 cached.rps >= MIN_RPS_CACHED,
             ),
             (
@@ -394,7 +395,7 @@ def reading(results):
     """For each target, whether the workers' own CPU time allows it or the waits and the machine do not."""
     lines = []
     for load in results:
-        target = MIN_RPS_CACHED if "page cache" in load.name and "no page cache" not in load.name else MIN_RPS_UNCACHED
+        target = MIN_RPS_CACHED if "post cache" in load.name and "no post cache" not in load.name else MIN_RPS_UNCACHED
         if load.floor is None or "new visitors" not in load.name:
             continue
         if load.capacity < target:
@@ -441,8 +442,8 @@ after a short warm-up:
   of the thread page's size through the same middleware and gunicorn; "× floor"
   is the line's requests per second divided by the floor's.
 
-The first server runs without the page cache, the second with it
-(`FORUM_PAGE_CACHE`, forum/pagecache.py). Halfway through the new visitors'
+The first server runs without the post cache, the second with it
+(`FORUM_POST_CACHE`, forum/cooked.py). Halfway through the new visitors'
 load on the second, a reply is posted through the service and must show on
 the next request, then hidden by a moderator and be gone on the next.
 Afterwards the thread's view count must have moved by exactly the number of
@@ -450,7 +451,7 @@ thread pages served to requests without cookies (as the workers counted them), a
 the page must show the stored count. Memory is each worker's peak resident set
 (`VmHWM`) and resident set after the load, from `/proc`.
 
-Targets (new visitors): {MIN_RPS_UNCACHED} requests/s without the page cache,
+Targets (new visitors): {MIN_RPS_UNCACHED} requests/s without the post cache,
 {MIN_RPS_CACHED:,} with it; under {MAX_WORKER_MB} MB per worker.
 
 ### Latest throughput run

@@ -74,9 +74,6 @@ MIDDLEWARE = [
     "forum.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Visitors' thread pages from the cache: after the middleware every response needs, before the
-    # rest; a page served keeps the headers the inner middleware gave it (the policy of CSPMiddleware).
-    "forum.pagecache.VisitorPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -292,7 +289,5 @@ FORUM_EDIT_WINDOW_MINUTES = int(os.environ.get("FORUM_EDIT_WINDOW_MINUTES", "144
 FORUM_POSTS_PER_HOUR = int(os.environ.get("FORUM_POSTS_PER_HOUR", "30"))
 FORUM_REPORTS_PER_HOUR = int(os.environ.get("FORUM_REPORTS_PER_HOUR", "20"))
 FORUM_MASTODON_SHARE_URL = os.environ.get("FORUM_MASTODON_SHARE_URL", "https://social.overheid.nl/share")
-# Visitors' thread pages from the cache, invalidated by every change (forum/pagecache.py).
-FORUM_PAGE_CACHE = env_bool("FORUM_PAGE_CACHE", default=True)
-# The most HTML each process keeps for it, in MB; beyond it, the page served longest ago goes first.
-FORUM_PAGE_CACHE_MB = int(os.environ.get("FORUM_PAGE_CACHE_MB", "16"))
+# The parts of thread pages that are the same for every viewer, kept in the cache (forum/cooked.py).
+FORUM_POST_CACHE = env_bool("FORUM_POST_CACHE", default=True)

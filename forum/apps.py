@@ -8,6 +8,6 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from . import checks, pagecache, privacy  # noqa: F401  (registers the system checks and the privacy parts)
+        from . import checks, cooked, privacy  # noqa: F401  (registers the system checks and the privacy parts)
 
-        pagecache.connect_signals()
+        cooked.connect_signals()

@@ -529,25 +529,3 @@ class ThreadVisit(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.thread}"
-
-
-class PageVersion(models.Model):
-    """
-    The version of what a visitor's thread page shows, for the page cache
-    (forum/pagecache.py): ``scope`` is a thread's id, or 0 for what every thread
-    page shows (members' names, organisations, themes). Every change replaces
-    the version, in the transaction that makes the change; a page kept under
-    another version is not served. A scope without a row has version 0.
-    """
-
-    SITE = 0
-
-    scope = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("page version")
-        verbose_name_plural = _("page versions")
-
-    def __str__(self):
-        return f"{self.scope}: {self.version}"

@@ -42,7 +42,6 @@ from forum.models import (
     ModerationAction,
     ModerationLog,
     Page,
-    PageVersion,
     Reaction,
     Reply,
     Revision,
@@ -67,12 +66,7 @@ PROJECT_APPS = ["accounts", "forum", "moderation", "notifications"]
 
 # Models without an admin page of their own, and why. Keep this list short: a new model
 # belongs in the administration unless there is nothing in it for a person to read.
-NOT_IN_THE_ADMIN = {
-    # The page cache's version counters (forum/pagecache.py): numbers with no meaning to a
-    # person, and a version changed by hand would serve stale pages. `manage.py
-    # pagecache_refresh` renews them after a change made outside the services.
-    PageVersion,
-}
+NOT_IN_THE_ADMIN: set = set()
 
 # Tables that grow with the community: a form or a list filter must never offer all their rows
 # in a drop-down (10,000 members, 100,000 threads and more replies at the benchmark sizes).

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from accounts.models import SiteSettings
 from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
 
-from .. import pagecache, permissions, selectors
+from .. import permissions, selectors
 from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
 from ..text import sentence
 from . import notices
@@ -184,7 +184,6 @@ def post_hold_again(post, hold: Hold) -> None:
         status=Status.HELD, hold_reason=hold.reason, hold_detail=hold.detail
     ):
         return
-    pagecache.post_changed(post)
     if isinstance(post, Thread):
         selectors.theme_counts_changed()
     post.status, post.hold_reason, post.hold_detail = Status.HELD, hold.reason, hold.detail
@@ -208,7 +207,6 @@ def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
     now = timezone.now()
     if not model.objects.filter(pk=post.pk, status=Status.HELD).update(status=Status.PUBLISHED):
         return False
-    pagecache.post_changed(post)
     if isinstance(post, Thread):
         selectors.theme_counts_changed()
     if isinstance(post, Reply):
@@ -238,7 +236,6 @@ def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
         status=Status.HIDDEN, hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason
     ):
         return False
-    pagecache.post_changed(post)
     if isinstance(post, Thread):
         selectors.theme_counts_changed()
     if isinstance(post, Reply):

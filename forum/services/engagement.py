@@ -5,7 +5,7 @@ from django.db.models import F
 
 from accounts import permissions as account_permissions
 
-from .. import pagecache, permissions
+from .. import permissions
 from ..models import (
     Reaction,
     Reply,
@@ -92,11 +92,9 @@ def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = N
             pass  # another request of this member (a double click) added it first
         else:
             counter.update(reaction_count=F("reaction_count") + 1)
-            pagecache.post_changed(post)
             transaction.on_commit(lambda: _notify_reaction(member=member, post=post), robust=True)
     elif mine.delete()[0]:
         counter.update(reaction_count=F("reaction_count") - 1)
-        pagecache.post_changed(post)
     post.refresh_from_db(fields=["reaction_count"])
     return appreciate
 
@@ -138,7 +136,6 @@ def thread_follow_toggle(*, member, thread: Thread, follow: bool | None = None) 
     """Follow ``thread`` or stop following it; returns whether ``member`` now follows it."""
     permissions.check_follow_thread(member, thread)
     following = _follow_toggle(ThreadFollow, follow=follow, member=member, thread=thread)
-    pagecache.thread_changed(thread.pk)  # the thread page shows how many follow it
     return following
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from moderation.models import ProblemReport
 
-from .. import pagecache, permissions, selectors
+from .. import permissions, selectors
 from ..models import ModerationAction, ModerationLog, Reply, Status, Theme, Thread
 from ..text import sentence
 from . import notices
@@ -27,7 +27,6 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
     if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
         return False
     thread.theme = theme
-    pagecache.thread_changed(thread.pk)
     selectors.theme_counts_changed()
     ModerationLog.objects.record(
         actor=acting_user,
@@ -52,7 +51,6 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
         return False
     if isinstance(post, Reply):
         _reply_visibility_changed(post, hidden=hidden)
-    pagecache.post_changed(post)
     if isinstance(post, Thread):
         selectors.theme_counts_changed()
     post.refresh_from_db()
@@ -122,7 +120,6 @@ def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: s
         return False
     for name, changed in changes.items():
         setattr(thread, name, changed)
-    pagecache.thread_changed(thread.pk)
     if field == "is_pinned":
         selectors.theme_counts_changed()  # the home page lists pinned threads apart
     ModerationLog.objects.record(actor=acting_user, action=action, target=thread, reason=reason)
@@ -215,7 +212,6 @@ def thread_close_at(*, acting_user, thread: Thread, closes_at: datetime | None, 
     if not Thread.objects.filter(pk=thread.pk).exclude(closes_at=closes_at).update(closes_at=closes_at):
         return False
     thread.closes_at = closes_at
-    pagecache.thread_changed(thread.pk)
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.CLOSE_AT,
@@ -241,7 +237,6 @@ def thread_slow_mode(*, acting_user, thread: Thread, seconds: int, reason: str) 
     if not Thread.objects.filter(pk=thread.pk).exclude(slow_mode_seconds=seconds).update(slow_mode_seconds=seconds):
         return False
     thread.slow_mode_seconds = seconds
-    pagecache.thread_changed(thread.pk)
     ModerationLog.objects.record(
         actor=acting_user,
         action=ModerationAction.SLOW_MODE,

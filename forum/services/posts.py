@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from accounts import permissions as account_permissions
 from notifications import tasks as notification_tasks
 
-from .. import pagecache, permissions, ratelimits, selectors
+from .. import permissions, ratelimits, selectors
 from ..models import (
     Capacity,
     ModerationAction,
@@ -200,7 +200,6 @@ def _reply_insert(*, author, thread, body, created_at=None, hold_writer=None, **
     reply.save()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
     Thread.objects.filter(pk=thread.pk, last_activity_at__lt=now).update(last_activity_at=now)
-    pagecache.thread_changed(thread.pk)
     return reply
 
 
@@ -228,7 +227,6 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
     # The author's edit meets the same watched words as a new post: refused, or held again.
     hold = approval.hold_after_edit(writer=acting_user, post=post, theme=thread.theme)
     post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
-    pagecache.post_changed(post)
     if hold:
         approval.post_hold_again(post, hold)
     if post.status == Status.PUBLISHED and post.body != previous_body:
@@ -306,11 +304,11 @@ def thread_register_view(*, thread: Thread, viewed) -> bool:
     return True
 
 
-def thread_count_view(thread_id: int, *, condition: str = "", params=()) -> int | None:
+def thread_count_view(thread_id: int) -> int | None:
     """
     Add one view to thread ``thread_id`` in the database and return its new count;
-    ``None`` if no thread matched (``condition``: more SQL for the WHERE clause, with
-    ``params``, as the page cache's check of its versions). One statement.
+    ``None`` if no thread matched. One statement: raw SQL, since the ORM's ``update()``
+    cannot return the new count (``RETURNING``) nor set ``synchronous_commit`` with it.
 
     On PostgreSQL, outside a transaction, the statement commits without waiting for
     the disk (``set_config(…, true)`` lasts until its own commit; the connection's
@@ -320,9 +318,8 @@ def thread_count_view(thread_id: int, *, condition: str = "", params=()) -> int 
     the transaction keeps its own setting.
     """
     table = connection.ops.quote_name(Thread._meta.db_table)
-    where = f"id = %s AND {condition}" if condition else "id = %s"
-    params = [thread_id, *params]
-    update = f"UPDATE {table} SET view_count = view_count + 1 WHERE {where}"  # noqa: S608  (our own SQL)
+    params = [thread_id]
+    update = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s"  # noqa: S608  (our own SQL)
     with connection.cursor() as cursor:
         if not connection.features.can_return_columns_from_insert:  # no UPDATE … RETURNING (SQLite < 3.35)
             cursor.execute(update, params)
@@ -395,6 +392,5 @@ def mentions_of_closing_member(*, member) -> int:
             html = render_markdown(post.body, closing_member_ids={member.pk})
             if html != post.body_html:
                 model.objects.filter(pk=post.pk).update(body_html=html)
-                pagecache.post_changed(post)
                 changed += 1
     return changed

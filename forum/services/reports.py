@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import SiteSettings, User
 from moderation.models import Report, ReportReason
 
-from .. import pagecache, permissions, ratelimits, selectors
+from .. import permissions, ratelimits, selectors
 from ..models import ModerationAction, ModerationLog, Reply, Status, Thread
 from ..text import sentence
 from . import notices
@@ -76,7 +76,6 @@ def _hide_when_reported_enough(post, fields) -> bool:
         return False
     if isinstance(post, Reply):
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
-    pagecache.post_changed(post)
     if isinstance(post, Thread):
         selectors.theme_counts_changed()
     post.refresh_from_db()
@@ -150,7 +149,6 @@ def _confirm_automatic_hide(acting_user, post, *, reason: str) -> bool:
     ):
         return False
     post.refresh_from_db()
-    pagecache.post_changed(post)
     ModerationLog.objects.record(
         actor=acting_user, action=ModerationAction.HIDE, target=post, reason=reason, data={"after_auto_hide": True}
     )

@@ -65,13 +65,24 @@ def organisation_reply(thread, other_user):
 
 
 def render_engagement(user, thread, post, **context):
-    """``_engagement.html`` as the thread page renders it, with engagement_context wired in."""
+    """
+    The engagement block of a thread (``_engagement.html``) or a reply (``_reply_engagement.html``,
+    part of its card) as the thread page renders it, with engagement_context wired in.
+    """
     request = RequestFactory().get(thread.get_absolute_url())
     request.user = user
-    replies = [post] if isinstance(post, Reply) else []
+    is_reply = isinstance(post, Reply)
     return render_to_string(
-        "forum/_engagement.html",
-        {"thread": thread, "post": post, "user": user, **engagement_context(user, thread, replies), **context},
+        "forum/_reply_engagement.html" if is_reply else "forum/_engagement.html",
+        {
+            "thread": thread,
+            "post": post,
+            "reply": post,
+            "user": user,
+            "thread_url": thread.get_absolute_url(),
+            **engagement_context(user, thread, [post] if is_reply else []),
+            **context,
+        },
         request=request,
     )
 

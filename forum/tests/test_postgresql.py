@@ -1,6 +1,5 @@
 """Behaviour that only PostgreSQL, the production database, can show: real concurrency."""
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from forum import pagecache, services
+from forum import services
 from forum.models import ModerationLog, Reply, Thread
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
 
@@ -53,38 +52,6 @@ def test_concurrent_views_are_all_counted():
     thread.refresh_from_db()
     assert thread.view_count == 80
     assert sum("set_config('synchronous_commit', 'off', true)" in sql for sql in executed) == 80
-
-
-def test_concurrent_views_of_a_cached_page_are_all_counted_without_waiting_for_the_disk(settings):
-    """
-    From the page cache, the view is counted in a transaction of its own that does
-    not wait for the disk; every view still counts, and the connection itself keeps
-    waiting for the disk for everything else (a reply must survive a crash).
-    """
-    settings.FORUM_PAGE_CACHE = True
-    pagecache.pages.clear()
-    thread = ThreadFactory()
-    url = thread.get_absolute_url()
-    assert Client().get(url).status_code == 200  # rendered and kept
-    executed = []
-
-    def visit(_):
-        with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
-            response = Client().get(url)
-        assert response.status_code == 200
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone()[0] == "on"
-
-    try:
-        run_concurrently(visit, 80)
-    finally:
-        pagecache.pages.clear()
-    thread.refresh_from_db()
-    assert thread.view_count == 81
-    assert sum("set_config('synchronous_commit', 'off', true)" in sql for sql in executed) == 80
-    shown = re.search(r'<p class="thread-views">(.*?)</p>', Client().get(url).content.decode(), re.S).group(1)
-    assert re.search(r"\d+", shown).group() == "82"  # served again, with the count as stored
 
 
 def test_concurrent_replies_are_all_counted():

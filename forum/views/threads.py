@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions as account_permissions
 
-from .. import pagecache, permissions, selectors, services
+from .. import cooked, permissions, selectors, services
 from ..forms import ReplyForm, ThreadForm
 from ..links import PageLinks
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
@@ -132,7 +132,6 @@ def thread_create(request, slug):
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
 
 
-@pagecache.visitor_page  # visitors get it from the page cache (VisitorPageMiddleware), invalidated by every change
 @require_GET
 def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
@@ -166,6 +165,7 @@ def thread_detail(request, pk, slug=None):
 
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
+    versions = cooked.versions(thread.pk)  # before the replies are read: a change meanwhile renders them afresh
     user = _unwrapped(request.user)  # read many times per reply: no lazy proxy in between
     writers = account_permissions.is_member(user)  # only members may see who wrote for an organisation
     replies = Reply.objects.visible_to(user).for_thread_page(writers=writers).with_appreciation_by(user)
@@ -181,6 +181,10 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
         reply.thread = thread  # the page already has it: no query per reply
         reply.can_edit = permissions.can_edit_reply(user, reply)
         reply.real_author_visible = account_permissions.can_see_real_author(user, reply)
+    # The parts of the article and of each reply that are the same for every viewer, from the cache.
+    thread_cooked, *replies_cooked = cooked.posts(
+        [(post, post.real_author_visible) for post in [thread, *page]], versions=versions
+    )
     return render(
         request,
         "forum/thread_detail.html",
@@ -189,6 +193,8 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "thread": thread,
             "theme": thread.theme,
             "page_obj": page,
+            "thread_cooked": thread_cooked,
+            "replies": list(zip(page, replies_cooked, strict=True)),
             "sort": sort,
             "sort_query": urlencode({"sort": sort}) if sort == SORT_OLDEST else "",
             "reply_form": reply_form,

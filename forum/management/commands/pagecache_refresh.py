@@ -1,18 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from forum import pagecache
+from forum import cooked
 
 
 class Command(BaseCommand):
     help = (
-        "Have every process of every server render each visitor's thread page afresh on its next visit "
-        "(forum/pagecache.py), after a change made outside the site's services: a direct edit in the "
-        "database, a restored backup."
+        "Have every server render the cached parts of every thread page afresh (forum/cooked.py), after a "
+        "change made outside the site's services: a direct edit in the database, a restored backup."
     )
 
     def handle(self, *args, **options):
-        if not pagecache.enabled():
-            self.stdout.write("The page cache is off (FORUM_PAGE_CACHE): there is nothing to refresh.")
+        if not cooked.enabled():
+            self.stdout.write("The post cache is off (FORUM_POST_CACHE): there is nothing to refresh.")
             return
-        pagecache.site_changed()
-        self.stdout.write(self.style.SUCCESS("Every visitor's thread page will be rendered afresh on its next visit."))
+        cooked.refresh_all()
+        self.stdout.write(self.style.SUCCESS("Every thread page will be rendered afresh on its next visit."))

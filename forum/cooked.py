@@ -1,0 +1,152 @@
+"""
+The rendered parts of the thread page that are the same for every viewer ("cooked", as
+Discourse keeps its posts), kept in Django's cache, so that several app servers share them
+through Redis.
+
+What is kept, per thread or reply: its byline ("Reply by <author> on <date> at <time>",
+``forum/_byline.html``) and its badges (``forum/_author_badges.html``), in the active language
+and time zone, with or without who wrote it for an organisation account (which only some
+viewers may see). Everything that depends on the request, the CSRF token, the view count,
+the viewer's own buttons and links, unread markers, is rendered around them on every request;
+the text itself is stored rendered already (``body_html``, forum/text.py).
+
+Invalidation, in this module only: each kept part is filed under two versions, its thread's
+and the site's. Saving or deleting a thread or a reply gives its thread a new version;
+saving or deleting a member or an organisation (their names and badges show with every post
+they wrote) gives the site a new one (signals, :func:`connect_signals`). A version is random,
+never incremented, so it never comes back; it is replaced right away and again once the
+change commits, so a page rendered while the change's transaction ran is not kept under the
+version that follows it. The versions are read before the posts are, for the same reason.
+"""
+
+import secrets
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import Organisation, User
+
+from .models import Reply, Thread
+
+SITE = "site"
+# Kept parts not read for this long go (a release with other templates renders them afresh).
+TIMEOUT = 24 * 60 * 60
+# Saving a member with only these fields changes nothing shown with their posts.
+NOT_SHOWN = frozenset({"last_login", "password", "language"})
+
+
+def enabled() -> bool:
+    return getattr(settings, "FORUM_POST_CACHE", True)
+
+
+@dataclass(frozen=True)
+class Cooked:
+    """The kept parts of one post, as its templates rendered them (marked safe by the template engine)."""
+
+    byline: str
+    badges: str
+
+
+# Versions ----------------------------------------------------------------------------------------
+
+
+def _version_key(scope) -> str:
+    return f"forum:cooked:version:{scope}"
+
+
+def versions(thread_id) -> tuple[int, int]:
+    """The thread's and the site's current versions: read them before reading the posts."""
+    keys = [_version_key(thread_id), _version_key(SITE)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.randbits(62), timeout=None)
+            found[key] = cache.get(key, 0)
+    return found[keys[0]], found[keys[1]]
+
+
+def _replace(scope) -> None:
+    """A new version for ``scope``: now, and again after the commit of the change."""
+    if not enabled():
+        return
+    _write_version(scope)
+    transaction.on_commit(partial(_write_version, scope), robust=True)
+
+
+def _write_version(scope) -> None:
+    cache.set(_version_key(scope), secrets.randbits(62), timeout=None)
+
+
+def refresh_all() -> None:
+    """Every post rendered afresh on its next showing (after a change made outside the site)."""
+    _replace(SITE)
+
+
+# The kept parts ----------------------------------------------------------------------------------
+
+
+def posts(items, *, versions) -> list[Cooked]:
+    """
+    The cooked parts of ``items``, pairs of a thread or reply and whether the viewer may see who
+    wrote it for an organisation account, in their order: from the cache where they are, rendered
+    (and kept) where not. ``versions``: :func:`versions`, read before the posts were.
+    """
+    items = list(items)
+    context = (*versions, translation.get_language(), timezone.get_current_timezone_name())
+    keys = [_key(post, real_author_visible, context) for post, real_author_visible in items]
+    found = cache.get_many(keys) if enabled() else {}
+    missing = {}
+    result = []
+    for key, (post, real_author_visible) in zip(keys, items, strict=True):
+        cooked = found.get(key)
+        if cooked is None:
+            cooked = missing[key] = _render(post, real_author_visible)
+        result.append(cooked)
+    if missing and enabled():
+        cache.set_many(missing, timeout=TIMEOUT)
+    return result
+
+
+def _key(post, real_author_visible, context) -> str:
+    kind = "reply" if isinstance(post, Reply) else "thread"
+    parts = ":".join(str(part) for part in context)
+    return f"forum:cooked:{kind}:{post.pk}:{int(bool(real_author_visible))}:{parts}"
+
+
+def _render(post, real_author_visible) -> Cooked:
+    is_reply = isinstance(post, Reply)
+    return Cooked(
+        byline=render_to_string("forum/_byline.html", {"post": post, "is_reply": is_reply}),
+        badges=render_to_string(
+            "forum/_author_badges.html", {"post": post, "real_author_visible": real_author_visible}
+        ),
+    )
+
+
+# Invalidation ------------------------------------------------------------------------------------
+
+
+def _post_changed(sender, instance, **kwargs):
+    _replace(instance.thread_id if isinstance(instance, Reply) else instance.pk)
+
+
+def _member_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # A new member or organisation has no posts yet; logging in or a new password shows nowhere.
+    if created or (update_fields is not None and set(update_fields) <= NOT_SHOWN):
+        return
+    _replace(SITE)
+
+
+def connect_signals() -> None:
+    for model in (Thread, Reply):
+        post_save.connect(_post_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-save")
+        post_delete.connect(_post_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-delete")
+    for model in (User, Organisation):
+        post_save.connect(_member_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-save")
+        post_delete.connect(_member_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-delete")
