@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import translation
 
 from config.links import absolute_reverse, absolute_url
-from forum.services.objections import ban_objection_path
+from moderation.services.objections import ban_objection_path
 
 from . import services
 from .models import User

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from forum.services.objections import ban_objection_path
+from moderation.services.objections import ban_objection_path
 
 from . import permissions, services
 from .sanctions import sanction_state

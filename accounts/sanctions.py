@@ -17,8 +17,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from config.links import absolute_reverse
-from forum import objection_links
 from forum.text import sentence
+from moderation import objection_links
 from moderation.models import Sanction
 
 from . import permissions

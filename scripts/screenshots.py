@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from moderation import services as moderation_services
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUTPUT = BASE_DIR / "docs" / "screenshots"
 DATABASE_FILE = BASE_DIR / "screenshots.sqlite3"
@@ -90,7 +92,9 @@ def build_site() -> dict:
     )
     services.reaction_toggle(member=pieter, post=own)
     oldest = Reply.objects.filter(thread=thread).order_by("created_at").first()
-    services.report_file(reporter=pieter, target=oldest, reason="off_topic", note="Gaat niet over het advies.")
+    moderation_services.report_file(
+        reporter=pieter, target=oldest, reason="off_topic", note="Gaat niet over het advies."
+    )
 
     def session(user):
         client = Client()

@@ -31,6 +31,7 @@ from accounts.models import Approval
 from forum import services
 from forum.models import ModerationLog, Page, Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
+from moderation import services as moderation_services
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -230,9 +231,9 @@ def collect_member_pages(pages: Pages, member, other, moderator, theme: Theme, t
 
 def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme, thread: Thread, reply: Reply):
     client = client_for(moderator)
-    services.report_file(reporter=member, target=reply, reason="insulting", note="Scheldwoorden")
-    services.report_file(reporter=member, target=other, reason="spam")
-    services.report_file(reporter=other, target=thread, reason="other", note="Dubbel geplaatst")
+    moderation_services.report_file(reporter=member, target=reply, reason="insulting", note="Scheldwoorden")
+    moderation_services.report_file(reporter=member, target=other, reason="spam")
+    moderation_services.report_file(reporter=other, target=thread, reason="other", note="Dubbel geplaatst")
     services.problem_report_file(reporter=member, message="De knop werkt niet.", page_url="/")
     ThreadFactory(theme=theme, title="Vastgezette discussie", is_pinned=True, is_locked=True)
     services.post_hide(acting_user=moderator, post=ThreadFactory(theme=theme), reason="Dubbel geplaatst")
@@ -245,7 +246,7 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     services.reply_create(author=held_author, thread=held_in, body="Een reactie die wacht")
     second = ModeratorFactory()
     hidden_reply = Reply.objects.filter(author=member).get()
-    services.objection_file(
+    moderation_services.objection_file(
         member=member,
         decision=ModerationLog.objects.filter(target_type__model="reply", target_id=hidden_reply.pk).latest("pk"),
         text="Er stonden geen persoonsgegevens in.",
@@ -268,10 +269,10 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     banned = UserFactory()
     sanctions.member_sanction(acting_user=moderator, member=banned, kind="ban", reason="Doxing")
     pages.get(client_for(banned), "banned-member", "/", status=HTTPStatus.FORBIDDEN)
-    objection_link = services.ban_objection_path(banned)
+    objection_link = moderation_services.ban_objection_path(banned)
     pages.get(client_for(), "banned-member-objection", objection_link)
     pages.post(client_for(), "banned-member-objection-errors", objection_link, {"text": ""})
-    services.objection_file(
+    moderation_services.objection_file(
         member=banned, decision=ModerationLog.objects.filter(action="ban").latest("pk"), text="Onterecht."
     )
     pages.get(client_for(), "banned-member-objection-sent", objection_link)

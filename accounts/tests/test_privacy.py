@@ -33,6 +33,7 @@ from forum import roles
 from forum import services as forum_services
 from forum.models import ModerationAction, ModerationLog, Reply, Theme, Thread
 from forum.tests.factories import TOTP_SECRET, ReplyFactory, ThreadFactory, UserFactory, add_totp
+from moderation import services as moderation_services
 from moderation.models import ModeratorNote
 from notifications import services as notification_services
 from notifications.models import Frequency, Kind
@@ -741,8 +742,10 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
         forum_services.reply_edit(acting_user=member, reply=reply, body="Tweede versie.")
         problem = forum_services.problem_report_file(reporter=member, message="De knop doet het niet.")
         forum_services.problem_report_close(acting_user=moderator, report=problem, reason="De knop is hersteld.")
-        forum_services.report_file(reporter=member, target=other_thread, reason="off_topic", note="Past niet hier.")
-        forum_services.report_file(reporter=reporter, target=reply, reason="spam", note="Geheime toelichting.")
+        moderation_services.report_file(
+            reporter=member, target=other_thread, reason="off_topic", note="Past niet hier."
+        )
+        moderation_services.report_file(reporter=reporter, target=reply, reason="spam", note="Geheime toelichting.")
         forum_services.reaction_toggle(member=member, post=other_thread)
         forum_services.thread_follow_toggle(member=member, thread=other_thread)
         forum_services.theme_follow_toggle(member=member, theme=theme)
@@ -752,7 +755,7 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
 
         forum_services.post_hide(acting_user=moderator, post=own_thread, reason="Vertrouwelijke gegevens.")
         decision = ModerationLog.objects.get(action=ModerationAction.HIDE, target_id=own_thread.pk)
-        forum_services.objection_file(member=member, decision=decision, text="Er stond niets vertrouwelijks in.")
+        moderation_services.objection_file(member=member, decision=decision, text="Er stond niets vertrouwelijks in.")
 
         account_services.moderator_grant(acting_user=administrator, member=member)
         member = User.objects.get(pk=member.pk)

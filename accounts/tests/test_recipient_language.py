@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Approval, User
-from forum import services as forum_services
 from forum.tests.factories import ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from notifications.models import Kind, Notification
 
 PASSWORD = "Zeer-lang-wachtwoord-2012"
@@ -110,9 +110,9 @@ def test_the_default_reason_of_an_upheld_report_is_in_the_authors_language(
     """A Dutch moderator who upholds reports without a note: the English author reads the reason in English."""
     author = UserFactory(language="en")
     thread = ThreadFactory(theme=theme, author=author)
-    forum_services.report_file(reporter=other_user, target=thread, reason="spam")
+    moderation_services.report_file(reporter=other_user, target=thread, reason="spam")
     with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
-        forum_services.reports_resolve(acting_user=moderator, target=thread, uphold=True)
+        moderation_services.reports_resolve(acting_user=moderator, target=thread, uphold=True)
     notice = moderation_notice(author)
     assert "Reason: Hidden after reports." in notice
     assert "Verborgen" not in notice

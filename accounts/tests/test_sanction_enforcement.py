@@ -16,6 +16,7 @@ from accounts import sanctions
 from forum import services
 from forum.models import ModerationAction, ModerationLog, Reaction, Reply, Revision, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from moderation.models import Objection, Report, Sanction
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +155,8 @@ def test_suspended_member_is_refused_by_the_services_too(user, moderator, thread
         lambda: services.thread_create(author=user, theme=theme, title="Titel", body="Tekst"),
         lambda: services.reply_create(author=user, thread=thread, body="Tekst"),
         lambda: services.reaction_toggle(member=user, post=reply, appreciate=True),
-        lambda: services.report_file(reporter=user, target=reply, reason="spam"),
-        lambda: services.report_file(reporter=user, target=other, reason="spam"),
+        lambda: moderation_services.report_file(reporter=user, target=reply, reason="spam"),
+        lambda: moderation_services.report_file(reporter=user, target=other, reason="spam"),
     ]
     before = _snapshot()
     for attempt in attempts:

@@ -28,13 +28,6 @@ from .moderation import (  # noqa: F401
     thread_unlock,
     thread_unpin,
 )
-from .objections import (  # noqa: F401
-    ban_objection_path,
-    decision_from_link,
-    objectable_decisions,
-    objection_decide,
-    objection_file,
-)
 from .posts import (  # noqa: F401
     mentions_of_closing_member,
     page_ensure,
@@ -47,8 +40,4 @@ from .posts import (  # noqa: F401
     thread_edit,
     thread_import,
     thread_register_view,
-)
-from .reports import (  # noqa: F401
-    report_file,
-    reports_resolve,
 )

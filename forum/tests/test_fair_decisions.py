@@ -16,12 +16,14 @@ from django.urls import resolve, reverse
 
 from accounts import sanctions
 from accounts.models import User
-from forum import objection_links, services
+from forum import services
 from forum.models import ModerationAction, ModerationLog, Status
 from forum.selectors import waiting_count
-from forum.services import objections as objection_services
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
+from moderation import objection_links
+from moderation import services as moderation_services
 from moderation.models import Objection, ProblemReport, Report
+from moderation.services import objections as objection_services
 from notifications.models import Notification
 
 REASON = "Het bericht noemt de naam van een burger."
@@ -46,7 +48,7 @@ def _links(text: str) -> list[str]:
 def _hide_by_reports(post, count=3):
     """Enough members report ``post`` to hide it automatically (the site's default is three)."""
     for _ in range(count):
-        services.report_file(reporter=UserFactory(), target=post, reason="personal_data")
+        moderation_services.report_file(reporter=UserFactory(), target=post, reason="personal_data")
     post.refresh_from_db()
     assert post.status == Status.HIDDEN and post.hidden_by is None
 
@@ -120,12 +122,12 @@ def test_the_upholder_counts_as_maker_of_the_automatic_hide(client, reply, djang
     _english_member(reply.author)
     _hide_by_reports(reply)
     automatic = ModerationLog.objects.get(action=ModerationAction.AUTO_HIDE)
-    objection = services.objection_file(member=reply.author, decision=automatic, text="Dit klopt niet.")
+    objection = moderation_services.objection_file(member=reply.author, decision=automatic, text="Dit klopt niet.")
     upholder, other = ModeratorFactory(), ModeratorFactory()
-    services.reports_resolve(acting_user=upholder, target=reply, uphold=True, note=REASON)
+    moderation_services.reports_resolve(acting_user=upholder, target=reply, uphold=True, note=REASON)
 
     with pytest.raises(PermissionDenied):
-        services.objection_decide(acting_user=upholder, objection=objection, uphold=False, note="Nee")
+        moderation_services.objection_decide(acting_user=upholder, objection=objection, uphold=False, note="Nee")
     client.force_login(upholder)
     assert "Dit klopt niet." not in client.get(reverse("forum:moderation_queue")).content.decode()
     assert _decide(client, objection, "reject", "Nee").status_code == HTTPStatus.FORBIDDEN
@@ -232,7 +234,7 @@ def test_objections_are_rate_limited(client, user, moderator, monkeypatch):
     sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Toon")
     sanctions.member_sanction(acting_user=moderator, member=user, kind="ban", reason="Doxing")
     warning, ban = ModerationLog.objects.filter(action__in=["warn", "ban"]).order_by("pk")
-    services.objection_file(member=user, decision=warning, text="Eerste")
+    moderation_services.objection_file(member=user, decision=warning, text="Eerste")
     response = client.post(objection_links.path(decision_pk=ban.pk, member_pk=user.pk), {"text": "Tweede"})
     assert response.status_code == HTTPStatus.OK
     assert "many objections in a short time" in response.content.decode()
@@ -297,7 +299,7 @@ def test_report_that_hides_a_reply_lands_on_the_thread_with_a_message(client, re
     """The member whose report hides a reply lands on its thread, told what happened, not on a 404."""
     client.cookies["django_language"] = "nl"
     for _ in range(2):
-        services.report_file(reporter=UserFactory(), target=reply, reason="spam")
+        moderation_services.report_file(reporter=UserFactory(), target=reply, reason="spam")
     client.force_login(UserFactory())
     response = client.post(reverse("forum:reply_report", kwargs={"pk": reply.pk}), {"reason": "spam"}, follow=True)
     assert response.status_code == HTTPStatus.OK
@@ -311,7 +313,7 @@ def test_report_that_hides_a_reply_lands_on_the_thread_with_a_message(client, re
 def test_report_that_hides_a_thread_lands_on_its_theme_with_a_message(client, thread):
     """A thread hidden by the report: the member lands on its theme, told what happened."""
     for _ in range(2):
-        services.report_file(reporter=UserFactory(), target=thread, reason="spam")
+        moderation_services.report_file(reporter=UserFactory(), target=thread, reason="spam")
     client.force_login(UserFactory())
     response = client.post(reverse("forum:thread_report", kwargs={"pk": thread.pk}), {"reason": "spam"}, follow=True)
     assert response.status_code == HTTPStatus.OK

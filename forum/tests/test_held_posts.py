@@ -15,6 +15,7 @@ from accounts.models import Organisation, OrganisationDomain, SiteSettings
 from forum import permissions, selectors, services
 from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
 from forum.services.approval import watched_word_pattern
+from moderation import services as moderation_services
 from moderation.models import WatchedWord
 from notifications.models import Notification
 
@@ -186,8 +187,8 @@ def test_not_approving_hides_it_and_the_author_may_object(
     decision = ModerationLog.objects.get(action=ModerationAction.REJECT)
     assert permissions.can_object(other_user, decision)
     # Upholding the objection publishes the reply after all.
-    objection = services.objection_file(member=other_user, decision=decision, text="Het is openbaar beleid.")
-    assert services.objection_decide(acting_user=ModeratorFactory(), objection=objection, uphold=True)
+    objection = moderation_services.objection_file(member=other_user, decision=decision, text="Het is openbaar beleid.")
+    assert moderation_services.objection_decide(acting_user=ModeratorFactory(), objection=objection, uphold=True)
     reply.refresh_from_db()
     thread.refresh_from_db()
     assert reply.status == Status.PUBLISHED
@@ -461,7 +462,7 @@ def test_a_membership_application_is_decided_from_the_queue(moderator_client):
 def test_a_reported_reply_can_be_locked_and_its_author_warned_from_the_queue(reply, user, moderator_client):
     from moderation.models import Sanction
 
-    services.report_file(reporter=user, target=reply, reason="insulting", note="")
+    moderation_services.report_file(reporter=user, target=reply, reason="insulting", note="")
     queue = reverse("forum:moderation_queue")
     page = english(moderator_client).get(queue).content.decode()
     assert "Edit with a note" in page
@@ -488,8 +489,8 @@ def test_the_menu_counts_everything_that_waits_in_one_query(premoderated, thread
     services.reply_create(author=UserFactory(), thread=thread, body="Wacht")
     services.thread_create(author=user, theme=premoderated, title="Wacht ook", body="Tekst")
     UserFactory(approval=Approval.PENDING)
-    services.report_file(reporter=UserFactory(), target=user, reason="spam", note="")
-    services.report_file(reporter=UserFactory(), target=user, reason="insulting", note="")  # the same item
+    moderation_services.report_file(reporter=UserFactory(), target=user, reason="spam", note="")
+    moderation_services.report_file(reporter=UserFactory(), target=user, reason="insulting", note="")  # the same item
     page = english(moderator_client).get(reverse("forum:home")).content.decode()
     assert "Moderation (4 waiting)" in page
 

@@ -8,6 +8,7 @@ from accounts import sanctions
 from forum import services
 from forum.models import ModerationAction, ModerationLog, Status
 from forum.tests.factories import ModeratorFactory
+from moderation import services as moderation_services
 from moderation.models import Objection, Sanction
 from notifications.models import Notification
 
@@ -46,9 +47,9 @@ def test_member_objects_once(user_client, user, hide_decision):
 
 def test_service_turns_a_second_objection_into_a_clear_error(user, hide_decision):
     """The one-per-decision constraint surfaces as a ValidationError, not an IntegrityError."""
-    services.objection_file(member=user, decision=hide_decision, text="Eerste")
+    moderation_services.objection_file(member=user, decision=hide_decision, text="Eerste")
     with pytest.raises(ValidationError) as error:
-        services.objection_file(member=user, decision=hide_decision, text="Tweede")
+        moderation_services.objection_file(member=user, decision=hide_decision, text="Tweede")
     assert error.value.code == "already_objected"
     assert Objection.objects.count() == 1
 
@@ -80,7 +81,7 @@ def test_list_shows_only_decisions_the_member_may_object_to(user_client, user, h
     assert response.status_code == HTTPStatus.OK
     assert [d.pk for d in response.context["decisions"]] == [hide_decision.pk]
     assert _url(hide_decision) in response.content.decode()
-    services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
+    moderation_services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
     response = user_client.get(url)
     assert response.context["decisions"] == []
     assert "open" in response.content.decode()
@@ -90,7 +91,7 @@ def test_deciding_moderator_cannot_decide_but_another_can(
     client, moderator, user, hidden_thread, hide_decision, django_capture_on_commit_callbacks
 ):
     """The moderator who hid the post gets 403 and does not see it queued; another upholds and the post returns."""
-    objection = services.objection_file(member=user, decision=hide_decision, text="Onterecht")
+    objection = moderation_services.objection_file(member=user, decision=hide_decision, text="Onterecht")
     client.force_login(moderator)
     assert client.post(_decide_url(objection), {"decision": "uphold"}).status_code == HTTPStatus.FORBIDDEN
     assert "Onterecht" not in client.get(reverse("forum:moderation_queue")).content.decode()
@@ -114,7 +115,7 @@ def test_rejection_is_logged_and_sent_and_needs_a_reason(
     client, user, hide_decision, hidden_thread, django_capture_on_commit_callbacks
 ):
     """Rejecting without a reason changes nothing; with one it is logged, sent, and the post stays hidden."""
-    objection = services.objection_file(member=user, decision=hide_decision, text="Onterecht")
+    objection = moderation_services.objection_file(member=user, decision=hide_decision, text="Onterecht")
     other = ModeratorFactory()
     client.force_login(other)
     client.post(_decide_url(objection), {"decision": "reject", "note": " "})
@@ -144,7 +145,7 @@ def test_upholding_lifts_a_suspension(client, user, moderator, django_capture_on
     objection = Objection.objects.get()
     other = ModeratorFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.objection_decide(acting_user=other, objection=objection, uphold=True, note="Klopt")
+        moderation_services.objection_decide(acting_user=other, objection=objection, uphold=True, note="Klopt")
     sanction.refresh_from_db()
     assert sanction.lifted_at is not None and sanction.lifted_by == other
     assert ModerationLog.objects.filter(action=ModerationAction.SANCTION_LIFT).exists()
@@ -156,14 +157,14 @@ def test_automatic_hide_may_be_decided_by_any_moderator(user, moderator, hidden_
     from forum import permissions
 
     decision = ModerationLog.objects.record(actor=None, action=ModerationAction.AUTO_HIDE, target=hidden_thread)
-    objection = services.objection_file(member=user, decision=decision, text="Bezwaar")
+    objection = moderation_services.objection_file(member=user, decision=decision, text="Bezwaar")
     assert permissions.can_decide_objection(moderator, objection)
     assert not permissions.can_decide_objection(user, objection)
 
 
 def test_visitors_are_sent_to_login(client, hide_decision, user):
     """Visitors reach none of the objection pages."""
-    objection = services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
+    objection = moderation_services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
     for method, url in (
         ("get", reverse("forum:objection_list")),
         ("get", _url(hide_decision)),
@@ -175,7 +176,7 @@ def test_visitors_are_sent_to_login(client, hide_decision, user):
 
 def test_member_cannot_decide_an_objection(user_client, user, hide_decision):
     """A member posting to the decision URL gets 403 and nothing changes."""
-    objection = services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
+    objection = moderation_services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
     assert user_client.post(_decide_url(objection), {"decision": "uphold"}).status_code == HTTPStatus.FORBIDDEN
     objection.refresh_from_db()
     assert objection.state == Objection.State.OPEN
@@ -192,7 +193,7 @@ def test_queue_queries_do_not_grow_with_objections(client, user, theme, moderato
         thread = ThreadFactory(theme=theme, author=user)
         services.post_hide(acting_user=moderator, post=thread, reason="Spam")
         decision = ModerationLog.objects.filter(action=ModerationAction.HIDE).first()
-        services.objection_file(member=user, decision=decision, text="Bezwaar")
+        moderation_services.objection_file(member=user, decision=decision, text="Bezwaar")
 
     client.force_login(ModeratorFactory())
     url = reverse("forum:moderation_queue")

@@ -27,6 +27,7 @@ from accounts import services as account_services
 from accounts.models import Approval, User
 from forum import permissions, services
 from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Theme, Thread
+from moderation import services as moderation_services
 from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction
 from notifications.models import Notification
 
@@ -153,7 +154,7 @@ def _flagged(service):
 def _reported(target_of):
     def setup(world):
         target = target_of(world)
-        services.report_file(reporter=world.reporter, target=target, reason=ReportReason.INSULTING)
+        moderation_services.report_file(reporter=world.reporter, target=target, reason=ReportReason.INSULTING)
         return {"target": type(target).objects.get(pk=target.pk)}
 
     return setup
@@ -162,14 +163,16 @@ def _reported(target_of):
 def _hide_objection(world):
     services.post_hide(acting_user=world.decider, post=world.thread, reason="Vertrouwelijk")
     decision = ModerationLog.objects.get(action=ModerationAction.HIDE, target_id=world.thread.pk)
-    objection = services.objection_file(member=world.author, decision=decision, text="Er stond niets geheims in.")
+    objection = moderation_services.objection_file(
+        member=world.author, decision=decision, text="Er stond niets geheims in."
+    )
     return {"target": objection}
 
 
 def _measure_objection(world):
     sanctions.member_sanction(acting_user=world.decider, member=world.author, kind="suspension", reason="Beledigend")
     decision = ModerationLog.objects.get(action=ModerationAction.SUSPEND, target_id=world.author.pk)
-    objection = services.objection_file(member=world.author, decision=decision, text="Ik was het niet.")
+    objection = moderation_services.objection_file(member=world.author, decision=decision, text="Ik was het niet.")
     return {"target": objection}
 
 
@@ -312,7 +315,7 @@ def _report_act(name, scope, setup, decision, logged):
         lambda ctx: {"note": "Bekeken"},
         _reports_and_status,
         logged,
-        lambda actor, ctx: services.reports_resolve(
+        lambda actor, ctx: moderation_services.reports_resolve(
             acting_user=actor, target=ctx["target"], uphold=uphold, note="Bekeken"
         ),
     )
@@ -343,7 +346,7 @@ def _objection_act(name, scope, setup, decision, logged):
         lambda ctx: {"decision": decision, "note": note},
         _objection_state,
         logged,
-        lambda actor, ctx: services.objection_decide(
+        lambda actor, ctx: moderation_services.objection_decide(
             acting_user=actor, objection=ctx["target"], uphold=decision == "uphold", note=note
         ),
     )
@@ -762,7 +765,7 @@ def reports_everywhere(world):
     """Open reports on the thread (the theme), on a thread in another theme, and on a member."""
     elsewhere = ThreadFactory(theme=world.other_theme, author=UserFactory(), title="Elders gemeld")
     for target in (world.thread, elsewhere, world.author):
-        services.report_file(reporter=world.reporter, target=target, reason=ReportReason.SPAM)
+        moderation_services.report_file(reporter=world.reporter, target=target, reason=ReportReason.SPAM)
     return elsewhere
 
 
@@ -802,7 +805,7 @@ def test_queue_objections_only_those_the_moderator_may_decide(client, world):
     elsewhere = ThreadFactory(theme=world.other_theme, author=world.author)
     services.post_hide(acting_user=world.decider, post=elsewhere, reason="Spam")
     decision = ModerationLog.objects.get(action=A.HIDE, target_id=elsewhere.pk, target_type__model="thread")
-    services.objection_file(member=world.author, decision=decision, text="Niet terecht.")
+    moderation_services.objection_file(member=world.author, decision=decision, text="Niet terecht.")
     _measure_objection(world)
 
     client.force_login(_actor(THEME_MODERATOR, world))

@@ -10,6 +10,7 @@ from django.test import Client
 from forum import services
 from forum.models import ModerationLog, Reply, Thread
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -100,7 +101,7 @@ def test_concurrent_reports_hide_once():
     reporters = [UserFactory() for _ in range(WORKERS)]
 
     def report(index):
-        services.report_file(reporter=reporters[index], target=Reply.objects.get(pk=reply.pk), reason="spam")
+        moderation_services.report_file(reporter=reporters[index], target=Reply.objects.get(pk=reply.pk), reason="spam")
 
     run_concurrently(report, WORKERS)
     reply.refresh_from_db()

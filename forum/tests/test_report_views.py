@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum import services
 from forum.models import ModerationLog, Status
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from moderation.models import Report
 
 
@@ -18,7 +18,7 @@ def _english(client):
 
 
 def _report(target, reason="spam", note=""):
-    return services.report_file(reporter=UserFactory(), target=target, reason=reason, note=note)
+    return moderation_services.report_file(reporter=UserFactory(), target=target, reason=reason, note=note)
 
 
 def test_member_reports_a_reply_through_the_page(user_client, reply, user):

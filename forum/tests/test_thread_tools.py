@@ -11,6 +11,7 @@ from django.utils import timezone
 from forum import permissions, ratelimits, services
 from forum.models import ModerationAction, ModerationLog, Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from moderation.models import Report, ReportReason
 
 pytestmark = pytest.mark.django_db
@@ -323,9 +324,9 @@ def test_report_rate_limit_refuses_and_stores_nothing(theme, other_user):
     """Beyond the hourly limit a member's report is refused and not stored."""
     threads = [ThreadFactory(theme=theme) for _ in range(3)]
     for target in threads[:2]:
-        services.report_file(reporter=other_user, target=target, reason=ReportReason.SPAM)
+        moderation_services.report_file(reporter=other_user, target=target, reason=ReportReason.SPAM)
     with pytest.raises(ValidationError) as error:
-        services.report_file(reporter=other_user, target=threads[2], reason=ReportReason.SPAM)
+        moderation_services.report_file(reporter=other_user, target=threads[2], reason=ReportReason.SPAM)
     assert error.value.code == "rate_limited"
     assert Report.objects.filter(reporter=other_user).count() == 2
 
@@ -334,7 +335,7 @@ def test_report_rate_limit_refuses_and_stores_nothing(theme, other_user):
 def test_report_rate_limit_shows_form_error(client, theme, other_user):
     """The report page shows the refusal as a form error, not a 500."""
     first, second = ThreadFactory(theme=theme), ThreadFactory(theme=theme)
-    services.report_file(reporter=other_user, target=first, reason=ReportReason.SPAM)
+    moderation_services.report_file(reporter=other_user, target=first, reason=ReportReason.SPAM)
     client.force_login(other_user)
     client.cookies["django_language"] = "en"
     response = client.post(reverse("forum:thread_report", args=[second.pk]), {"reason": ReportReason.SPAM})
@@ -347,7 +348,7 @@ def test_report_rate_limit_shows_form_error(client, theme, other_user):
 def test_moderators_are_exempt_from_report_rate_limit(theme, moderator):
     """Moderators may report as often as they need to."""
     for target in [ThreadFactory(theme=theme) for _ in range(3)]:
-        services.report_file(reporter=moderator, target=target, reason=ReportReason.SPAM)
+        moderation_services.report_file(reporter=moderator, target=target, reason=ReportReason.SPAM)
     assert Report.objects.filter(reporter=moderator).count() == 3
 
 

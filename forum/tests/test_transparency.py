@@ -12,6 +12,7 @@ from accounts.models import Approval
 from forum import selectors, services
 from forum.models import ModerationAction, ModerationLog
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from moderation.models import Report
 
 FIGURES_URL = reverse("forum:moderation_figures")
@@ -42,8 +43,8 @@ def moderation_history(db, theme, moderator):
     """
     author = UserFactory()
     old_reply = ReplyFactory(thread=ThreadFactory(theme=theme, author=author), author=author)
-    services.report_file(reporter=UserFactory(), target=old_reply, reason="off_topic")
-    services.reports_resolve(acting_user=moderator, target=old_reply, uphold=False)
+    moderation_services.report_file(reporter=UserFactory(), target=old_reply, reason="off_topic")
+    moderation_services.reports_resolve(acting_user=moderator, target=old_reply, uphold=False)
     services.post_hide(acting_user=moderator, post=ThreadFactory(theme=theme, author=author), reason="Off-topic")
     old = months_ago(3)
     Report.objects.update(created_at=old, resolved_at=old)
@@ -51,14 +52,14 @@ def moderation_history(db, theme, moderator):
 
     reported = ThreadFactory(theme=theme, author=author)
     for reason in ("spam", "spam", "insulting"):
-        services.report_file(reporter=UserFactory(), target=reported, reason=reason)
-    services.reports_resolve(acting_user=moderator, target=reported, uphold=False, note="Geen overtreding")
+        moderation_services.report_file(reporter=UserFactory(), target=reported, reason=reason)
+    moderation_services.reports_resolve(acting_user=moderator, target=reported, uphold=False, note="Geen overtreding")
     services.post_hide(
         acting_user=moderator, post=ReplyFactory(thread=reported, author=author), reason="Persoonsgegevens"
     )
     confidential = ThreadFactory(theme=theme, author=author)
-    services.report_file(reporter=UserFactory(), target=confidential, reason="confidential")
-    services.reports_resolve(acting_user=moderator, target=confidential, uphold=True, note="Vertrouwelijk")
+    moderation_services.report_file(reporter=UserFactory(), target=confidential, reason="confidential")
+    moderation_services.reports_resolve(acting_user=moderator, target=confidential, uphold=True, note="Vertrouwelijk")
     account_services.member_approve(acting_user=moderator, member=UserFactory(approval=Approval.PENDING))
     account_services.member_refuse(
         acting_user=moderator, member=UserFactory(approval=Approval.PENDING), reason="Geen ambtenaar"
@@ -130,10 +131,12 @@ def test_figures_page_shows_no_names_or_titles(client, theme, moderator):
     """The public figures name no member and no discussion, even ones that were reported and hidden."""
     member = UserFactory(display_name="Jan Jansen")
     thread = ThreadFactory(theme=theme, author=member, title="Geheim rapport")
-    services.report_file(reporter=UserFactory(), target=thread, reason="confidential")
-    services.report_file(reporter=UserFactory(), target=member, reason="insulting")
+    moderation_services.report_file(reporter=UserFactory(), target=thread, reason="confidential")
+    moderation_services.report_file(reporter=UserFactory(), target=member, reason="insulting")
     services.post_hide(acting_user=moderator, post=thread, reason="Geheim rapport van Jan Jansen")
-    services.reports_resolve(acting_user=moderator, target=member, uphold=True, note="Jan Jansen intimideert")
+    moderation_services.reports_resolve(
+        acting_user=moderator, target=member, uphold=True, note="Jan Jansen intimideert"
+    )
     content = client.get(FIGURES_URL).content.decode()
     assert "Geheim rapport" not in content and "Jan Jansen" not in content
     assert moderator.display_name not in content
@@ -161,7 +164,7 @@ def test_log_lists_acts_newest_first_with_moderator_reason_and_links(
     services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
     services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     for _ in range(3):
-        services.report_file(reporter=UserFactory(), target=ThreadFactory(theme=thread.theme), reason="spam")
+        moderation_services.report_file(reporter=UserFactory(), target=ThreadFactory(theme=thread.theme), reason="spam")
     services.thread_pin(acting_user=moderator, thread=thread)
     response = moderator_client.get(LOG_URL)
     assert response.status_code == HTTPStatus.OK
@@ -176,7 +179,7 @@ def test_log_says_automatic_when_nobody_acted(moderator_client, theme):
     """An automatic hide after reports is shown as automatic."""
     target = ThreadFactory(theme=theme)
     for _ in range(3):
-        services.report_file(reporter=UserFactory(), target=target, reason="spam")
+        moderation_services.report_file(reporter=UserFactory(), target=target, reason="spam")
     response = moderator_client.get(LOG_URL, {"moderator": "auto"})
     [(row, url)] = response.context["entries"]
     assert row.action == ModerationAction.AUTO_HIDE and row.actor is None and url == target.get_absolute_url()
@@ -277,9 +280,9 @@ def test_objections_and_measures_are_counted(client, moderator, user, reply):
     client.cookies["django_language"] = "en"
     services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     decision = ModerationLog.objects.get(action="hide")
-    objection = services.objection_file(member=reply.author, decision=decision, text="Onterecht")
+    objection = moderation_services.objection_file(member=reply.author, decision=decision, text="Onterecht")
     other = ModeratorFactory()
-    services.objection_decide(acting_user=other, objection=objection, uphold=False, note="Toch spam")
+    moderation_services.objection_decide(acting_user=other, objection=objection, uphold=False, note="Toch spam")
     sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Toon")
     sanctions.member_sanction(acting_user=moderator, member=user, kind="suspension", reason="Herhaling")
     month = selectors.moderation_figures([timezone.localdate().replace(day=1)])[0]

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from moderation import services as moderation_services
 from moderation.models import Objection
+from moderation.services.objections import OBJECTION_MAX_LENGTH
 
-from .. import permissions, services
+from .. import permissions
 from ..forms import REASON_MAX_LENGTH, has_visible_text
 from ..models import ModerationLog
-from ..services.objections import OBJECTION_MAX_LENGTH
 
 DECISIONS_SHOWN = 50
 
@@ -48,7 +49,7 @@ class ObjectionDecisionForm(forms.Form):
 @login_required
 @require_http_methods(["GET"])
 def objection_list(request):
-    decisions = list(services.objectable_decisions(request.user)[:DECISIONS_SHOWN])
+    decisions = list(moderation_services.objectable_decisions(request.user)[:DECISIONS_SHOWN])
     objections = list(
         Objection.objects.filter(member=request.user)
         .select_related("decision")
@@ -68,7 +69,7 @@ def objection_create(request, pk):
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.objection_file(member=request.user, decision=decision, text=form.cleaned_data["text"])
+            moderation_services.objection_file(member=request.user, decision=decision, text=form.cleaned_data["text"])
         except ValidationError as error:
             if error.code == "already_objected":
                 messages.info(request, error.messages[0])
@@ -86,7 +87,7 @@ def objection_by_link(request, token):
     The signed link in a ban's statement of reasons and on the page a banned member sees: the
     member objects to that one decision without logging in. Once sent, the page shows its state.
     """
-    member, decision = services.decision_from_link(token)
+    member, decision = moderation_services.decision_from_link(token)
     objection = Objection.objects.filter(decision=decision).first()
     form = None if objection else ObjectionForm(request.POST or None)
     if request.method == "POST" and form is None:
@@ -94,7 +95,7 @@ def objection_by_link(request, token):
         return redirect(request.path)
     if request.method == "POST" and form.is_valid():
         try:
-            services.objection_file(member=member, decision=decision, text=form.cleaned_data["text"])
+            moderation_services.objection_file(member=member, decision=decision, text=form.cleaned_data["text"])
         except ValidationError as error:
             if error.code != "already_objected":
                 form.add_error("text", error)
@@ -123,7 +124,7 @@ def objection_decide(request, pk):
                 messages.error(request, error)
         return redirect("forum:moderation_queue")
     uphold = form.cleaned_data["decision"] == "uphold"
-    if not services.objection_decide(
+    if not moderation_services.objection_decide(
         acting_user=request.user, objection=objection, uphold=uphold, note=form.cleaned_data["note"]
     ):
         messages.info(request, _("This objection has already been decided."))

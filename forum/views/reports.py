@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
 from accounts.models import User
+from moderation import services as moderation_services
 
-from .. import permissions, services
+from .. import permissions
 from ..forms import ReportDecisionForm, ReportForm
 from ..models import Reply, Thread
 from .navigation import next_url
@@ -49,7 +50,7 @@ def _report(request, target, back_url):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_file(reporter=request.user, target=target, **form.cleaned_data)
+            moderation_services.report_file(reporter=request.user, target=target, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("note" if error.code == "note_required" else "reason", error)
         else:
@@ -98,7 +99,7 @@ def report_decide(request, kind, pk, decision):
             for error in errors:
                 messages.error(request, error)
         return redirect(next_url(request) or reverse("forum:moderation_queue"))
-    decided = services.reports_resolve(
+    decided = moderation_services.reports_resolve(
         acting_user=request.user, target=target, uphold=uphold, note=form.cleaned_data["note"]
     )
     if not decided:

@@ -34,6 +34,7 @@ from accounts.models import Approval
 from forum import services
 from forum.models import ModerationLog, Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
+from moderation import services as moderation_services
 
 # The WCAG 2.0 and 2.1 success criteria of levels A and AA: what Dutch government sites must meet.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -472,9 +473,9 @@ def moderation_queue(site: Site):
     # held reply, an application for membership and an objection by another moderator's decision.
     member, other = UserFactory(), UserFactory()
     reply = Reply.objects.filter(thread=site.thread).order_by("created_at").first()
-    services.report_file(reporter=member, target=reply, reason="insulting", note="Scheldwoorden")
-    services.report_file(reporter=other, target=site.thread, reason="other", note="Dubbel geplaatst")
-    services.report_file(reporter=member, target=other, reason="spam")
+    moderation_services.report_file(reporter=member, target=reply, reason="insulting", note="Scheldwoorden")
+    moderation_services.report_file(reporter=other, target=site.thread, reason="other", note="Dubbel geplaatst")
+    moderation_services.report_file(reporter=member, target=other, reason="spam")
     premoderated = Theme.objects.create(name="Voorgemodereerd", slug="voorgemodereerd", is_premoderated=True)
     services.thread_create(author=member, theme=premoderated, title="Wachtende vraag", body="Graag *snel* antwoord")
     held_in = ThreadFactory(theme=premoderated)
@@ -482,7 +483,7 @@ def moderation_queue(site: Site):
     UserFactory(display_name="Aanvrager", approval=Approval.PENDING)
     own = services.reply_create(author=member, thread=site.thread, body="Mijn reactie")
     services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
-    services.objection_file(member=member, decision=ModerationLog.objects.latest("pk"), text="Onterecht.")
+    moderation_services.objection_file(member=member, decision=ModerationLog.objects.latest("pk"), text="Onterecht.")
     services.problem_report_file(reporter=None, message="De knop werkt niet.", contact_email="bezoeker@example.org")
     site.open("/moderatie/")
     expect(site.page.locator(".report-queue > li")).to_have_count(3)
@@ -519,7 +520,7 @@ def member_moderation(site: Site):
 
 @page_visit("visitor", "transparency", languages=("nl", "en"))
 def transparency(site: Site):
-    services.report_file(reporter=UserFactory(), target=site.thread, reason="spam")
+    moderation_services.report_file(reporter=UserFactory(), target=site.thread, reason="spam")
     site.open("/moderatie-in-cijfers/")
     expect(site.page.locator("main table").first).to_be_visible()
 
@@ -558,7 +559,7 @@ def objection_by_link(site: Site):
     # A banned member, logged out, follows the signed link from the statement of reasons or the banned page.
     member = UserFactory()
     sanctions.member_sanction(acting_user=ModeratorFactory(), member=member, kind="ban", reason="Doxing")
-    site.open(services.ban_objection_path(member))
+    site.open(moderation_services.ban_objection_path(member))
     expect(site.page.locator("main form textarea")).to_be_visible()
 
 

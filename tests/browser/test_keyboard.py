@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from forum import services
 from forum.models import Reply, Thread
 from forum.tests.factories import ModeratorFactory, UserFactory
+from moderation import services as moderation_services
 
 SEEDED_THREAD_TITLE = "'Vergroot ruimte van meningsuiting ambtenaren!' zegt Raad voor het openbaar bestuur"
 # Enough for the longest walk (a member from the top of the thread page to its reply form), and a stop for a loop.
@@ -155,7 +156,7 @@ def test_moderator_reaches_the_queue_and_the_moderation_tools_by_keyboard(live_s
     moderator = ModeratorFactory()
     thread = Thread.objects.get(title=SEEDED_THREAD_TITLE)
     reply = Reply.objects.filter(thread=thread).order_by("created_at").first()
-    services.report_file(reporter=UserFactory(), target=reply, reason="insulting", note="Scheldwoorden")
+    moderation_services.report_file(reporter=UserFactory(), target=reply, reason="insulting", note="Scheldwoorden")
     log_in(moderator)
     page.goto(live_server.url + "/")
 

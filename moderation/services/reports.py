@@ -8,13 +8,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
+from forum import permissions, ratelimits, selectors
+from forum.models import ModerationAction, ModerationLog, Reply, Status, Thread
+from forum.services import notices
+from forum.services.moderation import post_hide, post_restore
+from forum.text import sentence
 from moderation.models import Report, ReportReason
-
-from .. import permissions, ratelimits, selectors
-from ..models import ModerationAction, ModerationLog, Reply, Status, Thread
-from ..text import sentence
-from . import notices
-from .moderation import post_hide, post_restore
+from notifications.models import Kind
+from notifications.services import notify
 
 
 def _target_fields(target) -> dict:
@@ -178,9 +179,6 @@ def _tell_author_upheld(post, *, reason: str) -> None:
 
 
 def _tell_reporters(reporter_ids, *, uphold: bool) -> None:
-    from notifications.models import Kind
-    from notifications.services import notify
-
     for reporter in User.objects.filter(pk__in=reporter_ids):
         with translation.override(reporter.language):
             if uphold:

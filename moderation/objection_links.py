@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from config.links import absolute_url
 
-SALT = "forum.objection-link"
+SALT = "forum.objection-link"  # kept when the module moved: links already sent stay valid
 MAX_AGE = timedelta(days=90)
 
 

@@ -12,21 +12,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
-from moderation.models import Objection
+from accounts.sanctions import sanction_lift
+from forum import permissions, ratelimits
+from forum.forms import has_visible_text
+from forum.models import ModerationAction, ModerationLog, Reply, Status, Thread
+from forum.services.moderation import post_restore
+from moderation.models import Objection, Sanction
+from notifications.models import Kind
+from notifications.services import notify
 
-from .. import objection_links, permissions, ratelimits
-from ..models import ModerationAction, ModerationLog, Reply, Status, Thread
-from .moderation import post_restore
+from .. import objection_links
 
 OBJECTION_MAX_LENGTH = 5000
 # A brake on one member's objections (also through a signed link, which needs no login).
 OBJECTIONS_PER_HOUR = 10
-
-
-def _has_visible_text(value: str) -> bool:
-    from ..forms import has_visible_text
-
-    return has_visible_text(value)
 
 
 def objectable_decisions(member):
@@ -63,7 +62,7 @@ _later_hide = ModerationLog.objects.filter(
 def objection_file(*, member, decision: ModerationLog, text: str) -> Objection:
     """Object once to a decision that affected ``member``; it goes to another moderator."""
     permissions.check_object(member, decision)
-    if not _has_visible_text(text):
+    if not has_visible_text(text):
         raise ValidationError(gettext("Explain why you object."), code="text_required")
     if len(text) > OBJECTION_MAX_LENGTH or "\x00" in text:
         raise ValidationError(gettext("This text cannot be accepted."), code="invalid_text")
@@ -85,7 +84,7 @@ def objection_file(*, member, decision: ModerationLog, text: str) -> Objection:
 
 def decision_from_link(token: str) -> tuple[User, ModerationLog]:
     """
-    The member and the decision a signed objection link names (see ``forum.objection_links``).
+    The member and the decision a signed objection link names (see ``moderation.objection_links``).
     A forged, damaged or expired link, or one for a decision that did not affect the member, is not found.
     """
     try:
@@ -119,9 +118,6 @@ def ban_objection_path(member) -> str:
 
 def _reverse(acting_user, decision: ModerationLog, reason: str) -> bool:
     """Undo the decision as far as possible: show a hidden post again, lift a measure still in force."""
-    from accounts.sanctions import sanction_lift
-    from moderation.models import Sanction
-
     if decision.action in permissions.OBJECTABLE_POST_ACTIONS:
         model = decision.target_type.model_class()
         if model not in (Thread, Reply):
@@ -148,7 +144,7 @@ def objection_decide(*, acting_user, objection: Objection, uphold: bool, note: s
     The outcome is logged and sent to the member. Returns whether it was still open.
     """
     permissions.check_decide_objection(acting_user, objection)
-    if not uphold and not _has_visible_text(note):
+    if not uphold and not has_visible_text(note):
         raise ValidationError(gettext("Give the reason the member will read."), code="note_required")
     state = Objection.State.UPHELD if uphold else Objection.State.REJECTED
     now = timezone.now()
@@ -178,9 +174,6 @@ def objection_decide(*, acting_user, objection: Objection, uphold: bool, note: s
 
 
 def _tell_member(objection: Objection, *, uphold: bool, reversed_: bool) -> None:
-    from notifications.models import Kind
-    from notifications.services import notify
-
     member = objection.member
     with translation.override(member.language):
         if uphold:

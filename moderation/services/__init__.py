@@ -1,0 +1,17 @@
+"""
+Moderation's rules: members' reports and the decisions on them, objections to
+decisions. Each checks permission first, runs in one transaction and writes a
+moderation log row; views, admin actions, commands and tests all call them.
+"""
+
+from .objections import (  # noqa: F401
+    ban_objection_path,
+    decision_from_link,
+    objectable_decisions,
+    objection_decide,
+    objection_file,
+)
+from .reports import (  # noqa: F401
+    report_file,
+    reports_resolve,
+)
