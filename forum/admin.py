@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from moderation import services as moderation_services
+
 from . import services
 from .models import (
     ModerationLog,
@@ -122,7 +124,7 @@ class PostAdminMixin:
             self,
             request,
             queryset,
-            services.post_approve,
+            moderation_services.post_approve,
             lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
             arg="post",
         )

@@ -4,11 +4,6 @@ management commands and tests alike. Each checks permission first, runs in one
 transaction, and writes a moderation log row for moderation acts.
 """
 
-from .approval import (  # noqa: F401
-    post_approve,
-    post_reject,
-    watched_words_changed,
-)
 from .engagement import (  # noqa: F401
     reaction_toggle,
     theme_follow_toggle,

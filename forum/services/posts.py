@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from accounts import permissions as account_permissions
 from notifications import tasks as notification_tasks
 
-from .. import permissions, ratelimits, selectors
+from .. import holds, permissions, ratelimits, selectors
 from ..models import (
     Capacity,
     ModerationAction,
@@ -26,7 +26,7 @@ from ..models import (
     ThreadFollow,
 )
 from ..text import render_markdown
-from . import approval, notices
+from . import notices
 
 
 def _authorship(*, author, capacity: str, as_account) -> dict:
@@ -155,12 +155,12 @@ def _thread_insert(
     thread.render()
     hold = None
     if hold_writer is not None:
-        hold = approval.hold_for(writer=hold_writer, theme=theme, title=title, body=body, body_html=thread.body_html)
+        hold = holds.hold_for(writer=hold_writer, theme=theme, title=title, body=body, body_html=thread.body_html)
     if hold:
         thread.status, thread.hold_reason, thread.hold_detail = Status.HELD, hold.reason, hold.detail
     thread.save()
     if hold:
-        approval.record_hold(thread, hold)
+        holds.record_hold(thread, hold)
     else:
         selectors.theme_counts_changed()
     return thread
@@ -190,12 +190,12 @@ def _reply_insert(*, author, thread, body, created_at=None, hold_writer=None, **
     reply.render()
     hold = None
     if hold_writer is not None:
-        hold = approval.hold_for(writer=hold_writer, theme=thread.theme, title="", body=body, body_html=reply.body_html)
+        hold = holds.hold_for(writer=hold_writer, theme=thread.theme, title="", body=body, body_html=reply.body_html)
     if hold:
         reply.status, reply.hold_reason, reply.hold_detail = Status.HELD, hold.reason, hold.detail
         reply.save()
         Thread.objects.filter(pk=thread.pk).update(held_reply_count=F("held_reply_count") + 1)
-        approval.record_hold(reply, hold)
+        holds.record_hold(reply, hold)
         return reply
     reply.save()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
@@ -225,10 +225,10 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
     post.render()
     thread = post if isinstance(post, Thread) else post.thread
     # The author's edit meets the same watched words as a new post: refused, or held again.
-    hold = approval.hold_after_edit(writer=acting_user, post=post, theme=thread.theme)
+    hold = holds.hold_after_edit(writer=acting_user, post=post, theme=thread.theme)
     post.save(update_fields=[*changes, "body_html", "capacity", "on_behalf_of", "edited_at"])
     if hold:
-        approval.post_hold_again(post, hold)
+        _post_hold_again(post, hold)
     if post.status == Status.PUBLISHED and post.body != previous_body:
         kind = "thread" if isinstance(post, Thread) else "reply"
         transaction.on_commit(
@@ -238,6 +238,23 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
         ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post, reason=note)
         transaction.on_commit(lambda: _tell_author_of_edit(post, note=note), robust=True)
     return True
+
+
+def _post_hold_again(post, hold: holds.Hold) -> None:
+    """Take a published post back into the approval queue after an edit (the counters follow)."""
+    model = type(post)
+    if not model.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
+        status=Status.HELD, hold_reason=hold.reason, hold_detail=hold.detail
+    ):
+        return
+    if isinstance(post, Thread):
+        selectors.theme_counts_changed()
+    post.status, post.hold_reason, post.hold_detail = Status.HELD, hold.reason, hold.detail
+    if isinstance(post, Reply):
+        Thread.objects.filter(pk=post.thread_id).update(
+            reply_count=F("reply_count") - 1, held_reply_count=F("held_reply_count") + 1
+        )
+    holds.record_hold(post, hold)
 
 
 def _tell_author_of_edit(post, *, note: str) -> None:

@@ -14,9 +14,9 @@ from django.utils import translation
 from accounts.models import Organisation, OrganisationDomain, SiteSettings
 from forum import permissions, selectors, services
 from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
-from forum.services.approval import watched_word_pattern
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
+from moderation.services.approval import watched_word_pattern
 from notifications.models import Notification
 
 from .factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
@@ -198,9 +198,9 @@ def test_not_approving_hides_it_and_the_author_may_object(
 
 def test_deciding_twice_changes_once(premoderated, thread, other_user, moderator):
     reply = services.reply_create(author=other_user, thread=thread, body="Tekst")
-    assert services.post_approve(acting_user=moderator, post=reply)
-    assert not services.post_approve(acting_user=moderator, post=reply)
-    assert not services.post_reject(acting_user=moderator, post=reply, reason="te laat")
+    assert moderation_services.post_approve(acting_user=moderator, post=reply)
+    assert not moderation_services.post_approve(acting_user=moderator, post=reply)
+    assert not moderation_services.post_reject(acting_user=moderator, post=reply, reason="te laat")
     thread.refresh_from_db()
     assert thread.reply_count == 1
     assert ModerationLog.objects.filter(action=ModerationAction.APPROVE).count() == 1
@@ -215,7 +215,7 @@ def test_an_approved_thread_comes_to_the_top_and_notifies_theme_followers(
         thread = services.thread_create(author=user, theme=premoderated, title="Wacht op goedkeuring", body="Tekst")
     assert not Notification.objects.filter(recipient=follower).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_approve(acting_user=moderator, post=thread)
+        moderation_services.post_approve(acting_user=moderator, post=thread)
     assert Notification.objects.filter(recipient=follower, thread=thread).exists()
     assert Thread.objects.visible_to(follower).filter(pk=thread.pk).exists()
 
@@ -228,10 +228,10 @@ def test_the_first_posts_of_a_new_member_wait(theme, thread, moderator):
     newcomer = UserFactory()
     first = services.reply_create(author=newcomer, thread=thread, body="Eerste")
     assert (first.status, first.hold_reason) == (Status.HELD, HoldReason.NEW_MEMBER)
-    services.post_approve(acting_user=moderator, post=first)
+    moderation_services.post_approve(acting_user=moderator, post=first)
     second = services.reply_create(author=newcomer, thread=thread, body="Tweede")
     assert second.status == Status.HELD
-    services.post_approve(acting_user=moderator, post=second)
+    moderation_services.post_approve(acting_user=moderator, post=second)
     third = services.reply_create(author=newcomer, thread=thread, body="Derde")
     assert third.status == Status.PUBLISHED
 
@@ -499,8 +499,8 @@ def test_the_transparency_page_counts_held_approved_and_not_approved_posts(premo
     first = services.reply_create(author=UserFactory(), thread=thread, body="Een")
     second = services.reply_create(author=UserFactory(), thread=thread, body="Twee")
     services.reply_create(author=UserFactory(), thread=thread, body="Drie")
-    services.post_approve(acting_user=moderator, post=first)
-    services.post_reject(acting_user=moderator, post=second, reason="Buiten het onderwerp")
+    moderation_services.post_approve(acting_user=moderator, post=first)
+    moderation_services.post_reject(acting_user=moderator, post=second, reason="Buiten het onderwerp")
     figures = selectors.moderation_figures(selectors.figures_months())
     this_month = figures[0]
     assert (this_month.held, this_month.approved, this_month.not_approved) == (3, 1, 1)

@@ -22,6 +22,7 @@ from accounts.models import Organisation
 from forum import cooked, services
 from forum.models import CAPACITY_DISPLAY, Capacity, Reply
 from forum.tests.factories import ReplyFactory, ThemeFactory, UserFactory
+from moderation import services as moderation_services
 
 
 @pytest.fixture
@@ -262,7 +263,7 @@ def test_an_approved_reply_shows_at_once(thread, other_user, moderator, committe
     visit(url)
     assert "Wacht op goedkeuring." not in visit(url).content.decode()
     with committed():
-        services.post_approve(acting_user=moderator, post=reply)
+        moderation_services.post_approve(acting_user=moderator, post=reply)
     assert "Wacht op goedkeuring." in visit(url).content.decode()
 
 

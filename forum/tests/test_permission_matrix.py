@@ -357,8 +357,8 @@ def _held_act(name, setup, decision, logged):
 
     def service(actor, ctx):
         if decision == "approve":
-            return services.post_approve(acting_user=actor, post=ctx["target"], reason=reason)
-        return services.post_reject(acting_user=actor, post=ctx["target"], reason=reason)
+            return moderation_services.post_approve(acting_user=actor, post=ctx["target"], reason=reason)
+        return moderation_services.post_reject(acting_user=actor, post=ctx["target"], reason=reason)
 
     return Act(
         name,

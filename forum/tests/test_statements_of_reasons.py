@@ -8,6 +8,7 @@ from django.urls import reverse
 from forum import services
 from forum.models import ModerationAction, ModerationLog
 from forum.tests.factories import ReplyFactory, ThreadFactory
+from moderation import services as moderation_services
 from notifications.models import Notification
 
 
@@ -37,7 +38,7 @@ def test_not_approved_notice_has_one_full_stop_after_the_reason(
     theme.save()
     reply = services.reply_create(author=other_user, thread=ThreadFactory(theme=theme), body="Koop nu!")
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_reject(acting_user=moderator, post=reply, reason="Reclame.")
+        moderation_services.post_reject(acting_user=moderator, post=reply, reason="Reclame.")
     message = Notification.objects.get(recipient=reply.author, kind="moderation").message
     assert "Reden: Reclame. Het bericht is niet verwijderd." in message and ".." not in message
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from moderation import services as moderation_services
+
 from .. import permissions, services
 from ..forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
 from ..models import Reply, Thread
@@ -126,9 +128,9 @@ def held_decide(request, kind, pk, decision):
     if not form.is_valid():
         return _moderation_form_error(request, form, next_url)
     reason = form.cleaned_data["reason"]
-    if approve and services.post_approve(acting_user=request.user, post=post, reason=reason):
+    if approve and moderation_services.post_approve(acting_user=request.user, post=post, reason=reason):
         messages.success(request, _("The post has been approved: everyone can read it now."))
-    elif not approve and services.post_reject(acting_user=request.user, post=post, reason=reason):
+    elif not approve and moderation_services.post_reject(acting_user=request.user, post=post, reason=reason):
         messages.success(request, _("The post has not been approved. Its author has been told why."))
     else:
         messages.info(request, _("This post was not waiting for approval any more."))

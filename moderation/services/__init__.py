@@ -1,9 +1,15 @@
 """
-Moderation's rules: members' reports and the decisions on them, objections to
-decisions. Each checks permission first, runs in one transaction and writes a
-moderation log row; views, admin actions, commands and tests all call them.
+Moderation's rules: holding posts for approval (``forum.holds`` asks), members'
+reports and the decisions on them, objections to decisions. Each checks permission
+first, runs in one transaction and writes a moderation log row; views, admin
+actions, commands and tests all call them.
 """
 
+from .approval import (  # noqa: F401
+    post_approve,
+    post_reject,
+    watched_words_changed,
+)
 from .objections import (  # noqa: F401
     ban_objection_path,
     decision_from_link,

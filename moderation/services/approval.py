@@ -7,10 +7,12 @@ member who is not a verified civil servant, or when it carries a link while its
 author has few approved posts (the last two are site settings). A watched word that
 refuses stops the post with a message instead. Moderators of the theme are never held.
 Only the author and moderators see a held post; its notifications go out on approval.
+
+The forum asks ``hold_for``, ``hold_after_edit`` and ``record_hold`` through
+``forum.holds``, where the moderation app registers this module at start-up.
 """
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -23,22 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
+from forum import permissions, selectors
+from forum.holds import Hold
+from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
+from forum.services import notices
+from forum.text import sentence
 from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
-
-from .. import permissions, selectors
-from ..models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
-from ..text import sentence
-from . import notices
+from notifications import tasks as notification_tasks
 
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
-
-
-@dataclass(frozen=True)
-class Hold:
-    """Why a post is held, and the word or link that held it."""
-
-    reason: str
-    detail: str = ""
 
 
 # Watched words --------------------------------------------------------------------------------
@@ -177,31 +172,12 @@ def _tell_author_held(post, hold: Hold) -> None:
     )
 
 
-def post_hold_again(post, hold: Hold) -> None:
-    """Take a published post back into the approval queue after an edit (the counters follow)."""
-    model = type(post)
-    if not model.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
-        status=Status.HELD, hold_reason=hold.reason, hold_detail=hold.detail
-    ):
-        return
-    if isinstance(post, Thread):
-        selectors.theme_counts_changed()
-    post.status, post.hold_reason, post.hold_detail = Status.HELD, hold.reason, hold.detail
-    if isinstance(post, Reply):
-        Thread.objects.filter(pk=post.thread_id).update(
-            reply_count=F("reply_count") - 1, held_reply_count=F("held_reply_count") + 1
-        )
-    record_hold(post, hold)
-
-
 # Moderators' decisions -------------------------------------------------------------------------
 
 
 @transaction.atomic
 def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool:
     """Publish a held thread or reply; its notifications go out now. Returns whether it changed."""
-    from notifications import tasks as notification_tasks
-
     permissions.check_moderate_post(acting_user, post)
     model = type(post)
     now = timezone.now()
