@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from config.links import absolute_reverse, absolute_url
+from config.links import absolute_reverse
 from moderation.services.objections import ban_objection_path
+from outbox import services as outbox
 
 from . import services
 from .models import User
@@ -36,15 +37,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """
-        allauth's e-mails: to a member in their own language (to an unknown address in the page's),
-        with links to the site's own address (config.links), like every other mail.
+        allauth's e-mails, made by the site's one renderer (outbox) like every other mail: to a member
+        in their own language (to an unknown address in the page's), with links to the site's own
+        address (config.links), queued and sent by a task after the commit, so a mail server that is
+        down does not fail the sign-up or the password reset.
         """
-        context = {**context, "site_url": absolute_url("/")}
+        context = {"email": email, **context}
         if "signup_url" in context:
             context["signup_url"] = absolute_reverse("account_signup")
         member = User.objects.filter(email__iexact=email).only("language").first()
-        with translation.override(member.language if member else translation.get_language()):
-            super().send_mail(template_prefix, email, context)
+        outbox.send_mail(
+            template_prefix,
+            context,
+            to=email,
+            language=member.language if member else translation.get_language(),
+            subject_prefix=self.format_email_subject(""),
+        )
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         return absolute_reverse("account_confirm_email", args=[emailconfirmation.key])

@@ -120,7 +120,7 @@ def member_approve(*, acting_user, member: User) -> bool:
         return False
     member.refresh_from_db()
     ModerationLog.objects.record(actor=acting_user, action=ModerationAction.MEMBER_APPROVE, target=member)
-    transaction.on_commit(lambda: emails.send_membership_decision(member))
+    emails.send_membership_decision(member)
     return True
 
 
@@ -136,7 +136,7 @@ def member_refuse(*, acting_user, member: User, reason: str) -> bool:
         return False
     member.refresh_from_db()
     ModerationLog.objects.record(actor=acting_user, action=ModerationAction.MEMBER_REFUSE, target=member, reason=reason)
-    transaction.on_commit(lambda: emails.send_membership_decision(member))
+    emails.send_membership_decision(member)
     return True
 
 

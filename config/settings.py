@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "forum",
     "moderation",
     "notifications",
+    "outbox",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -145,10 +146,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work (e-mail, notifications): django-tasks. Immediate (inside the
-# commit hook) in development and tests; production sets
-# TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background work (every e-mail and notification): django-tasks, enqueued after the commit.
+# Immediate (inside the commit hook) in development and tests; outside development the database
+# backend, with `manage.py db_worker` running (docs/deployment.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if DEVELOPMENT else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # Sessions live in the database with a cache in front, so any app server sees them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -14,10 +14,10 @@ from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from config.links import absolute_reverse, absolute_url
+from outbox import services as outbox
 
 from . import permissions, services, tokens
 from .models import Frequency, Kind, Notification
@@ -45,30 +45,13 @@ def unsubscribe_url(*, member, kinds) -> str:
 
 def _message(*, member, template: str, context: dict, kinds) -> EmailMultiAlternatives:
     """The e-mail to ``member``, rendered in their language, with the unsubscribe link and headers."""
-    link = unsubscribe_url(member=member, kinds=kinds)
-    context = {
-        **context,
-        "member": member,
-        "site_url": absolute_url("/"),
-        "unsubscribe_url": link,
-        "preferences_url": absolute_reverse("notifications:preferences"),
-    }
-    with translation.override(member.language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}_message.txt", context)
-        html = render_to_string(f"{template}_message.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[member.email],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+    return outbox.render(
+        template,
+        {**context, "member": member, "preferences_url": absolute_reverse("notifications:preferences")},
+        to=member.email,
+        language=member.language,
+        unsubscribe_url=unsubscribe_url(member=member, kinds=kinds),
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _record_failure(pks, error: Exception) -> None:

@@ -114,25 +114,28 @@ def test_unsubscribe_link_leads_to_the_site(user, other_user, theme, django_capt
 
 
 @pytest.mark.django_db
-def test_sign_up_confirmation_mail_links_to_the_site(client):
+def test_sign_up_confirmation_mail_links_to_the_site(client, django_capture_on_commit_callbacks):
     data = {"display_name": "Nieuw Lid", "email": "nieuw.lid@minbzk.nl", "accept_terms": "on"}
-    client.post(reverse("account_signup"), {**data, "password1": PASSWORD, "password2": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**data, "password1": PASSWORD, "password2": PASSWORD})
     [message] = mail.outbox
     assert_links_lead_to_the_site(message)
     assert any(link.startswith(f"{SERVED_ON}/accounts/confirm-email/") for link in links_in(message))
 
 
-def test_sign_up_with_a_known_address_mails_links_to_the_site(client, user):
+def test_sign_up_with_a_known_address_mails_links_to_the_site(client, user, django_capture_on_commit_callbacks):
     data = {"display_name": "Nog een", "email": user.email, "accept_terms": "on"}
-    client.post(reverse("account_signup"), {**data, "password1": PASSWORD, "password2": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {**data, "password1": PASSWORD, "password2": PASSWORD})
     [message] = mail.outbox
     assert_links_lead_to_the_site(message)
     assert f"{SERVED_ON}{reverse('account_reset_password')}" in links_in(message)
 
 
-def test_password_reset_mails_link_to_the_site(client, user):
-    client.post(reverse("account_reset_password"), {"email": user.email})
-    client.post(reverse("account_reset_password"), {"email": "onbekend@example.nl"})
+def test_password_reset_mails_link_to_the_site(client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+        client.post(reverse("account_reset_password"), {"email": "onbekend@example.nl"})
     reset, unknown = mail.outbox
     assert_links_lead_to_the_site(reset)
     assert any(link.startswith(f"{SERVED_ON}/accounts/password/reset/key/") for link in links_in(reset))

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from outbox.testing import after_commit
+
 PASSWORD = "Zeer-lang-wachtwoord-2012"
 CONTACT = "Neem contact met ons op</a>"
 
@@ -22,7 +24,8 @@ def signup(client, **overrides):
         "accept_terms": "on",
         **overrides,
     }
-    return client.post(reverse("account_signup"), data)
+    with after_commit():
+        return client.post(reverse("account_signup"), data)
 
 
 def contact_link(page: str) -> str:

@@ -21,6 +21,7 @@ from accounts.models import Approval, Organisation, OrganisationDomain, SiteSett
 from forum import services as forum_services
 from forum.models import ModerationAction, ModerationLog, Reply, Thread
 from forum.tests.factories import ThreadFactory, UnverifiedUserFactory, UserFactory
+from outbox.testing import after_commit
 
 PASSWORD = "Zeer-lang-wachtwoord-2012"
 CONFIRMATION_PATH = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
@@ -62,7 +63,8 @@ def sign_up(client, email, **overrides):
         "accept_terms": "on",
         **overrides,
     }
-    return client.post(reverse("account_signup"), data)
+    with after_commit():
+        return client.post(reverse("account_signup"), data)
 
 
 def confirmation_path(to):
@@ -79,7 +81,8 @@ def confirm(client, to):
 
 def change_email(client, new_email):
     """Ask for a new address on allauth's e-mail page (ACCOUNT_CHANGE_EMAIL: one address, replaced once verified)."""
-    return client.post(reverse("account_email"), {"action_add": "", "email": new_email})
+    with after_commit():
+        return client.post(reverse("account_email"), {"action_add": "", "email": new_email})
 
 
 def thread_header_html(client, thread):

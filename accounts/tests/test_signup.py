@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from outbox.testing import after_commit
 
 PASSWORD = "Zeer-lang-wachtwoord-2012"
 
@@ -20,7 +21,8 @@ def signup(client, **overrides):
         "accept_terms": "on",
         **overrides,
     }
-    return client.post(reverse("account_signup"), data)
+    with after_commit():
+        return client.post(reverse("account_signup"), data)
 
 
 @pytest.mark.django_db
@@ -93,7 +95,8 @@ def test_account_pages_use_the_site_frame(client):
 @pytest.mark.django_db
 def test_password_reset_mail_is_sent(client, user):
     """A member who forgot their password gets a reset mail."""
-    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    with after_commit():
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == HTTPStatus.FOUND
     assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
 
