@@ -105,6 +105,23 @@ def hidden_reply(db, thread, other_user, moderator):
 
 
 @pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """Write through the forum services and run what they leave for after the commit (the notification tasks)."""
+    from forum import services
+
+    def reply(author, thread, body="Goed punt."):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.reply_create(author=author, thread=thread, body=body)
+
+    def thread(author, theme, body="Wat vinden jullie?"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.thread_create(author=author, theme=theme, title="Open data", body=body)
+
+    reply.thread = thread
+    return reply
+
+
+@pytest.fixture
 def user_client(client, user):
     client.force_login(user)
     return client

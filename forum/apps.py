@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications import targets
+
 
 class ForumConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,6 +10,7 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from . import checks, cooked, privacy  # noqa: F401  (registers the system checks and the privacy parts)
+        from . import checks, cooked, permissions, privacy  # noqa: F401  (registers the system checks and the privacy parts; models are ready only now)
 
         cooked.connect_signals()
+        targets.register_visibility(permissions.can_view_post_or_thread)

@@ -33,6 +33,13 @@ def can_view_reply(user, reply: Reply) -> bool:
     return can_view_thread(user, reply.thread) and _can_view_post(user, reply)
 
 
+def can_view_post_or_thread(user, *, thread: Thread | None = None, reply: Reply | None = None) -> bool:
+    """Whether ``user`` may see the reply (in its thread), else the thread: what a notification is about."""
+    if reply is not None:
+        return can_view_reply(user, reply)
+    return thread is None or can_view_thread(user, thread)
+
+
 def can_post(user) -> bool:
     """Verified, approved members who accepted the current terms may write."""
     return account_permissions.can_post(user)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from config.links import absolute_reverse, absolute_url
 from outbox import services as outbox
 
-from . import permissions, services, tokens
+from . import permissions, tokens
 from .models import Frequency, Kind, Notification
+from .selectors import frequency_for
 
 MAX_ATTEMPTS = 5
 # A notification whose task has not run after this long is picked up by the retry command too
@@ -86,11 +87,11 @@ def send_notification(notification_id: int) -> bool:
     member = notification.recipient
     # Moderation decisions reach a suspended member too: they are the statement of reasons.
     restricted_ok = notification.kind == Kind.MODERATION
-    if not member.email or not services.may_receive(
+    if not member.email or not permissions.can_receive(
         member, thread=notification.thread, reply=notification.reply, include_restricted=restricted_ok
     ):
         return False
-    if services.frequency_for(member, notification.kind) != Frequency.IMMEDIATELY:
+    if frequency_for(member, notification.kind) != Frequency.IMMEDIATELY:
         return False
     message = _message(
         member=member,

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import selectors
 from .models import Frequency, Kind
 
 KIND_FIELD_PREFIX = "kind_"
@@ -20,7 +20,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
-        current = services.frequencies_for(member)
+        current = selectors.frequencies_for(member)
         kind_fields = {
             f"{KIND_FIELD_PREFIX}{kind}": forms.ChoiceField(
                 label=capfirst(label),

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from accounts import permissions as account_permissions
-from notifications import tasks as notification_tasks
 
-from .. import holds, permissions, ratelimits, selectors
+from .. import holds, permissions, ratelimits, selectors, tasks
 from ..models import (
     Capacity,
     ModerationAction,
@@ -134,7 +133,7 @@ def thread_create(
     # Authors follow their own thread; the member who wrote it for an organisation account does.
     ThreadFollow.objects.get_or_create(member=author, thread=thread)
     if not thread.is_held:  # a held thread's notifications go out when it is approved
-        transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(thread.pk), robust=True)
+        transaction.on_commit(lambda: tasks.thread_posted.enqueue(thread.pk), robust=True)
     return thread
 
 
@@ -180,7 +179,7 @@ def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.
     )
     _count_post(author)
     if not reply.is_held:  # a held reply's notifications go out when it is approved
-        transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(reply.pk), robust=True)
+        transaction.on_commit(lambda: tasks.reply_posted.enqueue(reply.pk), robust=True)
     return reply
 
 
@@ -231,9 +230,7 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
         _post_hold_again(post, hold)
     if post.status == Status.PUBLISHED and post.body != previous_body:
         kind = "thread" if isinstance(post, Thread) else "reply"
-        transaction.on_commit(
-            lambda: notification_tasks.mentions_added.enqueue(kind, post.pk, previous_body), robust=True
-        )
+        transaction.on_commit(lambda: tasks.mentions_added.enqueue(kind, post.pk, previous_body), robust=True)
     if not permissions.is_own_post(acting_user, post):
         ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post, reason=note)
         transaction.on_commit(lambda: _tell_author_of_edit(post, note=note), robust=True)

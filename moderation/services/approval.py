@@ -25,13 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
-from forum import permissions, selectors
+from forum import permissions, selectors, tasks
 from forum.holds import Hold
 from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
 from forum.services import notices
 from forum.text import sentence
 from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
-from notifications import tasks as notification_tasks
 
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 
@@ -190,10 +189,10 @@ def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
             reply_count=F("reply_count") + 1, held_reply_count=F("held_reply_count") - 1
         )
         Thread.objects.filter(pk=post.thread_id, last_activity_at__lt=now).update(last_activity_at=now)
-        transaction.on_commit(lambda: notification_tasks.reply_posted.enqueue(post.pk), robust=True)
+        transaction.on_commit(lambda: tasks.reply_posted.enqueue(post.pk), robust=True)
     else:
         Thread.objects.filter(pk=post.pk, last_activity_at__lt=now).update(last_activity_at=now)
-        transaction.on_commit(lambda: notification_tasks.thread_posted.enqueue(post.pk), robust=True)
+        transaction.on_commit(lambda: tasks.thread_posted.enqueue(post.pk), robust=True)
     post.refresh_from_db()
     ModerationLog.objects.record(actor=acting_user, action=ModerationAction.APPROVE, target=post, reason=reason)
     transaction.on_commit(lambda: _tell_author(post, approved=True, reason=reason), robust=True)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forum.tests.factories import ThreadFactory, UserFactory
-from notifications import services
+from notifications import selectors, services
 from notifications.models import Frequency, Kind, Notification, Preference
 
 
@@ -94,10 +94,10 @@ def test_preferences_are_listed_and_changed_through_the_service(administrator_cl
     assert administrator_client.get(url).status_code == HTTPStatus.OK
     response = administrator_client.post(url, {"frequency": Frequency.NEVER})
     assert response.status_code == HTTPStatus.FOUND
-    assert services.frequencies_for(member)[Kind.MENTION] == Frequency.NEVER
+    assert selectors.frequencies_for(member)[Kind.MENTION] == Frequency.NEVER
     response = administrator_client.post(
         reverse("admin:notifications_preference_add"),
         {"member": member.pk, "kind": Kind.REACTION, "frequency": Frequency.NEVER},
     )
     assert response.status_code == HTTPStatus.FOUND
-    assert services.frequencies_for(member)[Kind.REACTION] == Frequency.NEVER
+    assert selectors.frequencies_for(member)[Kind.REACTION] == Frequency.NEVER

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from forum import services as forum_services
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
-from notifications import services, tasks
+from notifications import selectors, services, tasks
 from notifications.models import Frequency, Kind, Notification
 
 from .conftest import SITE_URL
@@ -135,7 +135,7 @@ def test_the_digest_unsubscribe_link_stops_its_kinds(english_member, followed_ac
     link = re.fullmatch(r"<(.+)>", mail.outbox[0].extra_headers["List-Unsubscribe"]).group(1)
     response = Client(enforce_csrf_checks=True).post(link.removeprefix(SITE_URL))
     assert response.status_code == HTTPStatus.OK
-    frequencies = services.frequencies_for(english_member)
+    frequencies = selectors.frequencies_for(english_member)
     assert frequencies[Kind.REPLY_IN_FOLLOWED] == Frequency.NEVER
     assert frequencies[Kind.REACTION] == Frequency.WEEKLY
     assert f"{SITE_URL}{reverse('notifications:preferences')}" in mail.outbox[0].body

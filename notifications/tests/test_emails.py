@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forum import services as forum_services
 from forum.tests.factories import ThreadFactory, UserFactory
-from notifications import emails, services, tasks, tokens
+from notifications import emails, selectors, services, tasks, tokens
 from notifications.models import Frequency, Kind, Notification, Preference
 
 from .conftest import SITE_URL
@@ -91,7 +91,7 @@ def test_a_mail_client_unsubscribes_with_one_post(reply_to, member, other_user, 
     response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == HTTPStatus.OK
     assert Preference.objects.get(member=member, kind=Kind.REPLY_TO_THREAD).frequency == Frequency.NEVER
-    assert services.frequencies_for(member)[Kind.MENTION] == Frequency.IMMEDIATELY
+    assert selectors.frequencies_for(member)[Kind.MENTION] == Frequency.IMMEDIATELY
     reply_to(thread, UserFactory())
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(recipient=member).count() == 2

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from forum import services as forum_services
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
-from notifications import services, views
+from notifications import selectors, services, views
 from notifications.models import Frequency, Kind, Notification
 
 
@@ -219,7 +219,7 @@ def test_saving_preferences(member_client, member):
     assert "Your e-mail settings are saved." in response.content.decode()
     member.refresh_from_db()
     assert member.language == "en"
-    frequencies = services.frequencies_for(member)
+    frequencies = selectors.frequencies_for(member)
     assert frequencies[Kind.MENTION] == Frequency.NEVER and frequencies[Kind.REPLY_TO_THREAD] == Frequency.WEEKLY
 
 
