@@ -10,11 +10,10 @@ people's personal data (GDPR art. 15(4)).
 """
 
 from django.db.models import Q
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.privacy import account_closing, iso, kind_of, label, registry
+from accounts.privacy import iso, kind_of, label, registry
 from config.links import absolute_reverse
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
@@ -351,59 +350,104 @@ def read_positions(member: User) -> list[dict]:
     ]
 
 
+# What closing an account does to the forum's rows ----------------------------------------
+
+
+def erase_mentions(member: User) -> None:
+    """Posts that mention the closing account show "former member" as text, not a link that would lead nowhere."""
+    services.mentions_of_closing_member(member=member)
+
+
+def erase_moderated_themes(member: User) -> None:
+    member.moderated_themes.clear()
+
+
+def erase_problem_report_contact(member: User) -> None:
+    ProblemReport.objects.filter(reporter=member).update(contact_email="")
+
+
+def erase_followed_threads(member: User) -> None:
+    ThreadFollow.objects.filter(member=member).delete()
+
+
+def erase_followed_themes(member: User) -> None:
+    ThemeFollow.objects.filter(member=member).delete()
+
+
+def erase_read_positions(member: User) -> None:
+    ThreadVisit.objects.filter(member=member).delete()
+
+
+POSTS_STAY = (
+    'A closed account\'s words stay where others answered them, under "former member"; '
+    "the account no longer has a name."
+)
+RECORDS_STAY = "Records of moderation stay; the account in them no longer has a name."
+
 registry.register(
     "moderated_themes",
     label=_("The themes you moderate"),
     export=moderated_themes,
     refers_by=["forum.Theme.moderators"],
+    erase=erase_moderated_themes,
 )
 registry.register(
     "threads",
     label=_("Your discussions"),
     export=threads,
     refers_by=["forum.Thread.author", "forum.Thread.written_by"],
+    erase=erase_mentions,
+    keeps=POSTS_STAY,
 )
 registry.register(
     "replies",
     label=_("Your replies"),
     export=replies,
     refers_by=["forum.Reply.author", "forum.Reply.written_by"],
+    keeps=POSTS_STAY,
 )
 registry.register(
     "revisions",
     label=_("Earlier versions of your discussions and replies"),
     export=revisions,
     refers_by=["forum.Revision.edited_by"],
+    keeps=POSTS_STAY,
 )
 registry.register(
     "problem_reports",
     label=_("The problems you reported"),
     export=problem_reports,
     refers_by=["moderation.ProblemReport.reporter"],
+    erase=erase_problem_report_contact,
+    keeps="The report stays for the site's own record, without the contact address.",
 )
 registry.register(
     "reports_made",
     label=_("Your reports of posts and members, with the outcome"),
     export=reports_made,
     refers_by=["moderation.Report.reporter"],
+    keeps=RECORDS_STAY,
 )
 registry.register(
     "reports_about_you",
     label=_("Reports about you or your posts, with the outcome (not who reported them)"),
     export=reports_about_member,
     refers_by=["moderation.Report.member"],
+    keeps=RECORDS_STAY,
 )
 registry.register(
     "objections",
     label=_("Your objections to moderation decisions, with the answers"),
     export=objections,
     refers_by=["moderation.Objection.member"],
+    keeps=RECORDS_STAY,
 )
 registry.register(
     "decisions_about_you",
     label=_("Moderation decisions about you or your posts, with their reasons"),
     export=decisions_about_member,
     refers_by=["forum.ModerationLog.target_type"],
+    keeps=RECORDS_STAY + " Accounts replaces the name in the rows about the account itself as it closes.",
 )
 registry.register(
     "moderation_acts",
@@ -419,34 +463,33 @@ registry.register(
         "moderation.Sanction.created_by",
         "moderation.Sanction.lifted_by",
     ],
+    keeps=RECORDS_STAY,
 )
 registry.register(
     "appreciations",
     label=_("The posts you appreciated"),
     export=appreciations,
     refers_by=["forum.Reaction.member"],
+    keeps="An appreciation is counted on the post and names nobody once the account has no name.",
 )
 registry.register(
     "followed_threads",
     label=_("The discussions you follow"),
     export=followed_threads,
     refers_by=["forum.ThreadFollow.member"],
+    erase=erase_followed_threads,
 )
 registry.register(
     "followed_themes",
     label=_("The themes you follow"),
     export=followed_themes,
     refers_by=["forum.ThemeFollow.member"],
+    erase=erase_followed_themes,
 )
 registry.register(
     "read_positions",
     label=_("How far you read each discussion"),
     export=read_positions,
     refers_by=["forum.ThreadVisit.member"],
+    erase=erase_read_positions,
 )
-
-
-@receiver(account_closing)
-def _mentions_of_closing_member(sender, member, **kwargs):
-    """Posts that mention a closing account show "former member" as text, not a link that would lead nowhere."""
-    services.mentions_of_closing_member(member=member)

@@ -1,11 +1,11 @@
 """
 The notifications' part of a member's data download (see ``accounts.privacy``).
 
-Registered from ``NotificationsConfig.ready()``: the member's notifications
-and their e-mail preferences. A notification belongs to its recipient; who
-caused it (``actor``) is left out of the recipient's download, and the row is
-not in the actor's either: what the actor did (a reply, an appreciation) is in
-their own download already.
+Registered from ``NotificationsConfig.ready()``: the member's notifications and
+their e-mail preferences, both removed when the member closes their account. A
+notification belongs to its recipient; who caused it (``actor``) is left out of
+the recipient's download, and the row is not in the actor's either: what the
+actor did (a reply, an appreciation) is in their own download already.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -66,17 +66,28 @@ def notification_preferences(member: User) -> list[dict]:
     ]
 
 
+def erase_notifications(member: User) -> None:
+    """A closed account reads nothing any more: its notifications go."""
+    Notification.objects.filter(recipient=member).delete()
+
+
+def erase_notification_preferences(member: User) -> None:
+    Preference.objects.filter(member=member).delete()
+
+
 registry.register(
     "notifications",
     label=_("Your notifications"),
     export=notifications,
     refers_by=["notifications.Notification.recipient"],
+    erase=erase_notifications,
 )
 registry.register(
     "notification_preferences",
     label=_("Your choices for notifications by e-mail"),
     export=notification_preferences,
     refers_by=["notifications.Preference.member"],
+    erase=erase_notification_preferences,
 )
 registry.omit(
     "notifications.Notification.actor",
@@ -84,4 +95,5 @@ registry.omit(
         "A notification is its recipient's; what its actor did (a post, an appreciation, a moderation act) "
         "is in the actor's own download."
     ),
+    keeps="Another member's notification stays theirs; it names the closed account as a former member.",
 )

@@ -396,7 +396,7 @@ def mentions_of_closing_member(*, member) -> int:
     """
     The posts that mention ``member``, whose account is being closed, show "former member" as
     text where the link to their profile was: called while the account still has its name and
-    address (``accounts.privacy.account_closing``), so the mentions are found as they were made.
+    address (the forum's erase part, ``forum.privacy``), so the mentions are found as they were made.
     Not a member action: the closing account's own service calls it. Returns how many posts changed.
     """
     link = f'href="{member.get_absolute_url()}"'
