@@ -27,8 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from forum.roles import MODERATORS, moderators_group
-
 from . import avatars, permissions, services
 from .forms import RefuseMemberForm
 from .models import (
@@ -42,6 +40,7 @@ from .models import (
     TermsVersion,
     User,
 )
+from .roles import MODERATORS, moderators_group
 
 # What a member tells others about themself: changed through services.profile_update.
 PROFILE_FIELDS = ["display_name", "job_title", "bio", "avatar", "profile_visibility"]

@@ -25,6 +25,7 @@ from .models import (
     TermsVersion,
     User,
 )
+from .roles import MODERATORS, moderators_group
 
 
 def unique_handle(name: str) -> str:
@@ -143,7 +144,6 @@ def member_refuse(*, acting_user, member: User, reason: str) -> bool:
 @transaction.atomic
 def moderator_grant(*, acting_user, member: User) -> bool:
     from forum.models import ModerationAction, ModerationLog
-    from forum.roles import moderators_group
 
     permissions.check_administer(acting_user)
     group = moderators_group()
@@ -157,7 +157,6 @@ def moderator_grant(*, acting_user, member: User) -> bool:
 @transaction.atomic
 def moderator_revoke(*, acting_user, member: User) -> bool:
     from forum.models import ModerationAction, ModerationLog
-    from forum.roles import MODERATORS
 
     permissions.check_administer(acting_user)
     group = Group.objects.filter(name=MODERATORS).first()

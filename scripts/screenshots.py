@@ -57,9 +57,10 @@ def build_site() -> dict:
     from django.core.management import call_command
     from django.test import Client
 
+    from accounts import roles
     from accounts import services as account_services
     from accounts.models import User
-    from forum import roles, services
+    from forum import services
     from forum.models import Reply, Thread
 
     call_command("migrate", verbosity=0, interactive=False)

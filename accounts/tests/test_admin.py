@@ -36,8 +36,8 @@ from accounts.models import (
     TermsVersion,
     User,
 )
+from accounts.roles import MODERATORS
 from forum.models import ModerationAction, ModerationLog
-from forum.roles import MODERATORS
 from forum.tests.factories import (
     AdministratorFactory,
     ModeratorFactory,

@@ -23,9 +23,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import sanctions, services
+from accounts import roles, sanctions, services
 from accounts.models import User
-from forum import roles
 from forum.tests.factories import UserFactory, add_totp
 from moderation.models import Sanction
 

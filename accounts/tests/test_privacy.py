@@ -26,10 +26,9 @@ from django.utils import translation
 from django.utils.html import escape
 from PIL import Image
 
-from accounts import privacy, sanctions
+from accounts import privacy, roles, sanctions
 from accounts import services as account_services
 from accounts.models import AccountDelegate, Organisation, OrganisationDomain, OrganisationRole, TermsAcceptance, User
-from forum import roles
 from forum import services as forum_services
 from forum.models import ModerationAction, ModerationLog, Reply, Theme, Thread
 from forum.tests.factories import TOTP_SECRET, ReplyFactory, ThreadFactory, UserFactory, add_totp

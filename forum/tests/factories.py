@@ -3,8 +3,9 @@
 import factory
 from allauth.account.models import EmailAddress
 
+from accounts import roles
 from accounts.models import User
-from forum import roles, services
+from forum import services
 from forum.models import Theme
 
 

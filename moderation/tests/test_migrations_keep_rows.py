@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from forum.roles import MODERATORS
+from accounts.roles import MODERATORS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,9 +8,9 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import roles
 from accounts import services as account_services
 from accounts.models import ProfileVisibility, User
-from forum import roles
 from forum.models import Reply, Status, Theme, Thread
 from forum.text import render_markdown
 from notifications.models import Kind, Notification

@@ -1,7 +1,11 @@
 """
-The roles of the community, as Django groups with permissions. Used by the
-data migration that creates them and by the command that grants them.
+The roles of the community, as Django groups with permissions: who moderates and who
+administers is the members' standing, so the roles are accounts'. The permissions a role
+carries are named by app label and codename (the forum's among them), never imported. Used by
+the services that grant them and the admin; the data migration ``forum/0002_roles`` made them.
 """
+
+from django.contrib.auth.models import Group, Permission
 
 MODERATORS = "Moderatoren"
 ADMINISTRATORS = "Beheerders"
@@ -23,8 +27,6 @@ ADMINISTRATOR_EXCLUDED = {"delete_thread", "delete_reply", "delete_moderationlog
 
 def moderators_group():
     """The moderators' group with its permissions; made again if it went missing."""
-    from django.contrib.auth.models import Group, Permission
-
     group, created = Group.objects.get_or_create(name=MODERATORS)
     if created:
         group.permissions.add(
