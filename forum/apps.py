@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts import profile_sections
 from notifications import targets
 
 
@@ -10,7 +11,8 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from . import checks, cooked, permissions, privacy  # noqa: F401  (registers the system checks and the privacy parts; models are ready only now)
+        from . import checks, cooked, permissions, privacy, selectors  # noqa: F401  (registers the system checks and the privacy parts; models are ready only now)
 
         cooked.connect_signals()
         targets.register_visibility(permissions.can_view_post_or_thread)
+        profile_sections.register("forum/_profile_posts.html", context=selectors.member_posts_for_profile)

@@ -698,3 +698,23 @@ def revision_history(post: Thread | Reply) -> list[RevisionEntry]:
         )
         capacity_after = before  # unknown ("") for a revision stored before capacities were kept
     return entries
+
+
+PROFILE_ITEMS = 10
+
+
+def member_posts_for_profile(request, member) -> dict:
+    """
+    A member's latest discussions and replies that the viewer may see, for the forum's section of
+    the profile page (``accounts.profile_sections``): two queries, run by the template.
+    """
+    viewer = request.user
+    threads = Thread.objects.visible_to(viewer).with_related().filter(author=member).order_by("-created_at")
+    replies = (
+        Reply.objects.visible_to(viewer)
+        .in_threads_visible_to(viewer)
+        .filter(author=member)
+        .select_related("thread")
+        .order_by("-created_at")
+    )
+    return {"threads": threads[:PROFILE_ITEMS], "replies": replies[:PROFILE_ITEMS]}

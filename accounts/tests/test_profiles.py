@@ -5,7 +5,7 @@ from http import HTTPStatus
 from io import BytesIO
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from accounts import avatars, services
+from accounts import avatars, profile_sections, services
 from accounts.models import Approval, Organisation, ProfileVisibility, User
 from forum.tests.factories import AdministratorFactory, ReplyFactory, ThreadFactory, UserFactory
 
@@ -693,3 +693,9 @@ def test_members_find_the_directory_in_the_menu(client, user):
     assert f'href="{DIRECTORY_URL}"' not in client.get(home).content.decode()
     client.force_login(user)
     assert f'href="{DIRECTORY_URL}"' in client.get(home).content.decode()
+
+
+def test_a_profile_section_is_registered_once():
+    """The forum adds its section to the profile once; a second registration of it is a mistake."""
+    with pytest.raises(ImproperlyConfigured):
+        profile_sections.register("forum/_profile_posts.html", context=lambda request, member: {})

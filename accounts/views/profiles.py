@@ -6,13 +6,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from forum.models import Reply, Thread
-
-from .. import permissions, services
+from .. import permissions, profile_sections, services
 from ..forms import ProfileForm
 from ..models import Organisation, User
 
-PROFILE_ITEMS = 10
 MEMBERS_PER_PAGE = 20
 SEARCH_MAX_LENGTH = 100
 
@@ -30,15 +27,6 @@ def profile(request, handle):
     if not permissions.can_view_profile(request.user, member):
         # Visitors see that the member exists, and nothing else of them.
         return render(request, "accounts/profile.html", {"member": member, "can_view": False})
-    # Queries: the member with their organisation, the latest threads, the latest replies.
-    threads = Thread.objects.visible_to(request.user).with_related().filter(author=member).order_by("-created_at")
-    replies = (
-        Reply.objects.visible_to(request.user)
-        .in_threads_visible_to(request.user)
-        .filter(author=member)
-        .select_related("thread")
-        .order_by("-created_at")
-    )
     is_own_profile = request.user.is_authenticated and request.user.pk == member.pk
     return render(
         request,
@@ -52,8 +40,8 @@ def profile(request, handle):
                 if is_own_profile
                 else []
             ),
-            "threads": threads[:PROFILE_ITEMS],
-            "replies": replies[:PROFILE_ITEMS],
+            # What other apps add (the forum: the member's latest discussions and replies).
+            "sections": profile_sections.sections_for(request, member),
         },
     )
 
