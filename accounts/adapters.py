@@ -10,7 +10,7 @@ from config.links import absolute_reverse
 from moderation.services.objections import ban_objection_path
 from outbox import services as outbox
 
-from . import services
+from . import selectors, services
 from .models import User
 
 # When the member of this session logged in (accounts.signals), for ``is_reauthentication_required``.
@@ -30,7 +30,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.approval = services.member_initial_approval(user)
         if commit:
             user.save()
-            terms = services.terms_current()
+            terms = selectors.terms_current()
             if terms is not None and form.cleaned_data.get("accept_terms"):
                 services.terms_accept(member=user, terms=terms)
         return user

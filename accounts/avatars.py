@@ -15,6 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from .models import User
+
 AVATAR_SIZE = 256
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -65,8 +67,6 @@ def avatar_file_name(extension: str) -> str:
 
 def delete_avatar_file(name: str) -> None:
     """Remove a photo that is no longer used from storage."""
-    from .models import User
-
     if name:
         User._meta.get_field("avatar").storage.delete(name)
 

@@ -1,7 +1,13 @@
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import Permission
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
+from django.utils.text import slugify
+
+from . import standing
+from .choices import Approval
+from .roles import MODERATE_PERMISSION
 
 
 class UserQuerySet(models.QuerySet):
@@ -10,8 +16,6 @@ class UserQuerySet(models.QuerySet):
 
     def in_directory(self):
         """Members listed in the directory: active, admitted, not former members; organisation accounts too."""
-        from .models import Approval
-
         return (
             self.filter(is_active=True, is_former_member=False)
             .filter(
@@ -25,28 +29,15 @@ class UserQuerySet(models.QuerySet):
     def with_standing(self):
         """
         Each member with what the checks of almost every page ask about them, as subqueries of
-        the member's own query: a verified address, the moderator role and theme listings,
-        two-factor authentication, organisation accounts to post as, and the unread
-        notifications. ``accounts.backends`` loads the logged-in member this way and
+        the member's own query: a verified address, the moderator role and whether the member is
+        listed on parts of the site as a moderator, two-factor authentication, organisation
+        accounts to post as, and what the apps above add (``accounts.standing``: the unread
+        notifications). ``accounts.backends`` loads the logged-in member this way and
         ``permissions.remember_standing`` keeps the answers where the checks look first.
         """
-        from allauth.mfa.models import Authenticator
-        from django.contrib.auth.models import Permission
-
-        from forum.models import Theme
-        from notifications.models import Notification
-
-        from .permissions import MODERATE_PERMISSION
-
         member = models.OuterRef("pk")
         app_label, codename = MODERATE_PERMISSION.split(".")
-        unread = (
-            Notification.objects.filter(recipient=member, read_at__isnull=True)
-            .order_by()
-            .values("recipient")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
+        scope = standing.moderation_scope(member)
         return self.annotate(
             standing_verified_email=models.Exists(
                 EmailAddress.objects.filter(user=member, verified=True, email__iexact=models.OuterRef("email"))
@@ -56,13 +47,23 @@ class UserQuerySet(models.QuerySet):
                     models.Q(user=member) | models.Q(group__user=member)
                 )
             ),
-            standing_theme_moderator=models.Exists(Theme.moderators.through.objects.filter(user_id=member)),
+            standing_scope_moderator=models.Exists(scope) if scope is not None else models.Value(False),
             standing_two_factor=models.Exists(Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP)),
             standing_organisation_accounts=models.Exists(
                 self.model.objects.filter(is_organisation_account=True, is_active=True, delegations__member=member)
             ),
-            standing_unread_notifications=Coalesce(models.Subquery(unread, output_field=models.IntegerField()), 0),
+            **standing.annotations(member),
         )
+
+    def unique_handle(self, name: str) -> str:
+        """A profile handle made from ``name`` that no other member has yet."""
+        base = slugify(name)[:70] or "lid"
+        handle = base
+        suffix = 2
+        while self.filter(handle=handle).exists():
+            handle = f"{base}-{suffix}"
+            suffix += 1
+        return handle
 
     def search(self, terms: str):
         """Members whose name or organisation contains ``terms`` (any case)."""

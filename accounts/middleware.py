@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from moderation.services.objections import ban_objection_path
 
-from . import permissions, services
+from . import permissions, selectors
 from .sanctions import sanction_state
 
 # Pages a member can always reach: account and security pages, the terms and
@@ -98,7 +98,7 @@ class MemberObligationsMiddleware:
         return redirect("mfa_activate_totp")
 
     def _terms_redirect(self, request):
-        terms = services.terms_current()
+        terms = selectors.terms_current()
         if terms is None:
             return None
         if request.session.get("accepted_terms_version") == terms.version:

@@ -7,13 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Approval
 from .managers import UserManager
-
-
-class Approval(models.TextChoices):
-    APPROVED = "approved", _("approved")
-    PENDING = "pending", _("waiting for approval")
-    REFUSED = "refused", _("refused")
 
 
 class ProfileVisibility(models.TextChoices):
@@ -187,9 +182,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not self.email:
             self.email = None
         if not self.handle:
-            from .services import unique_handle
-
-            self.handle = unique_handle(self.display_name or (self.email or "").split("@")[0])
+            self.handle = type(self).objects.unique_handle(self.display_name or (self.email or "").split("@")[0])
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,16 +1,23 @@
 """
 Who a member is and what they may do, for permission checks anywhere in the project.
 
-Roles are Django groups carrying permissions: a moderator holds
-``forum.moderate_forum``; an administrator is staff with ``accounts.change_user``.
+Roles are Django groups carrying permissions (``accounts.roles``): a moderator holds
+``roles.MODERATE_PERMISSION``, possibly limited to parts of the site (``accounts.standing``);
+an administrator is staff with ``accounts.change_user``.
 ``can_*`` answer for templates and menus; ``check_*`` raise for services.
 """
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, Q, Value
 from django.http import Http404
 
-MODERATE_PERMISSION = "forum.moderate_forum"
+from . import selectors, standing
+from .models import Approval, SiteSettings, User
+from .roles import MODERATE_PERMISSION
+
 ADMINISTER_PERMISSION = "accounts.change_user"
 
 
@@ -23,24 +30,24 @@ def remember_standing(user) -> None:
     Keep the answers ``UserQuerySet.with_standing`` brought with ``user`` where the checks
     below look before they ask the database (``accounts.backends`` does this for the
     logged-in member of every request). A service that changes one of them during the
-    request forgets it (``forget_unread_notification_count``).
+    request forgets it (``notifications.services`` the unread count).
     """
     # bool() and int(): the raw query of accounts.backends gets SQLite's 0 and 1 as they are.
     user._has_verified_email = bool(user.standing_verified_email)
     user._holds_moderator_role = bool(user.standing_moderator_role)
-    if not user.standing_theme_moderator:
-        user._moderated_theme_ids = frozenset()  # else ``moderated_theme_ids`` asks which themes
+    if not user.standing_scope_moderator:
+        user._moderated_theme_ids = frozenset()  # else ``moderated_theme_ids`` asks which parts
     user._has_two_factor = bool(user.standing_two_factor)
     user._has_organisation_accounts = bool(user.standing_organisation_accounts)
-    user._unread_notification_count = int(user.standing_unread_notifications)
+    standing.remember(user)  # what the apps above added (the unread notifications)
 
 
 def holds_moderator_role(user) -> bool:
     """
     The moderator role, whether or not its powers are active yet (see ``is_moderator``).
     Asked with one query and kept on the user (``has_perm`` would ask two: user and group permissions).
-    The same query brings the themes the member is listed on as a moderator (``moderated_theme_ids``):
-    the role is a row ``0``, each theme its id.
+    The same query brings the parts of the site (the forum's themes, ``accounts.standing``) the
+    member is listed on as a moderator (``moderated_theme_ids``): the role is a row ``0``, each part its id.
     """
     if not is_member(user):
         return False
@@ -48,11 +55,6 @@ def holds_moderator_role(user) -> bool:
         return True
     cached = getattr(user, "_holds_moderator_role", None)
     if cached is None:
-        from django.contrib.auth.models import Permission
-        from django.db.models import IntegerField, Q, Value
-
-        from forum.models import Theme
-
         app_label, codename = MODERATE_PERMISSION.split(".")
         role = (
             Permission.objects.filter(content_type__app_label=app_label, codename=codename)
@@ -61,8 +63,8 @@ def holds_moderator_role(user) -> bool:
             .values_list("role")
             .order_by()
         )
-        themes = Theme.moderators.through.objects.filter(user_id=user.pk).values_list("theme_id").order_by()
-        rows = {row for (row,) in role.union(themes)}
+        scope = standing.moderation_scope(user.pk)
+        rows = {row for (row,) in (role.union(scope.order_by()) if scope is not None else role)}
         cached = 0 in rows
         user._holds_moderator_role = cached
         user._moderated_theme_ids = frozenset(rows - {0})
@@ -71,8 +73,6 @@ def holds_moderator_role(user) -> bool:
 
 def has_two_factor(user) -> bool:
     """Whether the member set up TOTP with allauth.mfa; asked once per request."""
-    from allauth.mfa.models import Authenticator
-
     cached = getattr(user, "_has_two_factor", None)
     if cached is None:
         cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -82,8 +82,6 @@ def has_two_factor(user) -> bool:
 
 def meets_staff_security(user) -> bool:
     """Moderators and administrators act only with two-factor authentication, when the site requires it."""
-    from .models import SiteSettings
-
     return not SiteSettings.current().mfa_required_for_staff or has_two_factor(user)
 
 
@@ -94,17 +92,17 @@ def is_moderator(user) -> bool:
 
 def moderated_theme_ids(user) -> frozenset:
     """
-    The themes a moderator is limited to (``Theme.moderators``): empty for a moderator of the
-    whole site, and for superusers and anyone without the role. Kept on the user: usually asked
-    together with the role (``holds_moderator_role``), so it costs no query of its own.
+    The parts of the site a moderator is limited to (the forum's themes, registered with
+    ``accounts.standing``): empty for a moderator of the whole site, and for superusers and anyone
+    without the role. Kept on the user: usually asked together with the role
+    (``holds_moderator_role``), so it costs no query of its own.
     """
     if not holds_moderator_role(user) or user.is_superuser:
         return frozenset()
     cached = getattr(user, "_moderated_theme_ids", None)
     if cached is None:
-        from forum.models import Theme
-
-        cached = frozenset(Theme.moderators.through.objects.filter(user_id=user.pk).values_list("theme_id", flat=True))
+        scope = standing.moderation_scope(user.pk)
+        cached = frozenset(row for (row,) in scope) if scope is not None else frozenset()
         user._moderated_theme_ids = cached
     return cached
 
@@ -133,26 +131,25 @@ def has_verified_email(user) -> bool:
 
 
 def has_accepted_current_terms(user) -> bool:
-    from . import services
-
     if not is_member(user):
         return False
     cached = getattr(user, "_has_accepted_current_terms", None)
     if cached is None:
-        terms = services.terms_current()
+        terms = selectors.terms_current()
         cached = terms is None or user.terms_acceptances.filter(terms=terms).exists()
         user._has_accepted_current_terms = cached
     return cached
 
 
 def is_approved(user) -> bool:
-    from .models import Approval
-
     return is_member(user) and (user.approval == Approval.APPROVED or user.is_verified_civil_servant)
 
 
 def is_restricted(user) -> bool:
     """Suspended or banned now: may read, may not post, react or report."""
+    # Measures are moderation's (they move to the moderation app, above the forum): at the top this
+    # import would be a loop, accounts.sanctions imports this module. The member's standing is to
+    # bring the answer instead (issue 13).
     from .sanctions import sanction_state
 
     return is_member(user) and sanction_state(user).restricted
@@ -199,8 +196,6 @@ def can_speak_for_organisation(user) -> bool:
 
 def organisation_accounts_for(user):
     """The organisation accounts ``user`` may post as."""
-    from .models import User
-
     if not can_post(user) or getattr(user, "_has_organisation_accounts", None) is False:
         return User.objects.none()
     return User.objects.filter(is_organisation_account=True, is_active=True, delegations__member=user).select_related(

@@ -7,6 +7,10 @@ the services that grant them and the admin; the data migration ``forum/0002_role
 
 from django.contrib.auth.models import Group, Permission
 
+# The one permission that makes a moderator (``accounts.permissions.is_moderator``), through the
+# moderators' group or given personally.
+MODERATE_PERMISSION = "forum.moderate_forum"
+
 MODERATORS = "Moderatoren"
 ADMINISTRATORS = "Beheerders"
 

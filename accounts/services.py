@@ -9,11 +9,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from . import emails, permissions
 from .models import (
-    CURRENT_TERMS_CACHE_KEY,
     AccountDelegate,
     Approval,
     Organisation,
@@ -26,17 +24,6 @@ from .models import (
     User,
 )
 from .roles import MODERATORS, moderators_group
-
-
-def unique_handle(name: str) -> str:
-    """A profile handle made from ``name`` that no other member has yet."""
-    base = slugify(name)[:70] or "lid"
-    handle = base
-    suffix = 2
-    while User.objects.filter(handle=handle).exists():
-        handle = f"{base}-{suffix}"
-        suffix += 1
-    return handle
 
 
 @transaction.atomic
@@ -267,16 +254,6 @@ def delegate_remove(*, acting_user, account: User, member: User) -> bool:
 
 
 # Terms -------------------------------------------------------------------------------
-
-
-def terms_current() -> TermsVersion | None:
-    """The newest published terms, from the cache when possible."""
-    found = cache.get(CURRENT_TERMS_CACHE_KEY)
-    if found is None:
-        found = TermsVersion.objects.filter(published_at__lte=timezone.now()).order_by("-version").first() or 0
-        # Cache briefly: a version scheduled for later must become current on time.
-        cache.set(CURRENT_TERMS_CACHE_KEY, found, timeout=60)
-    return found or None
 
 
 def terms_accepted_before(member: User) -> bool:

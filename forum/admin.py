@@ -39,7 +39,7 @@ class ThemeAdmin(admin.ModelAdmin):
             from django.contrib.auth.models import Permission
             from django.db.models import Q
 
-            from accounts.permissions import MODERATE_PERMISSION
+            from accounts.roles import MODERATE_PERMISSION
 
             app_label, codename = MODERATE_PERMISSION.split(".")
             role = Permission.objects.filter(content_type__app_label=app_label, codename=codename)

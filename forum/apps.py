@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts import profile_sections
+from accounts import profile_sections, standing
 from notifications import targets
 
 
@@ -15,4 +15,5 @@ class ForumConfig(AppConfig):
 
         cooked.connect_signals()
         targets.register_visibility(permissions.can_view_post_or_thread)
+        standing.register_moderation_scope(selectors.theme_moderator_listing)
         profile_sections.register("forum/_profile_posts.html", context=selectors.member_posts_for_profile)

@@ -17,7 +17,7 @@ from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
-from .models import Capacity, ModerationAction, ModerationLog, Reply, Revision, Thread
+from .models import Capacity, ModerationAction, ModerationLog, Reply, Revision, Theme, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -718,3 +718,11 @@ def member_posts_for_profile(request, member) -> dict:
         .order_by("-created_at")
     )
     return {"threads": threads[:PROFILE_ITEMS], "replies": replies[:PROFILE_ITEMS]}
+
+
+def theme_moderator_listing(member):
+    """
+    The themes ``member`` (an id, or an ``OuterRef`` to one) is listed on as a moderator, for the
+    moderator's scope (``accounts.standing``, registered from ``ForumConfig.ready()``).
+    """
+    return Theme.moderators.through.objects.filter(user_id=member).values_list("theme_id")

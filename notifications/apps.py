@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts import standing
+
 
 class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,4 +10,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import privacy  # noqa: F401  (registers the notifications' part of a member's data download)
+        from . import privacy, selectors  # noqa: F401  (registers the notifications' part of a member's data download; models are ready only now)
+
+        standing.register(
+            "unread_notifications",
+            expression=selectors.unread_count_subquery,
+            remember=selectors.remember_unread_count,
+        )

@@ -58,6 +58,7 @@ def build_site() -> dict:
     from django.test import Client
 
     from accounts import roles
+    from accounts import selectors as account_selectors
     from accounts import services as account_services
     from accounts.models import User
     from forum import services
@@ -70,7 +71,7 @@ def build_site() -> dict:
         # No password: the browser gets a session made here.
         user = User.objects.create_user(email=email, password=None, display_name=name, job_title=job_title)
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-        account_services.terms_accept(member=user, terms=account_services.terms_current())
+        account_services.terms_accept(member=user, terms=account_selectors.terms_current())
         return user
 
     anouk = member("anouk.de.vries@example.nl", "Anouk de Vries", "Adviseur digitale participatie")

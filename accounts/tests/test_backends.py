@@ -7,11 +7,12 @@ the member's own query, and they are the same answers the checks would ask for.
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import permissions
+from accounts import permissions, standing
 from accounts.backends import ModelBackend
 from accounts.models import AccountDelegate, User
 from forum.tests.factories import (
@@ -137,3 +138,11 @@ def test_the_bell_counts_again_after_marking_read_in_the_same_request(client):
     assert response.status_code == 200
     assert 'data-hx-swap-oob="outerHTML:.notification-bell"' in response.content.decode()
     assert "notification-count" not in response.content.decode()
+
+
+def test_the_apps_above_add_their_part_of_the_standing_once():
+    """The forum adds the moderator's scope, notifications the unread count, once each; accounts imports neither."""
+    with pytest.raises(ImproperlyConfigured):
+        standing.register_moderation_scope(lambda member: None)
+    with pytest.raises(ImproperlyConfigured):
+        standing.register("unread_notifications", expression=lambda member: None, remember=lambda user, value: None)

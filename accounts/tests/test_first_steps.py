@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import roles, sanctions, services
+from accounts import roles, sanctions, selectors, services
 from accounts.models import User
 from forum.tests.factories import UserFactory, add_totp
 from moderation.models import Sanction
@@ -38,7 +38,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 @pytest.fixture
 def terms(db):
     """The terms in force, as the seed publishes them (version 1)."""
-    return services.terms_current() or services.terms_publish(version=1, title="Algemene voorwaarden", body="Tekst.")
+    return selectors.terms_current() or services.terms_publish(version=1, title="Algemene voorwaarden", body="Tekst.")
 
 
 def create_administrator(monkeypatch):

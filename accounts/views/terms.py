@@ -6,16 +6,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from forum.site_texts import site_text
 from forum.views import navigation
 
-from .. import services
+from .. import selectors, services
 from ..forms import AcceptTermsForm
+from ..site_texts import site_text
 
 
 @require_GET
 def terms(request):
-    current = services.terms_current()
+    current = selectors.terms_current()
     if current is None:
         raise Http404
     text = site_text(current, translation.get_language())
@@ -26,7 +26,7 @@ def terms(request):
 @require_http_methods(["GET", "POST"])
 def terms_accept(request):
     """Members accept a new version of the terms before they go on."""
-    current = services.terms_current()
+    current = selectors.terms_current()
     next_url = navigation.next_url(request, "/")
     if current is None:
         return redirect(next_url)

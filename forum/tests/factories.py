@@ -29,9 +29,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def accepted_terms(obj, create, extracted, **kwargs):
         """Members accepted the terms in force when they signed up (pass False to skip)."""
+        from accounts import selectors as account_selectors
         from accounts import services as account_services
 
-        terms = account_services.terms_current()
+        terms = account_selectors.terms_current()
         if create and terms is not None and extracted is not False:
             account_services.terms_accept(member=obj, terms=terms)
 

@@ -6,10 +6,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.site_texts import site_text
+
 from .. import services
 from ..forms import ProblemReportForm
 from ..models import Page
-from ..site_texts import site_text
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import roles
+from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import ProfileVisibility, User
 from forum.models import Reply, Status, Theme, Thread
@@ -248,7 +249,7 @@ class Command(BaseCommand):
 
     def _login_members(self):
         """The member the benchmark logs in as, and a moderator: verified, terms accepted."""
-        terms = account_services.terms_current()
+        terms = account_selectors.terms_current()
         made = []
         for email, name, handle in [
             (LOGIN_EMAIL, "Bench Lid", "bench-lid"),
