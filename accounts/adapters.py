@@ -4,6 +4,7 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import render
 from django.utils import translation
 
 from config.links import absolute_reverse
@@ -12,6 +13,7 @@ from outbox import services as outbox
 
 from . import selectors, services
 from .models import User
+from .sanctions import sanction_state
 
 # When the member of this session logged in (accounts.signals), for ``is_reauthentication_required``.
 LOGGED_IN_AT_SESSION_KEY = "accounts.logged_in_at"
@@ -85,10 +87,6 @@ class AccountAdapter(DefaultAccountAdapter):
         A banned member cannot log in; they are told why. Their session is emptied (Django's
         ``flush``), so nothing of the attempt (allauth's record of the password step) stays.
         """
-        from django.shortcuts import render
-
-        from .sanctions import sanction_state
-
         if user.is_active and sanction_state(user).banned:
             request.session.flush()
             return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(user)}, status=403)
