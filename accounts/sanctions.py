@@ -131,7 +131,7 @@ def _statement(member, sanction, decision) -> None:
     member gets a signed link to object to ``decision`` (the log row) that works without logging in.
     """
     from notifications.models import Kind
-    from notifications.services import notify
+    from notifications.services import notify_later
 
     with translation.override(member.language):
         what = {
@@ -150,7 +150,7 @@ def _statement(member, sanction, decision) -> None:
         else:
             url = absolute_reverse("forum:objection_list")
         parts.append(gettext("Do you disagree? Object at %(url)s; another moderator will look at it.") % {"url": url})
-    notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
+    notify_later(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
 
 
 @transaction.atomic
@@ -188,7 +188,7 @@ def member_sanction(
         data={"sanction": sanction.pk, "until": until.isoformat() if until else None},
     )
     _forget(member)
-    transaction.on_commit(lambda: _statement(member, sanction, decision), robust=True)
+    _statement(member, sanction, decision)
     return sanction
 
 

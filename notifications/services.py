@@ -4,14 +4,17 @@ actor themself, members who cannot see what it is about, and closed accounts;
 e-mail follows each member's preference and is sent by a task after the commit
 (``emails``). Who is to be told of what happens in the forum (followers,
 mentioned members, a thread's author) is the forum's rule: its services pass the
-recipients here. The member's own acts are here too: marking read, choosing how
+recipients here, and calls ``notify_later``: the notification is made by a task
+(``notify_task``) after the commit. The member's own acts are here too: marking read, choosing how
 often to be e-mailed per kind, and the one-click unsubscribe.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from . import permissions, tasks
 from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
@@ -65,6 +68,75 @@ def notify(
     if frequency_for(recipient, kind) == Frequency.IMMEDIATELY:
         transaction.on_commit(lambda: tasks.send_notification_email.enqueue(notification.pk), robust=True)
     return notification
+
+
+def notify_later(
+    *,
+    recipient,
+    kind: str,
+    actor=None,
+    thread=None,
+    reply=None,
+    message: str = "",
+    group_key: str = "",
+    include_restricted: bool = False,
+) -> None:
+    """
+    How the rest of the site tells a member of something (``notify``'s arguments): after the
+    commit, a task makes the notification and e-mails it. Nothing is told of what was rolled back,
+    and the request never waits for it or fails on it.
+    """
+    arguments = {
+        "recipient_id": recipient.pk,
+        "kind": str(kind),
+        "actor_id": actor.pk if actor is not None else None,
+        "thread_id": thread.pk if thread is not None else None,
+        "reply_id": reply.pk if reply is not None else None,
+        "message": str(message),
+        "group_key": group_key,
+        "include_restricted": include_restricted,
+    }
+    transaction.on_commit(lambda: notify_task.enqueue(**arguments), robust=True)
+
+
+# A task here rather than in ``tasks``: it runs ``notify``, and this module enqueues ``tasks``' own.
+@task()
+def notify_task(
+    *,
+    recipient_id: int,
+    kind: str,
+    actor_id: int | None = None,
+    thread_id: int | None = None,
+    reply_id: int | None = None,
+    message: str = "",
+    group_key: str = "",
+    include_restricted: bool = False,
+) -> bool:
+    """Make (and e-mail) one notification queued by ``notify_later``; returns whether one was made."""
+    members = get_user_model().objects
+    recipient = members.filter(pk=recipient_id).first()
+    thread = _target("thread", thread_id)
+    reply = _target("reply", reply_id)
+    if recipient is None or (thread_id and thread is None) or (reply_id and reply is None):
+        return False  # gone since: an erased member, a deleted post
+    notification = notify(
+        recipient=recipient,
+        kind=kind,
+        actor=members.filter(pk=actor_id).first() if actor_id else None,
+        thread=thread,
+        reply=reply,
+        message=message,
+        group_key=group_key,
+        include_restricted=include_restricted,
+    )
+    return notification is not None
+
+
+def _target(field: str, pk: int | None):
+    """The thread or reply a notification is about, through the notification's own foreign key."""
+    if pk is None:
+        return None
+    return Notification._meta.get_field(field).related_model.objects.filter(pk=pk).first()
 
 
 # The member's own list and settings ---------------------------------------------------------------

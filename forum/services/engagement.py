@@ -92,7 +92,7 @@ def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = N
             pass  # another request of this member (a double click) added it first
         else:
             counter.update(reaction_count=F("reaction_count") + 1)
-            transaction.on_commit(lambda: _notify_reaction(member=member, post=post), robust=True)
+            _notify_reaction(member=member, post=post)
     elif mine.delete()[0]:
         counter.update(reaction_count=F("reaction_count") - 1)
     post.refresh_from_db(fields=["reaction_count"])
@@ -106,10 +106,10 @@ def _notify_reaction(*, member, post) -> None:
     reads an organisation account's notifications).
     """
     from notifications.models import Kind
-    from notifications.services import notify
+    from notifications.services import notify_later
 
     is_reply = isinstance(post, Reply)
-    notify(
+    notify_later(
         recipient=post.written_by or post.author,
         kind=Kind.REACTION,
         actor=member,

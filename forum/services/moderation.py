@@ -60,7 +60,7 @@ def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
         target=post,
         reason=reason,
     )
-    transaction.on_commit(lambda: _tell_author(post, hidden=hidden, reason=reason), robust=True)
+    _tell_author(post, hidden=hidden, reason=reason)
     return True
 
 

@@ -17,13 +17,13 @@ def tell_author(post, compose: Callable[[object], str], *, link: bool) -> None:
     Sent also to suspended members: a decision about them always reaches them.
     """
     from notifications.models import Kind
-    from notifications.services import notify
+    from notifications.services import notify_later
 
     author = post.written_by or post.author
     thread = post.thread if isinstance(post, Reply) else post
     with translation.override(author.language):
         message = compose(thread)
-    notify(
+    notify_later(
         recipient=author,
         kind=Kind.MODERATION,
         message=message,

@@ -233,7 +233,7 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
         transaction.on_commit(lambda: tasks.mentions_added.enqueue(kind, post.pk, previous_body), robust=True)
     if not permissions.is_own_post(acting_user, post):
         ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post, reason=note)
-        transaction.on_commit(lambda: _tell_author_of_edit(post, note=note), robust=True)
+        _tell_author_of_edit(post, note=note)
     return True
 
 

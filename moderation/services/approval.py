@@ -153,7 +153,7 @@ def record_hold(post, hold: Hold) -> None:
         reason=str(HoldReason(hold.reason).label),
         data={"reason": hold.reason, "detail": hold.detail},
     )
-    transaction.on_commit(lambda: _tell_author_held(post, hold), robust=True)
+    _tell_author_held(post, hold)
 
 
 def _tell_author_held(post, hold: Hold) -> None:
@@ -195,7 +195,7 @@ def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
         transaction.on_commit(lambda: tasks.thread_posted.enqueue(post.pk), robust=True)
     post.refresh_from_db()
     ModerationLog.objects.record(actor=acting_user, action=ModerationAction.APPROVE, target=post, reason=reason)
-    transaction.on_commit(lambda: _tell_author(post, approved=True, reason=reason), robust=True)
+    _tell_author(post, approved=True, reason=reason)
     return True
 
 
@@ -217,7 +217,7 @@ def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
         Thread.objects.filter(pk=post.thread_id).update(held_reply_count=F("held_reply_count") - 1)
     post.refresh_from_db()
     ModerationLog.objects.record(actor=acting_user, action=ModerationAction.REJECT, target=post, reason=reason)
-    transaction.on_commit(lambda: _tell_author(post, approved=False, reason=reason), robust=True)
+    _tell_author(post, approved=False, reason=reason)
     return True
 
 

@@ -19,7 +19,7 @@ from forum.models import ModerationAction, ModerationLog, Reply, Status, Thread
 from forum.services.moderation import post_restore
 from moderation.models import Objection, Sanction
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify_later
 
 from .. import objection_links
 
@@ -169,7 +169,7 @@ def objection_decide(*, acting_user, objection: Objection, uphold: bool, note: s
         reason=note,
         data={"decision": decision.pk, "reversed": reversed_},
     )
-    transaction.on_commit(lambda: _tell_member(objection, uphold=uphold, reversed_=reversed_), robust=True)
+    _tell_member(objection, uphold=uphold, reversed_=reversed_)
     return True
 
 
@@ -184,4 +184,4 @@ def _tell_member(objection: Objection, *, uphold: bool, reversed_: bool) -> None
             parts = [gettext("A moderator has rejected your objection to a moderation decision.")]
         if objection.decision_note:
             parts.append(gettext("Reason: %(reason)s") % {"reason": objection.decision_note})
-    notify(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
+    notify_later(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)

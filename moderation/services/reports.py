@@ -15,7 +15,7 @@ from forum.services.moderation import post_hide, post_restore
 from forum.text import sentence
 from moderation.models import Report, ReportReason
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify_later
 
 
 def _target_fields(target) -> dict:
@@ -83,7 +83,7 @@ def _hide_when_reported_enough(post, fields) -> bool:
     ModerationLog.objects.record(
         actor=None, action=ModerationAction.AUTO_HIDE, target=post, reason=reason, data={"reports": reporters}
     )
-    transaction.on_commit(lambda: _tell_author_hidden(post), robust=True)
+    _tell_author_hidden(post)
     return True
 
 
@@ -134,7 +134,7 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
         data={"reports": len(open_reports)},
     )
     reporters = {report.reporter_id for report in open_reports if report.reporter_id}
-    transaction.on_commit(lambda: _tell_reporters(reporters, uphold=uphold), robust=True)
+    _tell_reporters(reporters, uphold=uphold)
     return len(open_reports)
 
 
@@ -153,7 +153,7 @@ def _confirm_automatic_hide(acting_user, post, *, reason: str) -> bool:
     ModerationLog.objects.record(
         actor=acting_user, action=ModerationAction.HIDE, target=post, reason=reason, data={"after_auto_hide": True}
     )
-    transaction.on_commit(lambda: _tell_author_upheld(post, reason=reason), robust=True)
+    _tell_author_upheld(post, reason=reason)
     return True
 
 
@@ -187,4 +187,4 @@ def _tell_reporters(reporter_ids, *, uphold: bool) -> None:
                 message = gettext(
                     "Thank you for your report. A moderator looked at it and found no breach of the terms."
                 )
-        notify(recipient=reporter, kind=Kind.REPORT_OUTCOME, message=message)
+        notify_later(recipient=reporter, kind=Kind.REPORT_OUTCOME, message=message)

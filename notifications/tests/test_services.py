@@ -29,6 +29,35 @@ def test_members_who_cannot_see_a_hidden_thread_are_not_told(hidden_thread, user
     assert services.notify(recipient=moderator, kind=Kind.MENTION, actor=user, thread=hidden_thread) is not None
 
 
+def test_notify_later_tells_after_the_commit_through_a_task(
+    user, other_user, reply, django_capture_on_commit_callbacks
+):
+    """The rest of the site queues: nothing is made in the transaction, the task makes and e-mails it after."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_later(
+            recipient=user, kind=Kind.MODERATION, actor=other_user, thread=reply.thread, reply=reply, message="Let op"
+        )
+        assert told(user) == []
+        assert mail.outbox == []
+    notification = Notification.objects.get(recipient=user)
+    assert (notification.kind, notification.message) == (Kind.MODERATION, "Let op")
+    assert (notification.actor, notification.thread, notification.reply) == (other_user, reply.thread, reply)
+    assert [message.to for message in mail.outbox] == [[user.email]]
+
+
+def test_notify_later_tells_nothing_of_a_rolled_back_decision(user, reply):
+    """Until the transaction commits (a rolled-back decision never does, nor a test), no task runs: nobody is told."""
+    services.notify_later(recipient=user, kind=Kind.MODERATION, message="Let op")
+    assert told(user) == []
+
+
+def test_the_notify_task_does_nothing_for_what_is_gone(user, reply):
+    """A member erased or a post deleted before the task ran: nobody is told, and the task does not fail."""
+    assert services.notify_task.call(recipient_id=987654, kind=Kind.MODERATION, message="x") is False
+    assert services.notify_task.call(recipient_id=user.pk, kind=Kind.MENTION, reply_id=987654) is False
+    assert services.notify_task.call(recipient_id=user.pk, kind=Kind.MODERATION, thread_id=reply.thread_id) is True
+
+
 def test_members_who_opted_out_get_no_email_but_see_the_notification(post, user, other_user, theme):
     """With "never" for a kind there is no e-mail, but the notification is in the member's list."""
     services.preference_set(member=user, kind=Kind.REPLY_TO_THREAD, frequency=Frequency.NEVER)
