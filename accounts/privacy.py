@@ -66,6 +66,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from config.links import absolute_url
+from core.models import ModerationAction, ModerationLog
 from moderation.models import ModeratorNote, Sanction
 
 from . import avatars, permissions
@@ -519,10 +520,6 @@ def member_close_account(*, member: User) -> None:
     without personal data. Refused (``PermissionDenied``) for an account that
     is already closed or is an organisation account.
     """
-    # The audit log is still forum's: it moves to the base app, below accounts (issue 13), and this
-    # import goes to the top then. At the top now it would make a loop: forum's models import accounts'.
-    from forum.models import ModerationAction, ModerationLog
-
     # Lock the row, so two confirmations at once close the account once.
     locked = User.objects.select_for_update().get(pk=member.pk)
     permissions.check_close_account(locked)

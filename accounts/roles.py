@@ -18,14 +18,14 @@ MODERATOR_PERMISSIONS = [
     ("forum", "moderate_forum"),
     ("forum", "view_thread"),
     ("forum", "view_reply"),
-    ("forum", "view_moderationlog"),
+    ("core", "view_moderationlog"),
     ("moderation", "view_problemreport"),
     ("moderation", "change_problemreport"),
 ]
 
 # Administrators run the site from the admin: everything of the forum and the
 # members, but never deleting what members wrote or the log.
-ADMINISTRATOR_APPS = ["forum", "moderation", "accounts", "account"]
+ADMINISTRATOR_APPS = ["core", "forum", "moderation", "accounts", "account"]
 ADMINISTRATOR_EXCLUDED = {"delete_thread", "delete_reply", "delete_moderationlog", "change_moderationlog"}
 
 

@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from config.links import absolute_reverse
+from core.models import ModerationAction, ModerationLog
 from forum.text import sentence
 from moderation import objection_links
 from moderation.models import Sanction
@@ -158,8 +159,6 @@ def member_sanction(
     *, acting_user, member: User, kind: str, reason: str, rule: str = "", until: datetime | None = None
 ) -> Sanction:
     """Warn, suspend (until a date, or until lifted) or ban a member, with the reason they will read."""
-    from forum.models import ModerationAction, ModerationLog
-
     _check(acting_user, member)
     if kind not in Sanction.Kind.values:
         raise ValidationError(gettext("Choose a measure."), code="invalid_kind")
@@ -195,8 +194,6 @@ def member_sanction(
 @transaction.atomic
 def sanction_lift(*, acting_user, sanction: Sanction, reason: str = "") -> bool:
     """End a measure early; returns whether it was still in force."""
-    from forum.models import ModerationAction, ModerationLog
-
     _check(acting_user, sanction.member)
     if not Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_by=acting_user, lift_reason=reason

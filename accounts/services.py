@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import ModerationAction, ModerationLog
+
 from . import emails, permissions
 from .models import (
     AccountDelegate,
@@ -97,8 +99,6 @@ def member_language_set(*, member: User, language: str) -> bool:
 @transaction.atomic
 def member_approve(*, acting_user, member: User) -> bool:
     """A moderator lets a waiting member post. Returns whether anything changed."""
-    from forum.models import ModerationAction, ModerationLog
-
     permissions.check_review_members(acting_user)
     if (
         not User.objects.filter(pk=member.pk)
@@ -115,8 +115,6 @@ def member_approve(*, acting_user, member: User) -> bool:
 @transaction.atomic
 def member_refuse(*, acting_user, member: User, reason: str) -> bool:
     """A moderator refuses a waiting member, with a reason the applicant receives."""
-    from forum.models import ModerationAction, ModerationLog
-
     permissions.check_review_members(acting_user)
     if not User.objects.filter(pk=member.pk, approval=Approval.PENDING).update(
         approval=Approval.REFUSED, approval_reason=reason
@@ -130,7 +128,6 @@ def member_refuse(*, acting_user, member: User, reason: str) -> bool:
 
 @transaction.atomic
 def moderator_grant(*, acting_user, member: User) -> bool:
-    from forum.models import ModerationAction, ModerationLog
 
     permissions.check_administer(acting_user)
     group = moderators_group()
@@ -143,7 +140,6 @@ def moderator_grant(*, acting_user, member: User) -> bool:
 
 @transaction.atomic
 def moderator_revoke(*, acting_user, member: User) -> bool:
-    from forum.models import ModerationAction, ModerationLog
 
     permissions.check_administer(acting_user)
     group = Group.objects.filter(name=MODERATORS).first()

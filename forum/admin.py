@@ -3,21 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdmin
 from moderation import services as moderation_services
 
 from . import services
-from .models import (
-    ModerationLog,
-    Page,
-    Reaction,
-    Reply,
-    Revision,
-    Theme,
-    ThemeFollow,
-    Thread,
-    ThreadFollow,
-    ThreadVisit,
-)
+from .models import Page, Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
 
 
 @admin.register(Theme)
@@ -268,17 +258,6 @@ class ReplyAdmin(PostAdminMixin, admin.ModelAdmin):
             services.reply_edit(acting_user=request.user, reply=Reply.objects.get(pk=obj.pk), body=obj.body)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "edited_by", "thread", "reply", "title"]
@@ -286,14 +265,6 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_filter = ["created_at"]
     search_fields = ["title", "body", "edited_by__display_name"]
     ordering = ["-pk"]
-
-
-@admin.register(ModerationLog)
-class ModerationLogAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "action", "target_type", "target_repr", "reason"]
-    list_filter = ["action", "target_type", "created_at"]
-    list_select_related = ["actor", "target_type"]
-    search_fields = ["target_repr", "reason", "actor__display_name"]
 
 
 @admin.register(Page)

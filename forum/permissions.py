@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts import permissions as account_permissions
 from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
+from core.models import ModerationAction, ModerationLog
 
-from .models import ModerationAction, ModerationLog, Reply, Status, Thread
+from .models import Reply, Status, Thread
 
 
 def _can_view_post(user, post) -> bool:

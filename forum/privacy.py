@@ -15,21 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.privacy import iso, kind_of, label, registry
 from config.links import absolute_reverse
+from core.models import ModerationAction, ModerationLog
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
 from . import services
-from .models import (
-    ModerationAction,
-    ModerationLog,
-    Reaction,
-    Reply,
-    Revision,
-    Theme,
-    ThemeFollow,
-    Thread,
-    ThreadFollow,
-    ThreadVisit,
-)
+from .models import Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
 
 
 def _thread_url(pk: int, slug: str | None = None) -> str:
@@ -446,7 +436,7 @@ registry.register(
     "decisions_about_you",
     label=_("Moderation decisions about you or your posts, with their reasons"),
     export=decisions_about_member,
-    refers_by=["forum.ModerationLog.target_type"],
+    refers_by=["core.ModerationLog.target_type"],
     keeps=RECORDS_STAY + " Accounts replaces the name in the rows about the account itself as it closes.",
 )
 registry.register(
@@ -454,7 +444,7 @@ registry.register(
     label=_("What you did as a moderator"),
     export=moderation_acts,
     refers_by=[
-        "forum.ModerationLog.actor",
+        "core.ModerationLog.actor",
         "forum.Thread.hidden_by",
         "forum.Reply.hidden_by",
         "forum.Revision.edited_by",

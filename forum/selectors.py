@@ -15,9 +15,10 @@ from django.utils.translation import gettext
 
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import is_member
+from core.models import ModerationAction, ModerationLog
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
-from .models import Capacity, ModerationAction, ModerationLog, Reply, Revision, Theme, Thread
+from .models import Capacity, Reply, Revision, Theme, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.

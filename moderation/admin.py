@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdmin
 from forum import services
-from forum.admin import ReadOnlyAdmin, _run_service
+from forum.admin import _run_service
 
 from .models import ModeratorNote, Objection, ProblemReport, Report, Sanction, WatchedWord
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from forum.models import ModerationLog, Reply, Thread
+from core.models import ModerationLog
+from forum.models import Reply, Thread
 
 User = settings.AUTH_USER_MODEL
 

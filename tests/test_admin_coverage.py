@@ -38,9 +38,8 @@ from accounts.models import (
     TermsVersion,
     User,
 )
+from core.models import ModerationAction, ModerationLog
 from forum.models import (
-    ModerationAction,
-    ModerationLog,
     Page,
     Reaction,
     Reply,
@@ -62,7 +61,7 @@ from forum.tests.factories import (
 from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction, WatchedWord
 from notifications.models import Frequency, Kind, Notification, Preference
 
-PROJECT_APPS = ["accounts", "forum", "moderation", "notifications"]
+PROJECT_APPS = ["core", "accounts", "forum", "moderation", "notifications"]
 
 # Models without an admin page of their own, and why. Keep this list short: a new model
 # belongs in the administration unless there is nothing in it for a person to read.

@@ -28,8 +28,9 @@ from django.utils import timezone
 from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval
+from core.models import ModerationLog
 from forum import services
-from forum.models import ModerationLog, Page, Reply, Theme, Thread
+from forum.models import Page, Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
 from moderation import services as moderation_services
 from notifications.models import Notification

@@ -37,7 +37,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import MODERATORS
-from forum.models import ModerationAction, ModerationLog
+from core.models import ModerationAction, ModerationLog
 from forum.tests.factories import (
     AdministratorFactory,
     ModeratorFactory,

@@ -18,8 +18,9 @@ from django.utils.http import urlencode
 
 from accounts import permissions, services
 from accounts.models import Approval, Organisation, OrganisationDomain, SiteSettings, TermsAcceptance, User
+from core.models import ModerationAction, ModerationLog
 from forum import services as forum_services
-from forum.models import ModerationAction, ModerationLog, Reply, Thread
+from forum.models import Reply, Thread
 from forum.tests.factories import ThreadFactory, UnverifiedUserFactory, UserFactory
 from outbox.testing import after_commit
 

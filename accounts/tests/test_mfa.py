@@ -19,6 +19,7 @@ from accounts import permissions
 from accounts import services as account_services
 from accounts.adapters import LOGGED_IN_AT_SESSION_KEY
 from accounts.models import SiteSettings
+from core.models import ModerationLog
 from forum.tests.factories import TOTP_SECRET, AdministratorFactory, ModeratorFactory, UserFactory, add_totp
 
 PASSWORD = "een-lang-wachtwoord"  # UserFactory's
@@ -360,7 +361,6 @@ def test_moderator_powers_wait_for_two_factor(moderator_without_totp, reply):
     from django.core.exceptions import PermissionDenied
 
     from forum import services
-    from forum.models import ModerationLog
 
     assert not permissions.is_moderator(moderator_without_totp)
     with pytest.raises(PermissionDenied):

@@ -29,8 +29,9 @@ from PIL import Image
 from accounts import privacy, roles, sanctions
 from accounts import services as account_services
 from accounts.models import AccountDelegate, Organisation, OrganisationDomain, OrganisationRole, TermsAcceptance, User
+from core.models import ModerationAction, ModerationLog
 from forum import services as forum_services
-from forum.models import ModerationAction, ModerationLog, Reply, Theme, Thread
+from forum.models import Reply, Theme, Thread
 from forum.tests.factories import TOTP_SECRET, ReplyFactory, ThreadFactory, UserFactory, add_totp
 from moderation import services as moderation_services
 from moderation.models import ModeratorNote
@@ -691,7 +692,7 @@ def test_every_reference_to_a_member_is_in_a_part_of_the_download():
         "accounts.User.groups",
         "forum.Theme.moderators",
         "moderation.Report.reporter",
-        "forum.ModerationLog.target_type",
+        "core.ModerationLog.target_type",
         "notifications.Preference.member",
         "account.EmailAddress.user",
         "mfa.Authenticator.user",

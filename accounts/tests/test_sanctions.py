@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts import sanctions
 from accounts.permissions import can_post
+from core.models import ModerationLog
 from forum import services as forum_services
-from forum.models import ModerationLog, Reply
+from forum.models import Reply
 from notifications.models import Notification
 
 

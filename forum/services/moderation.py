@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.models import ModerationAction, ModerationLog
 from moderation.models import ProblemReport
 
 from .. import permissions, selectors
-from ..models import ModerationAction, ModerationLog, Reply, Status, Theme, Thread
+from ..models import Reply, Status, Theme, Thread
 from ..text import sentence
 from . import notices
 

@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from forum.models import ModerationLog, Reply, Revision, Thread
+from core.models import ModerationLog
+from forum.models import Reply, Revision, Thread
 from moderation.models import ProblemReport
 from outbox.testing import after_commit
 

@@ -16,8 +16,9 @@ from django.urls import resolve, reverse
 
 from accounts import sanctions
 from accounts.models import User
+from core.models import ModerationAction, ModerationLog
 from forum import services
-from forum.models import ModerationAction, ModerationLog, Status
+from forum.models import Status
 from forum.selectors import waiting_count
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
 from moderation import objection_links

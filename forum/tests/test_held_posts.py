@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Organisation, OrganisationDomain, SiteSettings
+from core.models import ModerationAction, ModerationLog
 from forum import permissions, selectors, services
-from forum.models import HoldReason, ModerationAction, ModerationLog, Reply, Status, Thread
+from forum.models import HoldReason, Reply, Status, Thread
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
 from moderation.services.approval import watched_word_pattern

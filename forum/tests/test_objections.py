@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import sanctions
+from core.models import ModerationAction, ModerationLog
 from forum import services
-from forum.models import ModerationAction, ModerationLog, Status
+from forum.models import Status
 from forum.tests.factories import ModeratorFactory
 from moderation import services as moderation_services
 from moderation.models import Objection, Sanction

@@ -25,8 +25,9 @@ from accounts import permissions as account_permissions
 from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval, User
+from core.models import ModerationAction, ModerationLog
 from forum import permissions, services
-from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Theme, Thread
+from forum.models import Reply, Revision, Status, Theme, Thread
 from moderation import services as moderation_services
 from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction
 from notifications.models import Notification

@@ -15,8 +15,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import ModerationAction, ModerationLog
 from forum import permissions, services
-from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Thread
+from forum.models import Reply, Revision, Status, Thread
 
 from .factories import (
     AdministratorFactory,

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from core.models import ModerationLog
 from forum import services
-from forum.models import ModerationLog, Reply, Thread
+from forum.models import Reply, Thread
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.models import ModerationLog, Status
+from core.models import ModerationLog
+from forum.models import Status
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import Report

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import SiteSettings
-from forum.models import ModerationLog, Status
+from core.models import ModerationLog
+from forum.models import Status
 from forum.tests.factories import UserFactory
 from moderation import services as moderation_services
 from moderation.models import Report

@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.models import ModerationAction, ModerationLog
 from forum import services
-from forum.models import ModerationAction, ModerationLog, Reply, Revision, Status, Thread
+from forum.models import Reply, Revision, Status, Thread
 from forum.viewed import ViewedThreads
 
 

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.models import ModerationAction, ModerationLog
 from forum import services
-from forum.models import ModerationAction, ModerationLog
 from forum.tests.factories import ReplyFactory, ThreadFactory
 from moderation import services as moderation_services
 from notifications.models import Notification

@@ -8,8 +8,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import ModerationAction, ModerationLog
 from forum import permissions, ratelimits, services
-from forum.models import ModerationAction, ModerationLog, Reply, Thread
+from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import Report, ReportReason

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Approval
+from core.models import ModerationAction, ModerationLog
 from forum import selectors, services
-from forum.models import ModerationAction, ModerationLog
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import Report
@@ -275,7 +275,6 @@ def test_log_runs_a_fixed_number_of_queries(moderator_client, moderator, theme):
 def test_objections_and_measures_are_counted(client, moderator, user, reply):
     """The figures count objections with their outcomes, and warnings, suspensions and bans."""
     from accounts import sanctions
-    from forum.models import ModerationLog
 
     client.cookies["django_language"] = "en"
     services.post_hide(acting_user=moderator, post=reply, reason="Spam")

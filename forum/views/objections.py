@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import ModerationLog
 from moderation import services as moderation_services
 from moderation.models import Objection
 from moderation.services.objections import OBJECTION_MAX_LENGTH
 
 from .. import permissions
 from ..forms import REASON_MAX_LENGTH, has_visible_text
-from ..models import ModerationLog
 
 DECISIONS_SHOWN = 50
 

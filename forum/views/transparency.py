@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
+from core.models import ModerationAction, ModerationLog
 from moderation.models import ReportReason
 
 from .. import permissions, selectors
-from ..models import ModerationAction, ModerationLog
 
 
 def _year(value: str, years: list[int]) -> int | None:

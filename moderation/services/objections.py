@@ -13,9 +13,10 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from accounts.sanctions import sanction_lift
+from core.models import ModerationAction, ModerationLog
 from forum import permissions, ratelimits
 from forum.forms import has_visible_text
-from forum.models import ModerationAction, ModerationLog, Reply, Status, Thread
+from forum.models import Reply, Status, Thread
 from forum.services.moderation import post_restore
 from moderation.models import Objection, Sanction
 from notifications.models import Kind

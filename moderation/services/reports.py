@@ -8,8 +8,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
+from core.models import ModerationAction, ModerationLog
 from forum import permissions, ratelimits, selectors
-from forum.models import ModerationAction, ModerationLog, Reply, Status, Thread
+from forum.models import Reply, Status, Thread
 from forum.services import notices
 from forum.services.moderation import post_hide, post_restore
 from forum.text import sentence

@@ -3,8 +3,9 @@ The forum asks whether a post is held through one registration point (``forum.ho
 moderation fills it at start-up. The forum imports nothing of moderation to hold a post.
 """
 
+from core.models import ModerationAction, ModerationLog
 from forum import holds, services
-from forum.models import HoldReason, ModerationAction, ModerationLog, Status
+from forum.models import HoldReason, Status
 from moderation.models import WatchedWord
 from moderation.services import approval
 

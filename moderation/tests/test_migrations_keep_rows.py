@@ -1,12 +1,18 @@
 """
-The moderation app took six models from forum and accounts, and kept every row.
+Moving models between apps keeps every row: the moderation app took six models from forum and
+accounts, core took the moderation log from forum.
 
 A database is migrated back to where it stood before the move, filled through the models as they
 were then (reports, objections, watched words, problem reports, measures, moderator notes, and
 the thread, reply, log rows and notification around them), migrated forward, and every row is
 found again through today's models with the same id and values. The content types moved with the
 models: the moderators' group keeps its permissions on problem reports (same ids), the admin's
-history and the moderation log's rows about a measure still point at the moved model.
+history and the moderation log's rows about a measure still point at the moved model; the same
+holds for the log itself (the moderators' right to read it, the admin's history of it). Runs on
+SQLite and, in the PostgreSQL suite, on PostgreSQL.
+
+A further move adds its app to ``BEFORE`` (``None``: it did not exist yet), its models to ``MOVED``
+and, for a model not made below yet, a row in ``fill``.
 """
 
 import datetime
@@ -24,6 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Each project app's last migration before the move; None: the app had none.
 BEFORE = {
+    "core": None,
     "moderation": None,
     "accounts": "0010_terms_english_text",
     "forum": "0018_former_member_mentions",
@@ -32,6 +39,7 @@ BEFORE = {
 
 # (app label, model) then -> (app label, model) now.
 MOVED = {
+    ("forum", "moderationlog"): ("core", "moderationlog"),
     ("forum", "report"): ("moderation", "report"),
     ("forum", "objection"): ("moderation", "objection"),
     ("forum", "watchedword"): ("moderation", "watchedword"),
@@ -138,6 +146,14 @@ def fill(apps) -> list:
             action_flag=2,
             action_time=WHEN,
         ),
+        model("admin", "LogEntry").objects.create(
+            user=moderator,
+            content_type=_type(apps, "forum", "moderationlog"),
+            object_id=str(hide.pk),
+            object_repr="Logregel",
+            action_flag=2,
+            action_time=WHEN,
+        ),
     ]
 
 
@@ -152,14 +168,19 @@ def _values(row) -> dict:
 def test_moving_the_moderation_models_keeps_every_row():
     old_apps = _migrate_to_before()
     rows = fill(old_apps)
-    # The moderators' rights on problem reports, as the forum's roles migration gave them then.
+    # The moderators' rights on problem reports and the log, as the forum's roles migration gave them then.
     problem_type = _type(old_apps, "forum", "problemreport")
     Permission_ = old_apps.get_model("auth", "Permission")
     given = [
         Permission_.objects.get_or_create(content_type=problem_type, codename=codename, defaults={"name": codename})[0]
         for codename in ["view_problemreport", "change_problemreport"]
     ]
-    old_apps.get_model("auth", "Group").objects.get_or_create(name=MODERATORS)[0].permissions.add(*given)
+    read_log = Permission_.objects.get_or_create(
+        content_type=_type(old_apps, "forum", "moderationlog"),
+        codename="view_moderationlog",
+        defaults={"name": "view_moderationlog"},
+    )[0]
+    old_apps.get_model("auth", "Group").objects.get_or_create(name=MODERATORS)[0].permissions.add(*given, read_log)
     before = [(MOVED.get(_label(row), _label(row)), row.pk, _values(row)) for row in rows]
     assert {label for label, _, _ in before} >= set(MOVED.values())
 
@@ -181,7 +202,14 @@ def test_moving_the_moderation_models_keeps_every_row():
     assert {f"{p.content_type.app_label}.{p.codename}" for p in moderators.permissions.all()} >= {
         "moderation.view_problemreport",
         "moderation.change_problemreport",
+        "core.view_moderationlog",
     }
+    ModerationLog = current_apps.get_model("core", "ModerationLog")
+    log_type = ContentType.objects.get_for_model(ModerationLog)
+    assert Permission.objects.get(pk=read_log.pk).content_type == log_type
+    log_entry = current_apps.get_model("admin", "LogEntry").objects.get(object_repr="Logregel")
+    assert log_entry.content_type == log_type
+    assert log_entry.get_edited_object() == ModerationLog.objects.get(action="hide")
 
     # The admin's history and the log's row about the measure point at the moved model.
     Sanction = current_apps.get_model("moderation", "Sanction")
@@ -189,7 +217,7 @@ def test_moving_the_moderation_models_keeps_every_row():
     entry = current_apps.get_model("admin", "LogEntry").objects.get(object_repr="Schorsing")
     assert entry.content_type == sanction_type
     assert entry.get_edited_object() == Sanction.objects.get()
-    suspend = current_apps.get_model("forum", "ModerationLog").objects.get(action="suspend")
+    suspend = ModerationLog.objects.get(action="suspend")
     assert suspend.target_type == sanction_type
     # Objections still reach their decisions, and the decision its objection.
     assert suspend.objection.text == "Te streng"

@@ -31,8 +31,9 @@ from playwright.sync_api import Page, expect
 from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval
+from core.models import ModerationLog
 from forum import services
-from forum.models import ModerationLog, Reply, Theme, Thread
+from forum.models import Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
 from moderation import services as moderation_services
 

@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from playwright.sync_api import Locator, Page, expect
 
-from forum.models import ModerationAction, ModerationLog, Reply, Status, Thread
+from core.models import ModerationAction, ModerationLog
+from forum.models import Reply, Status, Thread
 from forum.tests.factories import ModeratorFactory, UserFactory
 from moderation.models import Objection, Report, ReportReason
 from notifications.models import Kind, Notification

@@ -9,7 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from forum.models import ModerationAction, ModerationLog, Reply, Thread
+from core.models import ModerationAction, ModerationLog
+from forum.models import Reply, Thread
 from forum.tests.factories import UserFactory
 
 THREAD_TITLE = "'Vergroot ruimte van meningsuiting ambtenaren!' zegt Raad voor het openbaar bestuur"
