@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from . import avatars, permissions, services
 from .forms import RefuseMemberForm
 from .models import (
@@ -698,7 +700,7 @@ class TermsVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(admin.ModelAdmin):
+class TermsAcceptanceAdmin(ReadOnlyAdmin):
     """Who accepted which version, and when: a record, read only."""
 
     list_display = ["member", "terms", "accepted_at"]
@@ -707,15 +709,6 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
     search_fields = ["member__display_name", "member__email"]
     # One row per member per version: newest first by key, which is indexed.
     ordering = ["-pk"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SiteSettings)

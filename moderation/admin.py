@@ -86,7 +86,7 @@ class WatchedWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sanction)
-class SanctionAdmin(admin.ModelAdmin):
+class SanctionAdmin(ReadOnlyAdmin):
     """Read-only: moderators warn, suspend, ban and lift through the services, which state the reason and log."""
 
     list_display = ["member", "kind", "starts_at", "ends_at", "lifted_at", "created_by"]
@@ -96,18 +96,9 @@ class SanctionAdmin(admin.ModelAdmin):
     raw_id_fields = ["member", "created_by", "lifted_by"]
     date_hierarchy = "starts_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ModeratorNote)
-class ModeratorNoteAdmin(admin.ModelAdmin):
+class ModeratorNoteAdmin(ReadOnlyAdmin):
     """
     Read-only: moderators write notes on the member's moderation page, through
     ``sanctions.moderator_note_add``, where they see the member's history with them.
@@ -119,12 +110,3 @@ class ModeratorNoteAdmin(admin.ModelAdmin):
     raw_id_fields = ["member", "author"]
     ordering = ["-created_at", "-pk"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

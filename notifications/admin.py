@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdmin
+
 from . import emails, services
 from .models import Notification, Preference
 
@@ -43,7 +45,7 @@ class EmailFailedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Who was told what, and whether the e-mail went out: a record, read only."""
 
     list_display = ["recipient", "kind", "actor", "actor_count", "updated_at", "read_at", "emailed_at", "email_failed"]
@@ -55,15 +57,6 @@ class NotificationAdmin(admin.ModelAdmin):
     # the whole table (the largest of the site) on every load.
     ordering = ["-pk"]
     actions = ["send_email_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(boolean=True, description=_("e-mail failed"))
     def email_failed(self, obj):
