@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils import translation
 
-from config.links import absolute_reverse
+from core.links import absolute_reverse
 from moderation.services.objections import ban_objection_path
 from outbox import services as outbox
 
@@ -41,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         allauth's e-mails, made by the site's one renderer (outbox) like every other mail: to a member
         in their own language (to an unknown address in the page's), with links to the site's own
-        address (config.links), queued and sent by a task after the commit, so a mail server that is
+        address (core.links), queued and sent by a task after the commit, so a mail server that is
         down does not fail the sign-up or the password reset.
         """
         context = {"email": email, **context}

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import mentions as text_mentions
+
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -9,4 +11,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Importing registers accounts' privacy parts and connects the allauth signal receivers.
-        from . import privacy, signals  # noqa: F401
+        # In ready(), not at the top: these import the models, which need the app registry.
+        from . import mentions, privacy, signals  # noqa: F401
+
+        text_mentions.use_member_lookup(mentions.members_named)

@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from forum.forms import clean_plain_text, has_visible_text
+from core.cleaning import clean_multiline_text, clean_plain_text, has_visible_text, refuse_control_characters
 
 from . import avatars, services
 from .models import ProfileVisibility
@@ -127,11 +127,7 @@ class ProfileForm(forms.Form):
             raise
 
     def clean_bio(self):
-        value = self.cleaned_data["bio"].replace("\r\n", "\n").replace("\r", "\n")
-        if any((ord(char) < 32 and char not in "\n\t") or 0x7F <= ord(char) < 0xA0 for char in value):
-            raise forms.ValidationError(
-                _("This field contains characters that cannot be shown."), code="control_characters"
-            )
+        value = clean_multiline_text(self.cleaned_data["bio"])
         if not has_visible_text(value):
             return ""
         # Counted after line breaks are made single characters, as the browser counts them.
@@ -207,15 +203,6 @@ class CloseAccountForm(forms.Form):
         return cleaned_data
 
 
-def _refuse_control_characters(value: str, *, multiline: bool) -> str:
-    allowed = "\n\t" if multiline else ""
-    if any((ord(char) < 32 and char not in allowed) or 0x7F <= ord(char) < 0xA0 for char in value):
-        raise forms.ValidationError(
-            _("This field contains characters that cannot be shown."), code="control_characters"
-        )
-    return value
-
-
 class MemberSanctionForm(forms.Form):
     """A moderator's measure against a member: the reason the member will read and, optionally, the rule."""
 
@@ -230,11 +217,10 @@ class MemberSanctionForm(forms.Form):
     )
 
     def clean_reason(self):
-        value = self.cleaned_data["reason"].replace("\r\n", "\n").replace("\r", "\n")
-        return _refuse_control_characters(value, multiline=True)
+        return clean_multiline_text(self.cleaned_data["reason"])
 
     def clean_rule(self):
-        return _refuse_control_characters(" ".join(self.cleaned_data["rule"].split()), multiline=False)
+        return refuse_control_characters(" ".join(self.cleaned_data["rule"].split()))
 
     @property
     def until(self):
@@ -280,8 +266,7 @@ class SanctionLiftForm(forms.Form):
     )
 
     def clean_reason(self):
-        value = self.cleaned_data["reason"].replace("\r\n", "\n").replace("\r", "\n")
-        return _refuse_control_characters(value, multiline=True)
+        return clean_multiline_text(self.cleaned_data["reason"])
 
 
 class ModeratorNoteForm(forms.Form):
@@ -295,5 +280,4 @@ class ModeratorNoteForm(forms.Form):
     )
 
     def clean_text(self):
-        value = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
-        return _refuse_control_characters(value, multiline=True)
+        return clean_multiline_text(self.cleaned_data["text"])

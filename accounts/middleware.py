@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core import navigation
 from moderation.services.objections import ban_objection_path
 
 from . import permissions, selectors
@@ -110,4 +110,4 @@ class MemberObligationsMiddleware:
             request.session["accepted_terms_version"] = terms.version
             return None
         url = reverse("accounts:terms_accept")
-        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(navigation.with_next(url, request.get_full_path()))

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import render_markdown
+
 from .choices import Approval
 from .managers import UserManager
 
@@ -291,7 +293,6 @@ class TermsVersion(models.Model):
         return _("Terms, version %(version)s") % {"version": self.version}
 
     def save(self, *args, **kwargs):
-        from forum.text import render_markdown
 
         self.body_html = render_markdown(self.body)
         self.body_html_en = render_markdown(self.body_en) if self.body_en.strip() else ""

@@ -65,7 +65,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from config.links import absolute_url
+from core.links import absolute_url
 from core.models import ModerationAction, ModerationLog
 from moderation.models import ModeratorNote, Sanction
 

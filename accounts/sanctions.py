@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from config.links import absolute_reverse
+from core.links import absolute_reverse
 from core.models import ModerationAction, ModerationLog
-from forum.text import sentence
+from core.text import sentence
 from moderation import objection_links
 from moderation.models import Sanction
 

@@ -282,7 +282,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# The site's own address, for every link in e-mails and notifications (config/links.py). In
+# The site's own address, for every link in e-mails and notifications (core/links.py). In
 # development it follows the port the site is served on (PORT, as `make run` takes it).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 if not SITE_URL and DEVELOPMENT:

@@ -8,7 +8,7 @@ What is kept, per thread or reply: its byline ("Reply by <author> on <date> at <
 and time zone, with or without who wrote it for an organisation account (which only some
 viewers may see). Everything that depends on the request, the CSRF token, the view count,
 the viewer's own buttons and links, unread markers, is rendered around them on every request;
-the text itself is stored rendered already (``body_html``, forum/text.py).
+the text itself is stored rendered already (``body_html``, core/text.py).
 
 Invalidation, in this module only: each kept part is filed under two versions, its thread's
 and the site's. Saving or deleting a thread or a reply gives its thread a new version;

@@ -1,10 +1,9 @@
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
+from core.cleaning import clean_plain_text, has_visible_text
 from moderation.models import ReportReason
 
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
@@ -13,24 +12,6 @@ from .services.moderation import SLOW_MODE_MAX_SECONDS
 
 MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
-
-
-def has_visible_text(value: str) -> bool:
-    """Whether ``value`` shows anything: not only spaces or invisible characters (zero-width and the like)."""
-    return any(not char.isspace() and unicodedata.category(char) not in {"Cf", "Cc", "Zs"} for char in value)
-
-
-def clean_plain_text(value: str) -> str:
-    """One line of plain text: inner whitespace collapsed, control characters refused."""
-    value = " ".join(value.split())
-    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in value):
-        raise ValidationError(
-            _("This field contains characters that cannot be shown, such as tabs or line breaks."),
-            code="control_characters",
-        )
-    if not has_visible_text(value):
-        raise ValidationError(_("This field is required."), code="required")
-    return value
 
 
 class BodyField(forms.CharField):

@@ -8,8 +8,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import render_markdown
+
 from .managers import PostStatus, ReplyQuerySet, ThemeQuerySet, ThreadQuerySet
-from .text import render_markdown
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000

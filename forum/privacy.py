@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.privacy import iso, kind_of, label, registry
-from config.links import absolute_reverse
+from core.links import absolute_reverse
 from core.models import ModerationAction, ModerationLog
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core import signing
 from django.urls import reverse
 
-from config.links import absolute_url
+from core.links import absolute_url
 
 SALT = "forum.objection-link"  # kept when the module moved: links already sent stay valid
 MAX_AGE = timedelta(days=90)

@@ -16,7 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.links import absolute_reverse, absolute_url
+from core.links import absolute_reverse, absolute_url
 from outbox import services as outbox
 
 from . import permissions, tokens

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.privacy import iso, label, registry
-from config.links import absolute_reverse
+from core.links import absolute_reverse
 
 from .models import Frequency, Kind, Notification, Preference
 

@@ -14,7 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from config.links import absolute_url
+from core.links import absolute_url
 
 from . import tasks
 from .models import Mail

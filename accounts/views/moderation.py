@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum.views.navigation import next_url
+from core.navigation import next_url
 from moderation.models import ModeratorNote, Sanction
 
 from .. import permissions

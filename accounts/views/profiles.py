@@ -6,6 +6,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.cleaning import without_control_characters
+
 from .. import permissions, profile_sections, services
 from ..forms import ProfileForm
 from ..models import Organisation, User
@@ -72,8 +74,7 @@ def profile_edit(request):
 
 def _search_terms(value: str) -> str:
     """The search as typed, without control characters (a NUL byte breaks PostgreSQL) and not too long."""
-    value = "".join(char for char in value if ord(char) >= 32 and not 0x7F <= ord(char) < 0xA0)
-    return " ".join(value.split())[:SEARCH_MAX_LENGTH]
+    return " ".join(without_control_characters(value).split())[:SEARCH_MAX_LENGTH]
 
 
 @login_required

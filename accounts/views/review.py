@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from forum.views.navigation import next_url
+from core.navigation import next_url
 
 from .. import permissions, services
 from ..forms import RefuseMemberForm

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from forum.views import navigation
+from core import navigation
 
 from .. import selectors, services
 from ..forms import AcceptTermsForm

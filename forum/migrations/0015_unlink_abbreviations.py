@@ -6,7 +6,7 @@ HTML changes are written.
 
 from django.db import migrations
 
-from forum.text import render_markdown
+from core.text import render_markdown
 
 # How a scheme-less auto-link was stored: linkify prefixes "http://" to the text it links.
 FUZZY_LINK = 'href="http://'

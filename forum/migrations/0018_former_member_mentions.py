@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import migrations
 from django.urls import reverse
 
-from forum.text import render_markdown
+from core.text import render_markdown
 
 MENTION = 'class="mention"'
 
@@ -40,7 +40,7 @@ class _Mentions(HTMLParser):
 
 
 def _fold(name):
-    # As forum.mentions folds the names it compares.
+    # As the mentions (core.mentions) fold the names they compare.
     return unicodedata.normalize("NFC", name).lower()
 
 

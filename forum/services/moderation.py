@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.models import ModerationAction, ModerationLog
+from core.text import sentence
 from moderation.models import ProblemReport
 
 from .. import permissions, selectors
 from ..models import Reply, Status, Theme, Thread
-from ..text import sentence
 from . import notices
 
 

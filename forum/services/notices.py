@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.utils import translation
 
-from config.links import absolute_reverse
+from core.links import absolute_reverse
 
 from ..models import Reply
 

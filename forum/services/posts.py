@@ -11,10 +11,10 @@ from django.utils.translation import gettext, ngettext
 
 from accounts import permissions as account_permissions
 from core.models import ModerationAction, ModerationLog
+from core.text import render_markdown
 
 from .. import holds, permissions, ratelimits, selectors, tasks
 from ..models import Capacity, Page, Reply, Revision, Status, Theme, Thread, ThreadFollow
-from ..text import render_markdown
 from . import notices
 
 

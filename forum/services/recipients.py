@@ -3,11 +3,11 @@ Who hears of a new thread, a new reply or a new mention: the forum's rule. The m
 are passed to ``notifications.services.notify``, which tells each one who may see the post.
 """
 
+from core.text import mentioned_members
 from notifications.models import Kind, Notification
 from notifications.services import notify
 
 from ..models import Reply, ThemeFollow, Thread, ThreadFollow
-from ..text import mentioned_members
 
 
 def reply_posted(reply: Reply) -> list[Notification]:

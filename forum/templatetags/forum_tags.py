@@ -4,9 +4,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from accounts import permissions as account_permissions
+from core.text import render_markdown
 from forum import permissions
 from forum.links import page_reverse
-from forum.text import render_markdown
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def post_time(value):
 def post_html(post):
     """
     The stored, sanitised HTML of a thread or reply. ``body_html`` is only ever
-    written by ``forum.text.render_markdown`` (markdown-it-py without raw HTML,
+    written by ``core.text.render_markdown`` (markdown-it-py without raw HTML,
     then nh3), which is what makes it safe to output unescaped here.
     """
     return mark_safe(post.body_html)  # noqa: S308

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from core.text import MAX_MENTIONS, mentioned_members, render_markdown
 from forum import services
 from forum.models import Reply
-from forum.text import MAX_MENTIONS, mentioned_members, render_markdown
 from notifications.models import Kind, Notification
 
 from .factories import ThreadFactory, UserFactory

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.privacy import member_close_account
+from core.text import render_markdown
 from forum import services
 from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
-from forum.text import render_markdown
 
 
 @pytest.mark.parametrize("path", ["/discussie/{pk}/", "/discussie/{pk}-oude-titel/"])

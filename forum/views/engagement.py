@@ -14,15 +14,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core import navigation
+
 from .. import permissions, services
 from ..models import Reaction, Reply, Theme, ThemeFollow, Thread, ThreadFollow
-from . import navigation
 
 REACTIONS_PER_PAGE = 100
 # Names shown when the list opens inline on the thread page; the rest are on the full page.
@@ -170,7 +169,7 @@ def _back(request, default: str, *, anchor: str) -> str:
 
 def _login_first(request, next_url):
     """Visitors log in first and come back to the page (never to the POST-only action)."""
-    login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+    login_url = navigation.login_url(next_url)
     if request.htmx:
         return HttpResponseClientRedirect(login_url)
     return redirect(login_url)

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import navigation
 from moderation import services as moderation_services
 
 from .. import permissions, services
 from ..forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
 from ..models import Reply, Thread
-from . import navigation
 
 THREAD_ACTIONS = {
     "lock": (services.thread_lock, _("The thread has been locked.")),

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.cleaning import has_visible_text
 from core.models import ModerationLog
 from moderation import services as moderation_services
 from moderation.models import Objection
 from moderation.services.objections import OBJECTION_MAX_LENGTH
 
 from .. import permissions
-from ..forms import REASON_MAX_LENGTH, has_visible_text
+from ..forms import REASON_MAX_LENGTH
 
 DECISIONS_SHOWN = 50
 

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
 from accounts.models import User
+from core.navigation import next_url
 from moderation import services as moderation_services
 
 from .. import permissions
 from ..forms import ReportDecisionForm, ReportForm
 from ..models import Reply, Thread
-from .navigation import next_url
 
 TARGET_KINDS = {"discussie": Thread, "reactie": Reply, "lid": User}
 

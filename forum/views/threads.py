@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
+from core.navigation import login_url, next_url
 
 from .. import cooked, permissions, selectors, services
 from ..forms import ReplyForm, ThreadForm
@@ -24,7 +24,7 @@ from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
 from ..pagination import EitherEndPaginator, KnownCountPaginator
 from ..viewed import ViewedThreads
 from . import engagement
-from .navigation import next_url, with_thread_page_query
+from .navigation import with_thread_page_query
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
 
@@ -235,7 +235,7 @@ def _held_replies(user, thread):
 def reply_create(request, pk):
     thread = get_object_or_404(Thread.objects.with_related().with_follower_count(), pk=pk)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': thread.get_absolute_url()})}")
+        return redirect(login_url(thread.get_absolute_url()))
     permissions.check_reply(request.user, thread)
     form = ReplyForm(request.POST, user=request.user)
     if not form.is_valid():

@@ -26,11 +26,11 @@ from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
 from core.models import ModerationAction, ModerationLog
+from core.text import sentence
 from forum import permissions, selectors, tasks
 from forum.holds import Hold
 from forum.models import HoldReason, Reply, Status, Thread
 from forum.services import notices
-from forum.text import sentence
 from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
 
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')

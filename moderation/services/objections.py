@@ -13,9 +13,9 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from accounts.sanctions import sanction_lift
+from core.cleaning import has_control_characters, has_visible_text
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, ratelimits
-from forum.forms import has_visible_text
 from forum.models import Reply, Status, Thread
 from forum.services.moderation import post_restore
 from moderation.models import Objection, Sanction
@@ -65,7 +65,7 @@ def objection_file(*, member, decision: ModerationLog, text: str) -> Objection:
     permissions.check_object(member, decision)
     if not has_visible_text(text):
         raise ValidationError(gettext("Explain why you object."), code="text_required")
-    if len(text) > OBJECTION_MAX_LENGTH or "\x00" in text:
+    if len(text) > OBJECTION_MAX_LENGTH or has_control_characters(text, multiline=True):
         raise ValidationError(gettext("This text cannot be accepted."), code="invalid_text")
     if Objection.objects.filter(decision=decision).exists():
         raise ValidationError(gettext("You have already objected to this decision."), code="already_objected")

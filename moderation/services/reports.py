@@ -9,11 +9,11 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
 from core.models import ModerationAction, ModerationLog
+from core.text import sentence
 from forum import permissions, ratelimits, selectors
 from forum.models import Reply, Status, Thread
 from forum.services import notices
 from forum.services.moderation import post_hide, post_restore
-from forum.text import sentence
 from moderation.models import Report, ReportReason
 from notifications.models import Kind
 from notifications.services import notify_later

@@ -12,8 +12,8 @@ from accounts import roles
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import ProfileVisibility, User
+from core.text import render_markdown
 from forum.models import Reply, Status, Theme, Thread
-from forum.text import render_markdown
 from notifications.models import Kind, Notification
 
 BATCH_SIZE = 2000

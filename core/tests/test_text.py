@@ -1,4 +1,4 @@
-from forum.text import render_markdown
+from core.text import render_markdown
 
 
 def test_markdown_renders_lists_quotes_and_emphasis():

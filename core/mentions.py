@@ -24,16 +24,19 @@ code spans, code blocks, links and images is never a mention, an escaped
 ``\\@`` is not one either, and what is linked is exactly what notifies.
 Members are looked up in one query per text however many ``@`` it holds: the
 candidates are collected first, and only the first MAX_ATTEMPTS different
-ones are looked up. At most MAX_MENTIONS different members are mentioned in
-one text; the rest stay plain text.
+ones are looked up, by the function the members' app gives ``use_member_lookup``
+(``accounts.mentions.members_named``): this module knows members only as objects
+with a ``pk``, a ``display_name``, a ``handle`` and a ``get_absolute_url()``.
+At most MAX_MENTIONS different members are mentioned in one text; the rest
+stay plain text.
 """
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import CharField, Func, Q
 from markdown_it.token import Token
 
 MAX_MENTIONS = 10
@@ -52,27 +55,18 @@ _HANDLE = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*(?![\w-])")
 _AMBIGUOUS = object()
 
 
-class _FoldedCase(Func):
-    """
-    ``LOWER()`` over all of Unicode on every database. SQLite's own LOWER()
-    only folds ASCII, so there a Python function takes its place.
-    """
-
-    function = "LOWER"
-    output_field = CharField()
-    sqlite_function = "FORUM_UNICODE_LOWER"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        connection.ensure_connection()
-        connection.connection.create_function(self.sqlite_function, 1, _sqlite_lower, deterministic=True)
-        return self.as_sql(compiler, connection, function=self.sqlite_function, **extra_context)
+# (folded display names, lowercase handles) -> the active, not former members with one of them.
+MemberLookup = Callable[[set[str], set[str]], Iterable]
+_member_lookup: list[MemberLookup] = []
 
 
-def _sqlite_lower(value):
-    return value.lower() if isinstance(value, str) else value
+def use_member_lookup(lookup: MemberLookup) -> None:
+    """Name the function that finds the members mentioned (the members' app does, when it is ready)."""
+    _member_lookup[:] = [lookup]
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
+    """A name as mentions compare it: NFC, lowercase."""
     return unicodedata.normalize("NFC", name).lower()
 
 
@@ -181,10 +175,10 @@ def _attempt_at(inline, index, text, start):
     words = []
     for chunk in chunks:
         words.append(chunk.group())
-        names.setdefault(_fold(" ".join(words)), offset + chunk.end())
+        names.setdefault(fold(" ".join(words)), offset + chunk.end())
         stripped = _TRAILING_PUNCTUATION.sub("", chunk.group())
         if stripped and stripped != chunk.group():
-            names.setdefault(_fold(" ".join([*words[:-1], stripped])), offset + chunk.start() + len(stripped))
+            names.setdefault(fold(" ".join([*words[:-1], stripped])), offset + chunk.start() + len(stripped))
     handle = _HANDLE.match(rest)
     return _Attempt(
         inline=inline,
@@ -197,18 +191,11 @@ def _attempt_at(inline, index, text, start):
 
 def _lookup(attempts):
     """Active members by folded display name and by handle, for all attempts: one query."""
-    from accounts.models import User
-
     names = {name for attempt in attempts for name, _end in attempt.names}
     handles = {attempt.handle[0] for attempt in attempts if attempt.handle}
-    members = (
-        User.objects.filter(is_active=True, is_former_member=False)
-        .annotate(mention_name=_FoldedCase("display_name"))
-        .filter(Q(mention_name__in=names) | Q(handle__in=handles))
-    )
     by_name, by_handle = {}, {}
-    for member in members:
-        name = _fold(member.display_name)
+    for member in _member_lookup[0](names, handles):
+        name = fold(member.display_name)
         by_name[name] = _AMBIGUOUS if name in by_name else member
         by_handle[member.handle.lower()] = member
     return by_name, by_handle

@@ -6,7 +6,7 @@ result is sanitised with nh3 against an allow-list, and every link is marked
 ``rel="nofollow ugc noopener"``. The rendered HTML is stored beside the source;
 templates output the stored HTML and nothing else that a member wrote unescaped.
 
-@mentions of members (``forum.mentions``) become links to their profile with
+@mentions of members (``core.mentions``) become links to their profile with
 ``class="mention"``, made as tokens by a markdown-it rule, never by editing the
 source or the HTML.
 
