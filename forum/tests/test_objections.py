@@ -67,8 +67,8 @@ def test_someone_elses_decision_is_not_found(client, other_user, hide_decision, 
 
 
 def test_bad_text_is_a_form_error(user_client, hide_decision):
-    """Empty, invisible, over-long or NUL-containing text is a form error; nothing is stored."""
-    for text in ("", " \u200b ", "x" * 5001, "a\x00b"):
+    """Empty, invisible or over-long text, or a control character (NUL, escape), is a form error; nothing is stored."""
+    for text in ("", " \u200b ", "x" * 5001, "a\x00b", "a\x1bb"):
         response = user_client.post(_url(hide_decision), {"text": text})
         assert response.status_code == HTTPStatus.OK
         assert "text" in response.context["form"].errors
