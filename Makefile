@@ -47,6 +47,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
