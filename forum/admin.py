@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.roles import MODERATE_PERMISSION
 from core.admin import ReadOnlyAdmin
 from moderation import services as moderation_services
 
@@ -25,12 +29,6 @@ class ThemeAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         """Only members holding the moderator role can be listed as a theme's moderators."""
         if db_field.name == "moderators":
-            from django.contrib.auth import get_user_model
-            from django.contrib.auth.models import Permission
-            from django.db.models import Q
-
-            from accounts.roles import MODERATE_PERMISSION
-
             app_label, codename = MODERATE_PERMISSION.split(".")
             role = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             kwargs["queryset"] = (

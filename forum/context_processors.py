@@ -2,6 +2,8 @@ from django.conf import settings
 
 from accounts.permissions import is_moderator, is_site_moderator
 
+from .selectors import waiting_count
+
 
 def site(request):
     """What every page's frame needs; no database query unless a member is logged in."""
@@ -22,8 +24,6 @@ def _waiting_count(user):
     What waits for ``user`` in the moderation queue (reports, held posts, applications,
     objections), for the moderators' menu: one query, asked only when a template shows it.
     """
-    from .selectors import waiting_count
-
     cached = []
 
     def count():

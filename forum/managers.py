@@ -51,7 +51,7 @@ class ThreadQuerySet(models.QuerySet):
 
     def with_capacity(self, capacity):
         """Only threads written in ``capacity``; every thread when it is not a known capacity."""
-        from .models import Capacity
+        from .models import Capacity  # not at the top: models.py imports this module
 
         return self.filter(capacity=capacity) if capacity in Capacity.values else self
 
@@ -92,7 +92,7 @@ class ThreadQuerySet(models.QuerySet):
         """
         if not is_member(user):
             return self
-        from .models import Reply, ThreadVisit
+        from .models import Reply, ThreadVisit  # not at the top: models.py imports this module
 
         # Written as SQL: the same subqueries built with the ORM (Subquery, OuterRef(OuterRef()),
         # Coalesce) cost the thread page some 4,500 Python calls to build and compile, every visit.
@@ -132,7 +132,7 @@ class ThreadQuerySet(models.QuerySet):
         """
         if not is_member(user):
             return self
-        from .models import ThreadFollow
+        from .models import ThreadFollow  # not at the top: models.py imports this module
 
         # As SQL, for the same reason as ``with_first_unread_reply_for``.
         quote = connections[self.db].ops.quote_name
@@ -278,7 +278,7 @@ def _appreciated_by(queryset, user, column):
     """
     if not is_member(user):
         return queryset
-    from .models import Reaction
+    from .models import Reaction  # not at the top: models.py imports this module
 
     quote = connections[queryset.db].ops.quote_name
     model = queryset.model
@@ -293,7 +293,7 @@ def _appreciated_by(queryset, user, column):
 
 def _last_read_at(user, thread):
     """Until when ``user`` read ``thread`` (a pk or an ``OuterRef``): a one-row subquery on ThreadVisit."""
-    from .models import ThreadVisit
+    from .models import ThreadVisit  # not at the top: models.py imports this module
 
     return ThreadVisit.objects.filter(member=user, thread=thread).values("last_read_at")[:1]
 

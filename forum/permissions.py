@@ -7,12 +7,14 @@ Content a member may not see raises ``Http404`` (it does not exist for them);
 content they may see but not change raises ``PermissionDenied``.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
+from accounts.models import User
 from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
 from core.models import ModerationAction, ModerationLog
 
@@ -192,8 +194,6 @@ def moderated_reports_q(user) -> Q:
 
 def can_resolve_reports(user, target) -> bool:
     """Reports on a post: its theme's moderators; reports on a member: moderators of the whole site."""
-    from accounts.models import User
-
     if isinstance(target, User):
         return is_site_moderator(user)
     return can_moderate_post(user, target)
@@ -275,8 +275,6 @@ def can_report(user, target) -> bool:
     Members report what they can see and did not write themselves; a profile that is not their own.
     Not while suspended or banned.
     """
-    from accounts.models import User
-
     if not is_member(user) or user.is_organisation_account or account_permissions.is_restricted(user):
         return False
     if isinstance(target, User):
@@ -302,8 +300,6 @@ OBJECTABLE_MEMBER_ACTIONS = ("warn", "suspend", "ban")
 
 def decision_affects(user, decision) -> bool:
     """The decision hid the member's own post, or was a measure against the member."""
-    from accounts.models import User
-
     model = decision.target_type.model_class()
     if decision.action in OBJECTABLE_MEMBER_ACTIONS:
         return model is User and decision.target_id == user.pk
@@ -325,8 +321,6 @@ def check_object(user, decision) -> None:
 
 def decision_theme_id(decision) -> int | None:
     """The theme of the post a decision concerned; ``None`` for a measure against a member (or a post gone)."""
-    from django.contrib.contenttypes.models import ContentType
-
     model = ContentType.objects.get_for_id(decision.target_type_id).model_class()
     if model is Thread:
         return Thread.objects.filter(pk=decision.target_id).values_list("theme_id", flat=True).first()
@@ -351,8 +345,6 @@ def moderated_decisions_q(user, prefix: str = "") -> Q:
     (``"decision__"`` from an objection): all for a moderator of the whole site; for a moderator
     limited to themes, the decisions on threads and replies in those themes.
     """
-    from django.contrib.contenttypes.models import ContentType
-
     if is_site_moderator(user):
         return Q()
     if not is_moderator(user):

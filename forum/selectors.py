@@ -3,22 +3,29 @@ Reads that combine several models for one page block. Each runs a fixed number
 of small queries, whatever the size of the forum.
 """
 
+import html
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Min, Q
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import CharField, Count, Exists, IntegerField, Min, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from accounts.models import ProfileVisibility, User
-from accounts.permissions import is_member
+from accounts.models import Approval, ProfileVisibility, User
+from accounts.permissions import can_review_members, is_member, is_moderator
 from core.models import ModerationAction, ModerationLog
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
-from .models import Capacity, Reply, Revision, Theme, Thread
+from . import permissions
+from .models import Capacity, Reply, Revision, Status, Theme, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -61,10 +68,6 @@ def _thread_counts() -> dict:
     that publish, hide, move, pin or approve a thread drop them (``theme_counts_changed``), and
     they expire after an hour whatever happens.
     """
-    from django.core.cache import cache
-
-    from .models import Status, Theme
-
     counts = cache.get(THEME_COUNTS_CACHE_KEY)
     if counts is None:
         counts = {
@@ -77,8 +80,6 @@ def _thread_counts() -> dict:
 
 def themes_with_thread_counts() -> list:
     """The themes, each with ``published_thread_count``."""
-    from .models import Theme
-
     counts = _thread_counts()["themes"]
     themes = list(Theme.objects.all())
     for theme in themes:
@@ -93,9 +94,6 @@ def listed_thread_count() -> int:
 
 def theme_counts_changed() -> None:
     """Forget the cached thread counts per theme (after the commit too, so no reader caches the old ones)."""
-    from django.core.cache import cache
-    from django.db import transaction
-
     cache.delete(THEME_COUNTS_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(THEME_COUNTS_CACHE_KEY))
 
@@ -106,10 +104,6 @@ def held_replies_for(user, thread) -> list:
     block only they see. No query unless the thread has held replies; moderators
     see held replies in the list itself.
     """
-    from accounts.permissions import is_moderator
-
-    from .models import Status
-
     if not thread.held_reply_count or not is_member(user) or is_moderator(user):
         return []
     replies = list(
@@ -435,20 +429,11 @@ EXCERPT_LENGTH = 300
 
 def excerpt(post) -> str:
     """The start of a post as plain text (the template escapes it)."""
-    import html
-
-    from django.utils.html import strip_tags
-    from django.utils.text import Truncator
-
     return Truncator(" ".join(html.unescape(strip_tags(post.body_html)).split())).chars(EXCERPT_LENGTH)
 
 
 def _open_reports(user, theme_slug: str, reason: str):
     """Open reports ``user`` may decide on the items that match the filters (an item matches when any report does)."""
-    from django.db.models import Exists, OuterRef
-
-    from . import permissions
-
     reports = Report.objects.filter(state=Report.State.OPEN).filter(permissions.moderated_reports_q(user))
     if theme_slug:
         reports = reports.filter(Q(thread__theme__slug=theme_slug) | Q(reply__thread__theme__slug=theme_slug))
@@ -465,8 +450,6 @@ def reported_items(user, *, theme_slug: str = "", reason: str = "", page_number=
     Reported items ``user`` may decide, one per item, oldest report first: the page, and
     per item its kind, target, thread, excerpt and all open reports. Two queries and a count.
     """
-    from django.core.paginator import Paginator
-
     groups = (
         _open_reports(user, theme_slug, reason)
         .values("thread_id", "reply_id", "member_id")
@@ -527,12 +510,6 @@ def held_posts(user, *, theme_slug: str = "", page_number=None):
     Threads and replies waiting for approval in the themes ``user`` moderates, oldest first,
     threads and replies together: one page of (kind, pk) rows, then each kind's posts in one query.
     """
-    from django.core.paginator import Paginator
-    from django.db.models import CharField, Value
-
-    from . import permissions
-    from .models import Status
-
     threads = Thread.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(user, "theme"))
     replies = Reply.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(user, "thread__theme"))
     if theme_slug:
@@ -577,9 +554,6 @@ def held_posts(user, *, theme_slug: str = "", page_number=None):
 
 def membership_applications(user, *, limit: int = QUEUE_ITEMS_PER_PAGE):
     """Members waiting for approval of their membership, oldest first, for moderators of the whole site."""
-    from accounts.models import Approval
-    from accounts.permissions import can_review_members
-
     if not can_review_members(user):
         return []
     return list(
@@ -594,8 +568,6 @@ def objections_to_decide(user):
     Open objections ``user`` may decide: not on decisions they made (an automatic hide whose
     reports they upheld counts as theirs), not their own, in their themes.
     """
-    from . import permissions
-
     if not permissions.is_moderator(user):
         return Objection.objects.none()
     return (
@@ -611,8 +583,6 @@ def open_problem_reports(user, *, limit: int = 50):
     Open messages from the footer form "Report a problem?", oldest first, for moderators of
     the whole site (who close them); nothing for anyone else.
     """
-    from . import permissions
-
     if not permissions.is_site_moderator(user):
         return ProblemReport.objects.none()
     return (
@@ -628,14 +598,6 @@ def waiting_count(user) -> int:
     membership applications, objections they may decide and problem reports. One query: the parts
     are counted together as a UNION ALL.
     """
-    from django.db.models import IntegerField, Value
-
-    from accounts.models import Approval
-    from accounts.permissions import can_review_members
-
-    from . import permissions
-    from .models import Status
-
     if not permissions.is_moderator(user):
         return 0
 

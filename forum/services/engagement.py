@@ -1,9 +1,11 @@
 """Reading, appreciating and following."""
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from accounts import permissions as account_permissions
+from notifications.models import Kind
+from notifications.services import notify_later
 
 from .. import permissions
 from ..models import (
@@ -76,8 +78,6 @@ def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = N
     only when a row really was added or removed, so it stays exact under
     concurrency. The author hears of it after the commit, bundled per post.
     """
-    from django.db import IntegrityError
-
     permissions.check_react(member, post)
     target = _reaction_target(post)
     mine = Reaction.objects.filter(member=member, **target)
@@ -105,9 +105,6 @@ def _notify_reaction(*, member, post) -> None:
     account's post was written by a member: that member hears of it (nobody
     reads an organisation account's notifications).
     """
-    from notifications.models import Kind
-    from notifications.services import notify_later
-
     is_reply = isinstance(post, Reply)
     notify_later(
         recipient=post.written_by or post.author,

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.utils import translation
 
 from core.links import absolute_reverse
+from notifications.models import Kind
+from notifications.services import notify_later
 
 from ..models import Reply
 
@@ -16,9 +18,6 @@ def tell_author(post, compose: Callable[[object], str], *, link: bool) -> None:
     ``link`` the notice leads to the post; without it (a hidden post) it carries the text only.
     Sent also to suspended members: a decision about them always reaches them.
     """
-    from notifications.models import Kind
-    from notifications.services import notify_later
-
     author = post.written_by or post.author
     thread = post.thread if isinstance(post, Reply) else post
     with translation.override(author.language):

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext
 
 from accounts import permissions as account_permissions
 from core.text import render_markdown
-from forum import permissions
+from forum import permissions, selectors
 from forum.links import page_reverse
 
 register = template.Library()
@@ -124,8 +124,6 @@ def objections_to_decide(user):
     themes, only on posts in those themes), oldest first, in one query:
     ``{% objections_to_decide user as objections %}``.
     """
-    from forum import selectors
-
     return list(
         selectors.objections_to_decide(user)
         .select_related("decision__actor", "decision__target_type", "member")

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -294,9 +296,6 @@ class Command(BaseCommand):
 
 def _add_totp(user, secret="JBSWY3DPEHPK3PXP"):  # noqa: S107  (the well-known test secret of the factories)
     """Two-factor authentication as allauth.mfa stores it (as forum.tests.factories.add_totp)."""
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": get_adapter().encrypt(secret)}
     )
