@@ -149,7 +149,7 @@ def _statement(member, sanction, decision) -> None:
             # A banned member cannot log in: the signed link works without.
             url = objection_links.url(decision_pk=decision.pk, member_pk=member.pk)
         else:
-            url = absolute_reverse("forum:objection_list")
+            url = absolute_reverse("moderation:objection_list")
         parts.append(gettext("Do you disagree? Object at %(url)s; another moderator will look at it.") % {"url": url})
     notify_later(recipient=member, kind=Kind.MODERATION, message="\n".join(parts), include_restricted=True)
 

@@ -189,7 +189,7 @@ def collect(warmup, requests):
     plan = [(name, "visitor", url, visitor) for name, url in pages]
     plan += [(name, "member", url, member) for name, url in pages]
     plan.append(("Notifications", "member", reverse("notifications:list"), member))
-    plan.append(("Moderation queue", "moderator", reverse("forum:moderation_queue"), mod))
+    plan.append(("Moderation queue", "moderator", reverse("moderation:moderation_queue"), mod))
 
     results = []
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]

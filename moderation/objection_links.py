@@ -54,7 +54,7 @@ def read_token(token: str) -> ObjectionLink:
 
 def path(*, decision_pk: int, member_pk: int) -> str:
     token = make_token(decision_pk=decision_pk, member_pk=member_pk)
-    return reverse("forum:objection_by_link", kwargs={"token": token})
+    return reverse("moderation:objection_by_link", kwargs={"token": token})
 
 
 def url(*, decision_pk: int, member_pk: int) -> str:

@@ -81,7 +81,7 @@ def test_moderation_notices_and_their_mails_link_to_the_site(
     user, moderator, thread, django_capture_on_commit_callbacks
 ):
     """A hidden post and a warning: the notice on the site and the e-mail both lead to the objection page."""
-    objections = f"{SERVED_ON}{reverse('forum:objection_list')}"
+    objections = f"{SERVED_ON}{reverse('moderation:objection_list')}"
     with django_capture_on_commit_callbacks(execute=True):
         forum_services.post_hide(acting_user=moderator, post=thread, reason="Off-topic")
     with django_capture_on_commit_callbacks(execute=True):

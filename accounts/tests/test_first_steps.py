@@ -250,4 +250,4 @@ def test_a_moderator_made_in_the_admin_sets_up_two_step_verification_without_a_s
     secret = response.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
-    assert client.get(reverse("forum:moderation_queue")).status_code == HTTPStatus.OK
+    assert client.get(reverse("moderation:moderation_queue")).status_code == HTTPStatus.OK

@@ -21,7 +21,7 @@ PASSWORD = "Zeer-lang-wachtwoord-2012"
 
 def hide(client, post, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("forum:thread_moderate", args=[post.pk, "hide"]), {"reason": "Spam"})
+        response = client.post(reverse("moderation:thread_moderate", args=[post.pk, "hide"]), {"reason": "Spam"})
     assert response.status_code == 302
 
 

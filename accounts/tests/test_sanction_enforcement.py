@@ -62,10 +62,10 @@ WRITE_PATHS = {
     "edit own reply": (lambda f: reverse("forum:reply_edit", args=[f["own_reply"].pk]), {"body": "Andere tekst."}),
     "appreciate thread": (lambda f: reverse("forum:thread_react", args=[f["others_thread"].pk]), {}),
     "appreciate reply": (lambda f: reverse("forum:reply_react", args=[f["reply"].pk]), {}),
-    "report thread": (lambda f: reverse("forum:thread_report", args=[f["others_thread"].pk]), {"reason": "spam"}),
-    "report reply": (lambda f: reverse("forum:reply_report", args=[f["reply"].pk]), {"reason": "spam"}),
+    "report thread": (lambda f: reverse("moderation:thread_report", args=[f["others_thread"].pk]), {"reason": "spam"}),
+    "report reply": (lambda f: reverse("moderation:reply_report", args=[f["reply"].pk]), {"reason": "spam"}),
     "report member": (
-        lambda f: reverse("forum:member_report", args=[f["other_user"].handle]),
+        lambda f: reverse("moderation:member_report", args=[f["other_user"].handle]),
         {"reason": "insulting"},
     ),
 }
@@ -132,7 +132,7 @@ def test_suspended_member_may_still_object_to_the_suspension(client, user, moder
     _measure(user, moderator, Sanction.Kind.SUSPENSION)
     decision = ModerationLog.objects.get(action=ModerationAction.SUSPEND, target_id=user.pk)
     client.force_login(user)
-    response = client.post(reverse("forum:objection_create", args=[decision.pk]), {"text": "Ik was het niet."})
+    response = client.post(reverse("moderation:objection_create", args=[decision.pk]), {"text": "Ik was het niet."})
     assert response.status_code == HTTPStatus.FOUND
     assert Objection.objects.filter(decision=decision, member=user).exists()
 

@@ -34,4 +34,4 @@ def tell_author(post, compose: Callable[[object], str], *, link: bool) -> None:
 
 def objection_url() -> str:
     """Where a member objects to a decision, as a full address for notices and e-mail."""
-    return absolute_reverse("forum:objection_list")
+    return absolute_reverse("moderation:objection_list")

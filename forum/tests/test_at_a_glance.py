@@ -85,7 +85,7 @@ def test_the_thread_page_has_its_facts_and_actions_in_a_column_of_their_own(user
     assert f'Thema: <a href="{theme.get_absolute_url()}">{theme.name}</a>' in text
     assert "1 reactie" in text and "2 volgers" in text and "Weergaven: 1" in text
     assert f'id="follow-thread-{thread.pk}"' in aside
-    assert reverse("forum:thread_report", kwargs={"pk": thread.pk}) in aside
+    assert reverse("moderation:thread_report", kwargs={"pk": thread.pk}) in aside
 
 
 def test_a_visitor_can_jump_from_the_top_of_a_thread_to_its_replies(client, thread, reply):

@@ -474,13 +474,13 @@ HUGE_PK = 10**20
         ("get", "forum:thread_edit", []),
         ("post", "forum:thread_edit", []),
         ("get", "forum:thread_revisions", []),
-        ("post", "forum:thread_moderate", ["hide"]),
-        ("post", "forum:thread_moderate", ["lock"]),
+        ("post", "moderation:thread_moderate", ["hide"]),
+        ("post", "moderation:thread_moderate", ["lock"]),
         ("get", "forum:reply", []),
         ("get", "forum:reply_edit", []),
         ("post", "forum:reply_edit", []),
         ("get", "forum:reply_revisions", []),
-        ("post", "forum:reply_moderate", ["hide"]),
+        ("post", "moderation:reply_moderate", ["hide"]),
     ],
 )
 @pytest.mark.parametrize("role", ["member", "moderator"])
@@ -530,10 +530,10 @@ def _csrf_cases():
         (
             "hide",
             "moderator",
-            lambda f: reverse("forum:thread_moderate", args=[f["thread"].pk, "hide"]),
+            lambda f: reverse("moderation:thread_moderate", args=[f["thread"].pk, "hide"]),
             {"reason": "x"},
         ),
-        ("lock", "moderator", lambda f: reverse("forum:thread_moderate", args=[f["thread"].pk, "lock"]), {}),
+        ("lock", "moderator", lambda f: reverse("moderation:thread_moderate", args=[f["thread"].pk, "lock"]), {}),
         ("problem report", None, lambda f: reverse("forum:problem_report"), {"message": "Kapot"}),
         ("signup", None, lambda f: reverse("account_signup"), _signup()),
     ]
@@ -624,8 +624,8 @@ def test_hide_with_bad_reason_changes_nothing(moderator_client, thread, reply, r
     """Hiding with a missing, over-long or NUL reason is refused with an error message; nothing is hidden or logged."""
     before = _snapshot()
     for url in (
-        reverse("forum:thread_moderate", args=[thread.pk, "hide"]),
-        reverse("forum:reply_moderate", args=[reply.pk, "hide"]),
+        reverse("moderation:thread_moderate", args=[thread.pk, "hide"]),
+        reverse("moderation:reply_moderate", args=[reply.pk, "hide"]),
     ):
         response = moderator_client.post(url, {"reason": reason})
         assert response.status_code == HTTPStatus.FOUND
@@ -636,14 +636,16 @@ def test_hide_with_bad_reason_changes_nothing(moderator_client, thread, reply, r
 def test_lock_with_over_long_reason_changes_nothing(moderator_client, thread):
     """Locking with a reason over 2000 characters is refused and writes no log row."""
     before = _snapshot()
-    response = moderator_client.post(reverse("forum:thread_moderate", args=[thread.pk, "lock"]), {"reason": "r" * 2001})
+    response = moderator_client.post(
+        reverse("moderation:thread_moderate", args=[thread.pk, "lock"]), {"reason": "r" * 2001}
+    )
     assert response.status_code == HTTPStatus.FOUND
     assert _snapshot() == before
 
 
 def test_hide_reason_with_html_is_shown_escaped_to_moderators(moderator_client, thread):
     """A hide reason with HTML is logged as typed and shown escaped on the thread page."""
-    moderator_client.post(reverse("forum:thread_moderate", args=[thread.pk, "hide"]), {"reason": SCRIPT})
+    moderator_client.post(reverse("moderation:thread_moderate", args=[thread.pk, "hide"]), {"reason": SCRIPT})
     assert ModerationLog.objects.get(target_id=thread.pk).reason == SCRIPT
     content = moderator_client.get(thread.get_absolute_url()).content.decode()
     _assert_escaped(content)

@@ -285,7 +285,7 @@ def _thread_act(name, action, setup, observe, logged, service, data=None):
         name,
         THEME,
         setup,
-        lambda ctx: reverse("forum:thread_moderate", args=[ctx["target"].pk, action]),
+        lambda ctx: reverse("moderation:thread_moderate", args=[ctx["target"].pk, action]),
         lambda ctx: data or {"reason": "Zo beter"},
         observe,
         logged,
@@ -298,7 +298,7 @@ def _reply_act(name, action, setup, logged, service):
         name,
         THEME,
         setup,
-        lambda ctx: reverse("forum:reply_moderate", args=[ctx["target"].pk, action]),
+        lambda ctx: reverse("moderation:reply_moderate", args=[ctx["target"].pk, action]),
         lambda ctx: {"reason": "Zo beter"},
         _status,
         logged,
@@ -312,7 +312,7 @@ def _report_act(name, scope, setup, decision, logged):
         name,
         scope,
         setup,
-        lambda ctx: reverse("forum:report_decide", args=[_kind(ctx["target"]), ctx["target"].pk, decision]),
+        lambda ctx: reverse("moderation:report_decide", args=[_kind(ctx["target"]), ctx["target"].pk, decision]),
         lambda ctx: {"note": "Bekeken"},
         _reports_and_status,
         logged,
@@ -343,7 +343,7 @@ def _objection_act(name, scope, setup, decision, logged):
         name,
         scope,
         setup,
-        lambda ctx: reverse("forum:objection_decide", args=[ctx["target"].pk]),
+        lambda ctx: reverse("moderation:objection_decide", args=[ctx["target"].pk]),
         lambda ctx: {"decision": decision, "note": note},
         _objection_state,
         logged,
@@ -365,7 +365,7 @@ def _held_act(name, setup, decision, logged):
         name,
         THEME,
         setup,
-        lambda ctx: reverse("forum:held_decide", args=[_kind(ctx["target"]), ctx["target"].pk, decision]),
+        lambda ctx: reverse("moderation:held_decide", args=[_kind(ctx["target"]), ctx["target"].pk, decision]),
         lambda ctx: {"reason": reason},
         _status,
         logged,
@@ -643,7 +643,7 @@ def test_a_valid_act_without_the_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(ModeratorFactory())
     before = _snapshot()
-    response = client.post(reverse("forum:thread_moderate", args=[world.thread.pk, "lock"]), {"reason": ""})
+    response = client.post(reverse("moderation:thread_moderate", args=[world.thread.pk, "lock"]), {"reason": ""})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert _snapshot() == before
 
@@ -771,7 +771,7 @@ def reports_everywhere(world):
 
 
 def _queue(client):
-    response = client.get(reverse("forum:moderation_queue"))
+    response = client.get(reverse("moderation:moderation_queue"))
     assert response.status_code == HTTPStatus.OK
     return response
 
@@ -796,7 +796,7 @@ def test_queue_shows_a_site_moderator_everything(client, world, reports_everywhe
 def test_queue_filter_on_another_theme_shows_nothing_more(client, world, reports_everywhere):
     """Asking the queue for a theme one does not moderate falls back to one's own themes."""
     client.force_login(_actor(THEME_MODERATOR, world))
-    response = client.get(reverse("forum:moderation_queue"), {"theme": world.other_theme.slug})
+    response = client.get(reverse("moderation:moderation_queue"), {"theme": world.other_theme.slug})
     assert [item["target"] for item in response.context["items"]] == [world.thread]
 
 
@@ -897,8 +897,8 @@ def test_a_theme_moderator_without_two_factor_has_no_powers(world):
 
 def test_thread_page_offers_moderation_tools_only_in_moderated_themes(client, world):
     """A moderator of another theme reads the thread but is not offered tools the server would refuse."""
-    lock_url = reverse("forum:thread_moderate", args=[world.thread.pk, "lock"])
-    hide_reply_url = reverse("forum:reply_moderate", args=[world.reply.pk, "hide"])
+    lock_url = reverse("moderation:thread_moderate", args=[world.thread.pk, "lock"])
+    hide_reply_url = reverse("moderation:reply_moderate", args=[world.reply.pk, "hide"])
     client.force_login(_actor(OTHER_THEME_MODERATOR, world))
     content = client.get(world.thread.get_absolute_url()).content.decode()
     assert world.thread.title in content

@@ -237,13 +237,13 @@ HTTP_ACTIONS = {
     "create thread": ("theme", lambda theme: reverse("forum:thread_create", args=[theme.slug]), _thread_data()),
     "edit thread": ("thread", lambda t: reverse("forum:thread_edit", args=[t.pk]), _thread_data()),
     "edit reply": ("reply", lambda r: reverse("forum:reply_edit", args=[r.pk]), {"body": "Verbeterde tekst."}),
-    "hide thread": ("thread", lambda t: reverse("forum:thread_moderate", args=[t.pk, "hide"]), {"reason": "Spam"}),
-    "lock thread": ("thread", lambda t: reverse("forum:thread_moderate", args=[t.pk, "lock"]), {"reason": ""}),
-    "pin thread": ("thread", lambda t: reverse("forum:thread_moderate", args=[t.pk, "pin"]), {"reason": ""}),
-    "hide reply": ("reply", lambda r: reverse("forum:reply_moderate", args=[r.pk, "hide"]), {"reason": "Spam"}),
+    "hide thread": ("thread", lambda t: reverse("moderation:thread_moderate", args=[t.pk, "hide"]), {"reason": "Spam"}),
+    "lock thread": ("thread", lambda t: reverse("moderation:thread_moderate", args=[t.pk, "lock"]), {"reason": ""}),
+    "pin thread": ("thread", lambda t: reverse("moderation:thread_moderate", args=[t.pk, "pin"]), {"reason": ""}),
+    "hide reply": ("reply", lambda r: reverse("moderation:reply_moderate", args=[r.pk, "hide"]), {"reason": "Spam"}),
     "restore hidden thread": (
         "hidden_thread",
-        lambda t: reverse("forum:thread_moderate", args=[t.pk, "restore"]),
+        lambda t: reverse("moderation:thread_moderate", args=[t.pk, "restore"]),
         {"reason": ""},
     ),
 }
@@ -423,10 +423,10 @@ def test_hidden_reply_link_only_for_moderators(client, secret_reply, role, expec
 @pytest.mark.parametrize(
     ("url_name", "fixture", "action", "field", "value"),
     [
-        ("forum:thread_moderate", "thread", "hide", "status", Status.HIDDEN),
-        ("forum:reply_moderate", "reply", "hide", "status", Status.HIDDEN),
-        ("forum:thread_moderate", "thread", "lock", "is_locked", True),
-        ("forum:thread_moderate", "thread", "pin", "is_pinned", True),
+        ("moderation:thread_moderate", "thread", "hide", "status", Status.HIDDEN),
+        ("moderation:reply_moderate", "reply", "hide", "status", Status.HIDDEN),
+        ("moderation:thread_moderate", "thread", "lock", "is_locked", True),
+        ("moderation:thread_moderate", "thread", "pin", "is_pinned", True),
     ],
 )
 def test_moderation_is_logged_once_and_idempotent(
@@ -455,7 +455,7 @@ def test_moderation_is_logged_once_and_idempotent(
 
 def test_hiding_a_reply_lowers_the_thread_count(moderator_client, reply):
     """Hiding a reply takes it out of the thread's published reply count."""
-    moderator_client.post(reverse("forum:reply_moderate", args=[reply.pk, "hide"]), {"reason": "Spam"})
+    moderator_client.post(reverse("moderation:reply_moderate", args=[reply.pk, "hide"]), {"reason": "Spam"})
     reply.thread.refresh_from_db()
     assert reply.thread.reply_count == 0
 
@@ -463,10 +463,10 @@ def test_hiding_a_reply_lowers_the_thread_count(moderator_client, reply):
 @pytest.mark.parametrize(
     ("url_name", "fixture", "action"),
     [
-        ("forum:thread_moderate", "thread", "delete"),
-        ("forum:thread_moderate", "thread", "HIDE"),
-        ("forum:reply_moderate", "reply", "lock"),
-        ("forum:reply_moderate", "reply", "pin"),
+        ("moderation:thread_moderate", "thread", "delete"),
+        ("moderation:thread_moderate", "thread", "HIDE"),
+        ("moderation:reply_moderate", "reply", "lock"),
+        ("moderation:reply_moderate", "reply", "pin"),
     ],
 )
 def test_unknown_moderation_action_is_404(request, moderator_client, url_name, fixture, action):
@@ -482,9 +482,9 @@ def test_unknown_moderation_action_is_404(request, moderator_client, url_name, f
     ("url_name", "fixture", "args"),
     [
         ("forum:reply_create", "thread", []),
-        ("forum:thread_moderate", "thread", ["hide"]),
-        ("forum:thread_moderate", "thread", ["lock"]),
-        ("forum:reply_moderate", "reply", ["hide"]),
+        ("moderation:thread_moderate", "thread", ["hide"]),
+        ("moderation:thread_moderate", "thread", ["lock"]),
+        ("moderation:reply_moderate", "reply", ["hide"]),
     ],
 )
 def test_get_on_post_only_url_is_405(request, moderator_client, url_name, fixture, args):

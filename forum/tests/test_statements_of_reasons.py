@@ -13,7 +13,7 @@ from notifications.models import Notification
 
 
 def _moderate_url(thread, action):
-    return reverse("forum:thread_moderate", kwargs={"pk": thread.pk, "action": action})
+    return reverse("moderation:thread_moderate", kwargs={"pk": thread.pk, "action": action})
 
 
 @pytest.mark.parametrize("reason", ["Persoonlijke aanval.", "Persoonlijke aanval"])

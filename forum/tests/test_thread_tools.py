@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _moderate_url(thread, action):
-    return reverse("forum:thread_moderate", args=[thread.pk, action])
+    return reverse("moderation:thread_moderate", args=[thread.pk, action])
 
 
 def _reply_url(thread):
@@ -339,7 +339,7 @@ def test_report_rate_limit_shows_form_error(client, theme, other_user):
     moderation_services.report_file(reporter=other_user, target=first, reason=ReportReason.SPAM)
     client.force_login(other_user)
     client.cookies["django_language"] = "en"
-    response = client.post(reverse("forum:thread_report", args=[second.pk]), {"reason": ReportReason.SPAM})
+    response = client.post(reverse("moderation:thread_report", args=[second.pk]), {"reason": ReportReason.SPAM})
     assert response.status_code == 200
     assert "many reports in a short time" in response.content.decode()
     assert not Report.objects.filter(thread=second).exists()

@@ -77,7 +77,7 @@ def test_a_new_moderator_sets_up_two_step_verification_and_reaches_the_queue(liv
     expect(page).to_have_url(live_server.url + reverse("mfa_view_recovery_codes"))
     assert Authenticator.objects.filter(user=moderator, type=Authenticator.Type.TOTP).exists()
 
-    page.goto(live_server.url + reverse("forum:moderation_queue"))
-    expect(page).to_have_url(live_server.url + reverse("forum:moderation_queue"))
+    page.goto(live_server.url + reverse("moderation:moderation_queue"))
+    expect(page).to_have_url(live_server.url + reverse("moderation:moderation_queue"))
     expect(page.locator("h1")).to_be_visible()
     assert failed == []

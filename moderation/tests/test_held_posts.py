@@ -15,12 +15,11 @@ from accounts.models import Organisation, OrganisationDomain, SiteSettings
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, selectors, services
 from forum.models import HoldReason, Reply, Status, Thread
+from forum.tests.factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
 from moderation.services.approval import watched_word_pattern
 from notifications.models import Notification
-
-from .factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +139,7 @@ def test_approving_publishes_counts_and_notifies(
     assert not Notification.objects.filter(recipient=thread.author).exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
-            reverse("forum:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "approve"}),
+            reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "approve"}),
             {"reason": "", "next": thread.get_absolute_url()},
         )
     assert response.status_code == HTTPStatus.FOUND
@@ -162,7 +161,7 @@ def test_not_approving_needs_a_reason_and_changes_nothing_without_one(
     premoderated, thread, other_user, moderator_client
 ):
     reply = services.reply_create(author=other_user, thread=thread, body="Twijfelachtig")
-    url = reverse("forum:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "reject"})
+    url = reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "reject"})
     response = english(moderator_client).post(url, {"reason": "  "}, follow=True)
     assert "This field is required." in response.content.decode()
     reply.refresh_from_db()
@@ -174,7 +173,7 @@ def test_not_approving_hides_it_and_the_author_may_object(
     premoderated, thread, other_user, moderator_client, client, django_capture_on_commit_callbacks
 ):
     reply = services.reply_create(author=other_user, thread=thread, body="Vertrouwelijke memo")
-    url = reverse("forum:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "reject"})
+    url = reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "reject"})
     with django_capture_on_commit_callbacks(execute=True):
         moderator_client.post(url, {"reason": "Bevat niet-openbare informatie"})
     reply.refresh_from_db()
@@ -184,7 +183,7 @@ def test_not_approving_hides_it_and_the_author_may_object(
     assert (thread.reply_count, thread.held_reply_count) == (0, 0)
     statement = Notification.objects.get(recipient=other_user, kind="moderation")
     assert "Bevat niet-openbare informatie" in statement.message
-    assert reverse("forum:objection_list") in statement.message
+    assert reverse("moderation:objection_list") in statement.message
     decision = ModerationLog.objects.get(action=ModerationAction.REJECT)
     assert permissions.can_object(other_user, decision)
     # Upholding the objection publishes the reply after all.
@@ -371,7 +370,7 @@ def test_a_moderator_edit_with_a_note_is_logged_and_sent_to_the_author(
     thread, reply, moderator_client, moderator, django_capture_on_commit_callbacks
 ):
     url = reverse("forum:reply_edit", kwargs={"pk": reply.pk})
-    queue = reverse("forum:moderation_queue")
+    queue = reverse("moderation:moderation_queue")
     form = english(moderator_client).get(f"{url}?next={queue}").content.decode()
     assert "Note for the author" in form
     with django_capture_on_commit_callbacks(execute=True):
@@ -406,11 +405,11 @@ def test_the_queue_lists_held_posts_oldest_first_with_why_and_the_decision(
 ):
     first = services.reply_create(author=other_user, thread=thread, body="Eerste wachtende reactie")
     services.thread_create(author=user, theme=premoderated, title="Wachtende vraag", body="Tweede wachtende")
-    page = english(moderator_client).get(reverse("forum:moderation_queue")).content.decode()
+    page = english(moderator_client).get(reverse("moderation:moderation_queue")).content.decode()
     assert "Waiting for approval: 2 posts" in page
     assert page.index("Eerste wachtende reactie") < page.index("Tweede wachtende")
     assert "Held because: the theme is pre-moderated" in page
-    approve = reverse("forum:held_decide", kwargs={"kind": "reactie", "pk": first.pk, "decision": "approve"})
+    approve = reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": first.pk, "decision": "approve"})
     assert f'action="{approve}"' in page
 
 
@@ -419,7 +418,7 @@ def test_the_queue_filters_held_posts_by_theme(premoderated, thread, other_user,
     elsewhere = ThreadFactory(theme=other_theme)
     services.reply_create(author=other_user, thread=thread, body="In het eerste thema")
     services.reply_create(author=other_user, thread=elsewhere, body="In het andere thema")
-    page = moderator_client.get(reverse("forum:moderation_queue"), {"theme": other_theme.slug}).content.decode()
+    page = moderator_client.get(reverse("moderation:moderation_queue"), {"theme": other_theme.slug}).content.decode()
     assert "In het andere thema" in page
     assert "In het eerste thema" not in page
 
@@ -429,7 +428,7 @@ def test_queue_queries_do_not_grow_with_held_posts(
 ):
     services.reply_create(author=UserFactory(), thread=thread, body="Een")
     services.thread_create(author=UserFactory(), theme=premoderated, title="Twee", body="Tekst")
-    url = reverse("forum:moderation_queue")
+    url = reverse("moderation:moderation_queue")
     moderator_client.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -448,7 +447,7 @@ def test_a_membership_application_is_decided_from_the_queue(moderator_client):
     from accounts.models import Approval
 
     applicant = UserFactory(approval=Approval.PENDING, display_name="Aanvrager Jansen")
-    queue = reverse("forum:moderation_queue")
+    queue = reverse("moderation:moderation_queue")
     page = english(moderator_client).get(queue).content.decode()
     assert "Aanvrager Jansen" in page
     response = moderator_client.post(
@@ -464,13 +463,13 @@ def test_a_reported_reply_can_be_locked_and_its_author_warned_from_the_queue(rep
     from moderation.models import Sanction
 
     moderation_services.report_file(reporter=user, target=reply, reason="insulting", note="")
-    queue = reverse("forum:moderation_queue")
+    queue = reverse("moderation:moderation_queue")
     page = english(moderator_client).get(queue).content.decode()
     assert "Edit with a note" in page
     assert "Lock the discussion" in page
     assert "Measures against" in page
     response = moderator_client.post(
-        reverse("forum:thread_moderate", kwargs={"pk": reply.thread_id, "action": "lock"}),
+        reverse("moderation:thread_moderate", kwargs={"pk": reply.thread_id, "action": "lock"}),
         {"reason": "Loopt uit de hand", "next": queue},
     )
     assert response["Location"] == queue
@@ -507,7 +506,7 @@ def test_the_transparency_page_counts_held_approved_and_not_approved_posts(premo
     assert (this_month.held, this_month.approved, this_month.not_approved) == (3, 1, 1)
     logged = ModerationLog.objects.filter(action__in=["hold", "approve", "reject"]).count()
     assert logged == this_month.held + this_month.approved + this_month.not_approved
-    page = english(client).get(reverse("forum:moderation_figures")).content.decode()
+    page = english(client).get(reverse("moderation:moderation_figures")).content.decode()
     assert "Posts held for approval per month" in page
 
 

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.cleaning import has_visible_text
 from core.models import ModerationLog
+from forum import permissions
+from forum.forms import REASON_MAX_LENGTH
 from moderation import services as moderation_services
 from moderation.models import Objection
 from moderation.services.objections import OBJECTION_MAX_LENGTH
-
-from .. import permissions
-from ..forms import REASON_MAX_LENGTH
 
 DECISIONS_SHOWN = 50
 
@@ -66,7 +65,7 @@ def objection_create(request, pk):
     permissions.check_object(request.user, decision)
     if Objection.objects.filter(decision=decision).exists():
         messages.info(request, _("You have already objected to this decision."))
-        return redirect("forum:objection_list")
+        return redirect("moderation:objection_list")
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,11 +73,11 @@ def objection_create(request, pk):
         except ValidationError as error:
             if error.code == "already_objected":
                 messages.info(request, error.messages[0])
-                return redirect("forum:objection_list")
+                return redirect("moderation:objection_list")
             form.add_error("text", error)
         else:
             messages.success(request, _("Thank you. Another moderator will look at your objection."))
-            return redirect("forum:objection_list")
+            return redirect("moderation:objection_list")
     return render(request, "forum/objection_form.html", {"form": form, "decision": decision})
 
 
@@ -123,7 +122,7 @@ def objection_decide(request, pk):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("forum:moderation_queue")
+        return redirect("moderation:moderation_queue")
     uphold = form.cleaned_data["decision"] == "uphold"
     if not moderation_services.objection_decide(
         acting_user=request.user, objection=objection, uphold=uphold, note=form.cleaned_data["note"]
@@ -133,4 +132,4 @@ def objection_decide(request, pk):
         messages.success(request, _("The objection has been upheld."))
     else:
         messages.success(request, _("The objection has been rejected."))
-    return redirect("forum:moderation_queue")
+    return redirect("moderation:moderation_queue")

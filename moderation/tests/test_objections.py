@@ -28,11 +28,11 @@ def hide_decision(hidden_thread):
 
 
 def _url(decision):
-    return reverse("forum:objection_create", kwargs={"pk": decision.pk})
+    return reverse("moderation:objection_create", kwargs={"pk": decision.pk})
 
 
 def _decide_url(objection):
-    return reverse("forum:objection_decide", kwargs={"pk": objection.pk})
+    return reverse("moderation:objection_decide", kwargs={"pk": objection.pk})
 
 
 def test_member_objects_once(user_client, user, hide_decision):
@@ -62,7 +62,7 @@ def test_someone_elses_decision_is_not_found(client, other_user, hide_decision, 
     assert client.post(_url(hide_decision), {"text": "Bezwaar"}).status_code == HTTPStatus.NOT_FOUND
     lock = ModerationLog.objects.record(actor=moderator, action=ModerationAction.LOCK, target=hide_decision)
     assert client.get(_url(lock)).status_code == HTTPStatus.NOT_FOUND
-    assert client.get(reverse("forum:objection_create", kwargs={"pk": 999999})).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(reverse("moderation:objection_create", kwargs={"pk": 999999})).status_code == HTTPStatus.NOT_FOUND
     assert not Objection.objects.exists()
 
 
@@ -77,7 +77,7 @@ def test_bad_text_is_a_form_error(user_client, hide_decision):
 
 def test_list_shows_only_decisions_the_member_may_object_to(user_client, user, hide_decision, hidden_reply):
     """/bezwaar/ lists the member's own affecting decisions, and drops them once objected to."""
-    url = reverse("forum:objection_list")
+    url = reverse("moderation:objection_list")
     response = user_client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert [d.pk for d in response.context["decisions"]] == [hide_decision.pk]
@@ -95,10 +95,10 @@ def test_deciding_moderator_cannot_decide_but_another_can(
     objection = moderation_services.objection_file(member=user, decision=hide_decision, text="Onterecht")
     client.force_login(moderator)
     assert client.post(_decide_url(objection), {"decision": "uphold"}).status_code == HTTPStatus.FORBIDDEN
-    assert "Onterecht" not in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Onterecht" not in client.get(reverse("moderation:moderation_queue")).content.decode()
     other = ModeratorFactory()
     client.force_login(other)
-    queue = client.get(reverse("forum:moderation_queue"))
+    queue = client.get(reverse("moderation:moderation_queue"))
     assert "Onterecht" in queue.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_decide_url(objection), {"decision": "uphold", "note": "Terecht bezwaar"}, follow=True)
@@ -167,7 +167,7 @@ def test_visitors_are_sent_to_login(client, hide_decision, user):
     """Visitors reach none of the objection pages."""
     objection = moderation_services.objection_file(member=user, decision=hide_decision, text="Bezwaar")
     for method, url in (
-        ("get", reverse("forum:objection_list")),
+        ("get", reverse("moderation:objection_list")),
         ("get", _url(hide_decision)),
         ("post", _decide_url(objection)),
     ):
@@ -197,7 +197,7 @@ def test_queue_queries_do_not_grow_with_objections(client, user, theme, moderato
         moderation_services.objection_file(member=user, decision=decision, text="Bezwaar")
 
     client.force_login(ModeratorFactory())
-    url = reverse("forum:moderation_queue")
+    url = reverse("moderation:moderation_queue")
     add_objection()
     client.get(url)  # caches filled on the first visit
     with CaptureQueriesContext(connection) as one:

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import permissions as account_permissions
 from accounts.models import User
 from core.navigation import next_url
+from forum import permissions
+from forum.models import Reply, Thread
 from moderation import services as moderation_services
 
-from .. import permissions
 from ..forms import ReportDecisionForm, ReportForm
-from ..models import Reply, Thread
 
 TARGET_KINDS = {"discussie": Thread, "reactie": Reply, "lid": User}
 
@@ -98,7 +98,7 @@ def report_decide(request, kind, pk, decision):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(next_url(request) or reverse("forum:moderation_queue"))
+        return redirect(next_url(request) or reverse("moderation:moderation_queue"))
     decided = moderation_services.reports_resolve(
         acting_user=request.user, target=target, uphold=uphold, note=form.cleaned_data["note"]
     )
@@ -108,4 +108,4 @@ def report_decide(request, kind, pk, decision):
         messages.success(request, _("The reports have been upheld."))
     else:
         messages.success(request, _("The reports have been dismissed."))
-    return redirect(next_url(request) or reverse("forum:moderation_queue"))
+    return redirect(next_url(request) or reverse("moderation:moderation_queue"))

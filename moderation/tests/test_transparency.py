@@ -15,8 +15,8 @@ from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory,
 from moderation import services as moderation_services
 from moderation.models import Report
 
-FIGURES_URL = reverse("forum:moderation_figures")
-LOG_URL = reverse("forum:moderation_log")
+FIGURES_URL = reverse("moderation:moderation_figures")
+LOG_URL = reverse("moderation:moderation_log")
 
 
 def months_ago(count):
@@ -287,5 +287,5 @@ def test_objections_and_measures_are_counted(client, moderator, user, reply):
     month = selectors.moderation_figures([timezone.localdate().replace(day=1)])[0]
     assert (month.objections_received, month.objections_upheld, month.objections_rejected) == (1, 0, 1)
     assert (month.warnings, month.suspensions, month.bans) == (1, 1, 0)
-    html = client.get(reverse("forum:moderation_figures")).content.decode()
+    html = client.get(reverse("moderation:moderation_figures")).content.decode()
     assert "Objections received" in html and "Suspensions" in html

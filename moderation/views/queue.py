@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_moderator
+from forum import permissions, selectors, services
+from forum.forms import REASON_MAX_LENGTH
+from forum.models import Theme
 from moderation.models import ProblemReport, ReportReason
-
-from .. import permissions, selectors, services
-from ..forms import REASON_MAX_LENGTH
-from ..models import Theme
 
 
 @login_required
@@ -78,4 +77,4 @@ def problem_report_close(request, pk):
         messages.success(request, _("The problem report has been marked as handled."))
     else:
         messages.info(request, _("This problem report had already been handled."))
-    return redirect(f"{reverse('forum:moderation_queue')}#problems-heading")
+    return redirect(f"{reverse('moderation:moderation_queue')}#problems-heading")

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import navigation
+from forum import permissions, services
+from forum.forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
+from forum.models import Reply, Thread
 from moderation import services as moderation_services
-
-from .. import permissions, services
-from ..forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
-from ..models import Reply, Thread
 
 THREAD_ACTIONS = {
     "lock": (services.thread_lock, _("The thread has been locked.")),
@@ -123,7 +122,7 @@ def held_decide(request, kind, pk, decision):
     )
     permissions.check_moderate_post(request.user, post)
     approve = decision == "approve"
-    next_url = navigation.next_url(request) or reverse("forum:moderation_queue")
+    next_url = navigation.next_url(request) or reverse("moderation:moderation_queue")
     form = HeldDecisionForm(request.POST, approve=approve)
     if not form.is_valid():
         return _moderation_form_error(request, form, next_url)

@@ -24,7 +24,7 @@ def _report(target, reason="spam", note=""):
 
 def test_member_reports_a_reply_through_the_page(user_client, reply, user):
     """Filing a report stores it, thanks the member and goes back to the reply."""
-    url = reverse("forum:reply_report", kwargs={"pk": reply.pk})
+    url = reverse("moderation:reply_report", kwargs={"pk": reply.pk})
     assert user_client.get(url).status_code == HTTPStatus.OK
     response = user_client.post(url, {"reason": "insulting", "note": "Scheldwoorden"}, follow=True)
     report = Report.objects.get()
@@ -36,17 +36,17 @@ def test_member_reports_a_reply_through_the_page(user_client, reply, user):
 def test_member_reports_a_thread_and_a_member(client, thread, other_user):
     """Threads and member profiles are reported through their own pages."""
     client.force_login(other_user)
-    response = client.post(reverse("forum:thread_report", kwargs={"pk": thread.pk}), {"reason": "off_topic"})
+    response = client.post(reverse("moderation:thread_report", kwargs={"pk": thread.pk}), {"reason": "off_topic"})
     assert response.status_code == HTTPStatus.FOUND and response.url == thread.get_absolute_url()
     member = thread.author
-    response = client.post(reverse("forum:member_report", kwargs={"handle": member.handle}), {"reason": "spam"})
+    response = client.post(reverse("moderation:member_report", kwargs={"handle": member.handle}), {"reason": "spam"})
     assert response.status_code == HTTPStatus.FOUND and response.url == member.get_absolute_url()
     assert Report.objects.filter(thread=thread).exists() and Report.objects.filter(member=member).exists()
 
 
 def test_other_without_note_is_a_form_error(user_client, reply):
     """The reason "something else" without an explanation shows an error and stores nothing."""
-    url = reverse("forum:reply_report", kwargs={"pk": reply.pk})
+    url = reverse("moderation:reply_report", kwargs={"pk": reply.pk})
     response = user_client.post(url, {"reason": "other", "note": " \u200b "})
     assert response.status_code == HTTPStatus.OK
     assert "note" in response.context["form"].errors
@@ -55,7 +55,7 @@ def test_other_without_note_is_a_form_error(user_client, reply):
 
 def test_bad_input_is_a_form_error(user_client, reply):
     """A forged reason, a NUL character or an over-long note is a form error, never a 500; nothing is stored."""
-    url = reverse("forum:reply_report", kwargs={"pk": reply.pk})
+    url = reverse("moderation:reply_report", kwargs={"pk": reply.pk})
     for data in (
         {"reason": "forged"},
         {"reason": "spam", "note": "a\x00b"},
@@ -70,7 +70,7 @@ def test_bad_input_is_a_form_error(user_client, reply):
 
 def test_visitor_is_sent_to_log_in(client, reply):
     """Visitors are redirected to the login page."""
-    url = reverse("forum:reply_report", kwargs={"pk": reply.pk})
+    url = reverse("moderation:reply_report", kwargs={"pk": reply.pk})
     response = client.post(url, {"reason": "spam"})
     assert response.status_code == HTTPStatus.FOUND and reverse("account_login") in response.url
     assert not Report.objects.exists()
@@ -79,8 +79,8 @@ def test_visitor_is_sent_to_log_in(client, reply):
 def test_own_post_and_own_profile_are_forbidden(client, reply, other_user):
     """Members cannot report their own post or profile."""
     client.force_login(other_user)
-    assert client.get(reverse("forum:reply_report", kwargs={"pk": reply.pk})).status_code == HTTPStatus.FORBIDDEN
-    url = reverse("forum:member_report", kwargs={"handle": other_user.handle})
+    assert client.get(reverse("moderation:reply_report", kwargs={"pk": reply.pk})).status_code == HTTPStatus.FORBIDDEN
+    url = reverse("moderation:member_report", kwargs={"handle": other_user.handle})
     assert client.post(url, {"reason": "spam"}).status_code == HTTPStatus.FORBIDDEN
     assert not Report.objects.exists()
 
@@ -89,10 +89,10 @@ def test_hidden_items_and_unknown_ids_are_not_found(client, hidden_reply, hidden
     """Hidden items a member cannot see, and ids that do not exist, are 404."""
     client.force_login(UserFactory())
     for url in (
-        reverse("forum:reply_report", kwargs={"pk": hidden_reply.pk}),
-        reverse("forum:thread_report", kwargs={"pk": hidden_thread.pk}),
-        reverse("forum:thread_report", kwargs={"pk": 999_999}),
-        reverse("forum:member_report", kwargs={"handle": "niemand"}),
+        reverse("moderation:reply_report", kwargs={"pk": hidden_reply.pk}),
+        reverse("moderation:thread_report", kwargs={"pk": hidden_thread.pk}),
+        reverse("moderation:thread_report", kwargs={"pk": 999_999}),
+        reverse("moderation:member_report", kwargs={"handle": "niemand"}),
     ):
         assert client.post(url, {"reason": "spam"}).status_code == HTTPStatus.NOT_FOUND, url
     assert not Report.objects.exists()
@@ -102,10 +102,10 @@ def test_report_links_show_for_members_who_can_report(client, reply, user):
     """The thread page links to the report form for the reply, not for the member's own thread."""
     client.force_login(user)
     content = client.get(reply.thread.get_absolute_url()).content.decode()
-    assert reverse("forum:reply_report", kwargs={"pk": reply.pk}) in content
-    assert reverse("forum:thread_report", kwargs={"pk": reply.thread.pk}) not in content
+    assert reverse("moderation:reply_report", kwargs={"pk": reply.pk}) in content
+    assert reverse("moderation:thread_report", kwargs={"pk": reply.thread.pk}) not in content
     profile = client.get(reply.author.get_absolute_url()).content.decode()
-    assert reverse("forum:member_report", kwargs={"handle": reply.author.handle}) in profile
+    assert reverse("moderation:member_report", kwargs={"handle": reply.author.handle}) in profile
 
 
 def test_queue_groups_reports_per_item(moderator_client, reply, thread):
@@ -113,7 +113,7 @@ def test_queue_groups_reports_per_item(moderator_client, reply, thread):
     _report(reply, "spam")
     _report(reply, "other", "Reclame voor een bureau")
     _report(thread, "off_topic")
-    response = moderator_client.get(reverse("forum:moderation_queue"))
+    response = moderator_client.get(reverse("moderation:moderation_queue"))
     assert response.status_code == HTTPStatus.OK
     items = response.context["items"]
     assert [item["kind"] for item in items] == ["reply", "thread"]
@@ -127,7 +127,7 @@ def test_queue_excerpt_is_escaped_plain_text(moderator_client, thread):
     """The excerpt of a reported post is plain text, escaped."""
     reply = ReplyFactory(thread=thread, body="**Vet** <script>alert(1)</script> & meer")
     _report(reply)
-    content = moderator_client.get(reverse("forum:moderation_queue")).content.decode()
+    content = moderator_client.get(reverse("moderation:moderation_queue")).content.decode()
     assert "<script>alert" not in content and "<strong>Vet" not in content
     assert "Vet &lt;script&gt;" in content or "Vet &amp;" in content
 
@@ -138,7 +138,7 @@ def test_queue_filters_by_theme_and_reason(moderator_client, reply):
     _report(reply, "spam")
     _report(reply, "insulting")
     _report(other_thread, "off_topic")
-    url = reverse("forum:moderation_queue")
+    url = reverse("moderation:moderation_queue")
     items = moderator_client.get(url, {"theme": "ander-thema"}).context["items"]
     assert [item["target"] for item in items] == [other_thread]
     items = moderator_client.get(url, {"reason": "insulting"}).context["items"]
@@ -149,7 +149,7 @@ def test_queue_filters_by_theme_and_reason(moderator_client, reply):
 
 def test_queue_query_count_does_not_grow(moderator_client, theme):
     """The queue asks a fixed number of queries, whatever the number of reports."""
-    url = reverse("forum:moderation_queue")
+    url = reverse("moderation:moderation_queue")
 
     def add_items(count):
         for _ in range(count):
@@ -172,8 +172,8 @@ def test_queue_query_count_does_not_grow(moderator_client, theme):
 def test_members_cannot_use_the_queue_or_decide(user_client, reply):
     """Members get 403 on the queue and on decisions; nothing changes."""
     _report(reply)
-    assert user_client.get(reverse("forum:moderation_queue")).status_code == HTTPStatus.FORBIDDEN
-    url = reverse("forum:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    assert user_client.get(reverse("moderation:moderation_queue")).status_code == HTTPStatus.FORBIDDEN
+    url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
     assert user_client.post(url, {"note": "Weg ermee"}).status_code == HTTPStatus.FORBIDDEN
     assert Report.objects.get().state == Report.State.OPEN
 
@@ -182,9 +182,9 @@ def test_upholding_hides_the_post_and_logs(moderator_client, reply):
     """Upholding through the queue hides the reply, decides all its reports and writes the log."""
     _report(reply)
     _report(reply, "insulting")
-    url = reverse("forum:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
     response = moderator_client.post(url, {"note": "Reclame"})
-    assert response.status_code == HTTPStatus.FOUND and response.url == reverse("forum:moderation_queue")
+    assert response.status_code == HTTPStatus.FOUND and response.url == reverse("moderation:moderation_queue")
     reply.refresh_from_db()
     assert reply.status == Status.HIDDEN
     assert set(Report.objects.values_list("state", flat=True)) == {Report.State.UPHELD}
@@ -194,7 +194,7 @@ def test_upholding_hides_the_post_and_logs(moderator_client, reply):
 def test_dismissing_a_member_report_logs(moderator_client, user):
     """Dismissing with an optional note closes the reports and writes the log."""
     _report(user, "spam")
-    url = reverse("forum:report_decide", kwargs={"kind": "lid", "pk": user.pk, "decision": "dismiss"})
+    url = reverse("moderation:report_decide", kwargs={"kind": "lid", "pk": user.pk, "decision": "dismiss"})
     assert moderator_client.post(url, {"note": ""}).status_code == HTTPStatus.FOUND
     assert Report.objects.get().state == Report.State.DISMISSED
     assert ModerationLog.objects.filter(action="report_dismiss").exists()
@@ -203,14 +203,14 @@ def test_dismissing_a_member_report_logs(moderator_client, user):
 def test_upholding_without_reason_or_with_forged_ids_changes_nothing(moderator_client, reply):
     """An empty reason is refused; unknown kinds, decisions and ids are 404."""
     _report(reply)
-    url = reverse("forum:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
     assert moderator_client.post(url, {"note": "  "}).status_code == HTTPStatus.FOUND
     for kwargs in (
         {"kind": "thema", "pk": reply.pk, "decision": "uphold"},
         {"kind": "reactie", "pk": reply.pk, "decision": "delete"},
         {"kind": "reactie", "pk": 999_999, "decision": "dismiss"},
     ):
-        response = moderator_client.post(reverse("forum:report_decide", kwargs=kwargs), {"note": "x"})
+        response = moderator_client.post(reverse("moderation:report_decide", kwargs=kwargs), {"note": "x"})
         assert response.status_code == HTTPStatus.NOT_FOUND, kwargs
     assert Report.objects.get().state == Report.State.OPEN
     assert moderator_client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED

@@ -56,7 +56,7 @@ def _hide_by_reports(post, count=3):
 
 def _decide(client, objection, decision, note=""):
     return client.post(
-        reverse("forum:objection_decide", kwargs={"pk": objection.pk}), {"decision": decision, "note": note}
+        reverse("moderation:objection_decide", kwargs={"pk": objection.pk}), {"decision": decision, "note": note}
     )
 
 
@@ -74,7 +74,7 @@ def test_upheld_automatic_hide_is_told_to_the_author_who_objects_and_another_mod
         _hide_by_reports(reply)
     upholder, other = ModeratorFactory(), ModeratorFactory()
     client.force_login(upholder)
-    decide_url = reverse("forum:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    decide_url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(decide_url, {"note": REASON}, follow=True)
@@ -84,7 +84,7 @@ def test_upheld_automatic_hide_is_told_to_the_author_who_objects_and_another_mod
 
     notice = Notification.objects.filter(recipient=author, kind="moderation").latest("pk")
     assert "stays hidden" in notice.message and f"Reason: {REASON}\n" in notice.message
-    objection_page = reverse("forum:objection_list")
+    objection_page = reverse("moderation:objection_list")
     assert any(link.endswith(objection_page) for link in _links(notice.message))
     [mail] = [message for message in mailoutbox if message.to == [author.email]]
     assert REASON in mail.body and any(link.endswith(objection_page) for link in _links(mail.body))
@@ -94,19 +94,21 @@ def test_upheld_automatic_hide_is_told_to_the_author_who_objects_and_another_mod
     [decision] = listed.context["decisions"]
     assert (decision.action, decision.actor, decision.reason) == (ModerationAction.HIDE, upholder, REASON)
     response = client.post(
-        reverse("forum:objection_create", kwargs={"pk": decision.pk}), {"text": "Het was een collega."}, follow=True
+        reverse("moderation:objection_create", kwargs={"pk": decision.pk}),
+        {"text": "Het was een collega."},
+        follow=True,
     )
     assert "Another moderator will look at your objection." in response.content.decode()
     objection = Objection.objects.get()
 
     client.force_login(upholder)
-    assert "Het was een collega." not in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Het was een collega." not in client.get(reverse("moderation:moderation_queue")).content.decode()
     assert _decide(client, objection, "uphold").status_code == HTTPStatus.FORBIDDEN
     objection.refresh_from_db()
     assert objection.state == Objection.State.OPEN
 
     client.force_login(other)
-    assert "Het was een collega." in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Het was een collega." in client.get(reverse("moderation:moderation_queue")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _decide(client, objection, "uphold", "Een collega mag genoemd worden.")
     reply.refresh_from_db()
@@ -130,13 +132,13 @@ def test_the_upholder_counts_as_maker_of_the_automatic_hide(client, reply, djang
     with pytest.raises(PermissionDenied):
         moderation_services.objection_decide(acting_user=upholder, objection=objection, uphold=False, note="Nee")
     client.force_login(upholder)
-    assert "Dit klopt niet." not in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Dit klopt niet." not in client.get(reverse("moderation:moderation_queue")).content.decode()
     assert _decide(client, objection, "reject", "Nee").status_code == HTTPStatus.FORBIDDEN
     objection.refresh_from_db()
     assert objection.state == Objection.State.OPEN
 
     client.force_login(other)
-    assert "Dit klopt niet." in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Dit klopt niet." in client.get(reverse("moderation:moderation_queue")).content.decode()
     _decide(client, objection, "reject", "De naam blijft verborgen.")
     objection.refresh_from_db()
     assert (objection.state, objection.decided_by) == (Objection.State.REJECTED, other)
@@ -191,10 +193,10 @@ def test_banned_member_objects_through_the_link_while_banned(
     assert (objection.member, objection.decision, objection.text) == (user, decision, "Ik heb niemand gedoxt.")
 
     client.force_login(banner)
-    assert "Ik heb niemand gedoxt." not in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Ik heb niemand gedoxt." not in client.get(reverse("moderation:moderation_queue")).content.decode()
     assert _decide(client, objection, "uphold").status_code == HTTPStatus.FORBIDDEN
     client.force_login(other)
-    assert "Ik heb niemand gedoxt." in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "Ik heb niemand gedoxt." in client.get(reverse("moderation:moderation_queue")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _decide(client, objection, "uphold", "Het was iemand anders.")
     assert not sanctions.sanction_state(User.objects.get(pk=user.pk)).banned
@@ -211,8 +213,8 @@ def test_objection_link_cannot_be_forged_or_reused_for_another_decision(client, 
     good = objection_links.make_token(decision_pk=decision.pk, member_pk=user.pk)
     someone_else = objection_links.path(decision_pk=decision.pk, member_pk=other_user.pk)
     for path in (
-        reverse("forum:objection_by_link", kwargs={"token": good[:-2] + "xx"}),
-        reverse("forum:objection_by_link", kwargs={"token": "niet-ondertekend"}),
+        reverse("moderation:objection_by_link", kwargs={"token": good[:-2] + "xx"}),
+        reverse("moderation:objection_by_link", kwargs={"token": "niet-ondertekend"}),
         someone_else,
     ):
         assert client.get(path).status_code == HTTPStatus.NOT_FOUND
@@ -252,7 +254,7 @@ def test_suspended_member_objects_from_the_notice(client, user, moderator, djang
     path = link.split("://", 1)[1].split("/", 1)[1]
     client.force_login(user)
     [decision] = client.get(f"/{path}").context["decisions"]
-    client.post(reverse("forum:objection_create", kwargs={"pk": decision.pk}), {"text": "Het was geen ruzie."})
+    client.post(reverse("moderation:objection_create", kwargs={"pk": decision.pk}), {"text": "Het was geen ruzie."})
     assert Objection.objects.get().decision.action == ModerationAction.SUSPEND
 
 
@@ -265,9 +267,9 @@ def test_problem_reports_reach_the_queue_and_are_marked_handled(client, theme, m
         reporter=None, message="De zoekfunctie geeft een foutmelding.", contact_email="bezoeker@example.org"
     )
     client.force_login(moderator)
-    queue = client.get(reverse("forum:moderation_queue")).content.decode()
+    queue = client.get(reverse("moderation:moderation_queue")).content.decode()
     assert "De zoekfunctie geeft een foutmelding." in queue and "bezoeker@example.org" in queue
-    close_url = reverse("forum:problem_report_close", kwargs={"pk": report.pk})
+    close_url = reverse("moderation:problem_report_close", kwargs={"pk": report.pk})
 
     limited = ModeratorFactory()
     theme.moderators.add(limited)
@@ -275,7 +277,7 @@ def test_problem_reports_reach_the_queue_and_are_marked_handled(client, theme, m
         client.force_login(member)
         assert client.post(close_url).status_code == HTTPStatus.FORBIDDEN
     client.force_login(limited)
-    assert "De zoekfunctie" not in client.get(reverse("forum:moderation_queue")).content.decode()
+    assert "De zoekfunctie" not in client.get(reverse("moderation:moderation_queue")).content.decode()
     report.refresh_from_db()
     assert report.state == ProblemReport.State.OPEN
 
@@ -302,7 +304,7 @@ def test_report_that_hides_a_reply_lands_on_the_thread_with_a_message(client, re
     for _ in range(2):
         moderation_services.report_file(reporter=UserFactory(), target=reply, reason="spam")
     client.force_login(UserFactory())
-    response = client.post(reverse("forum:reply_report", kwargs={"pk": reply.pk}), {"reason": "spam"}, follow=True)
+    response = client.post(reverse("moderation:reply_report", kwargs={"pk": reply.pk}), {"reason": "spam"}, follow=True)
     assert response.status_code == HTTPStatus.OK
     assert response.redirect_chain[-1][0] == reply.thread.get_absolute_url()
     assert "Bedankt voor je melding. De reactie is verborgen tot een moderator ernaar heeft gekeken." in (
@@ -316,7 +318,9 @@ def test_report_that_hides_a_thread_lands_on_its_theme_with_a_message(client, th
     for _ in range(2):
         moderation_services.report_file(reporter=UserFactory(), target=thread, reason="spam")
     client.force_login(UserFactory())
-    response = client.post(reverse("forum:thread_report", kwargs={"pk": thread.pk}), {"reason": "spam"}, follow=True)
+    response = client.post(
+        reverse("moderation:thread_report", kwargs={"pk": thread.pk}), {"reason": "spam"}, follow=True
+    )
     assert response.status_code == HTTPStatus.OK
     assert response.redirect_chain[-1][0] == thread.theme.get_absolute_url()
     assert "The discussion is hidden until a moderator has looked at it." in response.content.decode()
@@ -326,13 +330,15 @@ def test_warned_member_objects_from_the_warning_page(client, user, moderator):
     """The warning page points to the objection page, which a warned member reaches before acknowledging."""
     sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Let op je toon")
     client.force_login(user)
-    objection_page = reverse("forum:objection_list")
+    objection_page = reverse("moderation:objection_list")
     warning_page = client.get(reverse("accounts:warning")).content.decode()
     assert f'href="{objection_page}"' in warning_page
     listed = client.get(objection_page)
     assert listed.status_code == HTTPStatus.OK
     [decision] = listed.context["decisions"]
-    client.post(reverse("forum:objection_create", kwargs={"pk": decision.pk}), {"text": "Mijn toon was vriendelijk."})
+    client.post(
+        reverse("moderation:objection_create", kwargs={"pk": decision.pk}), {"text": "Mijn toon was vriendelijk."}
+    )
     assert Objection.objects.get().decision.action == ModerationAction.WARN
 
 
@@ -347,5 +353,5 @@ def test_new_pages_read_in_dutch(client, user, moderator):
     assert "Je kunt één keer bezwaar maken tegen dit besluit, zonder in te loggen." in form
     services.problem_report_file(reporter=None, message="Kapotte link")
     client.force_login(ModeratorFactory())
-    queue = client.get(reverse("forum:moderation_queue")).content.decode()
+    queue = client.get(reverse("moderation:moderation_queue")).content.decode()
     assert "Probleemmeldingen: 1" in queue and "Markeren als afgehandeld" in queue

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from core.models import ModerationAction, ModerationLog
+from forum import permissions, selectors
 from moderation.models import ReportReason
-
-from .. import permissions, selectors
 
 
 def _year(value: str, years: list[int]) -> int | None:
