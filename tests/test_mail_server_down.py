@@ -38,7 +38,9 @@ def test_a_moderator_hides_a_post(moderator_client, theme, settings):
     thread = ThreadFactory(theme=theme, author=author)
     settings.EMAIL_BACKEND = MAIL_SERVER_DOWN
     with after_commit():
-        response = moderator_client.post(reverse("forum:thread_moderate", args=[thread.pk, "hide"]), {"reason": "Spam"})
+        response = moderator_client.post(
+            reverse("moderation:thread_moderate", args=[thread.pk, "hide"]), {"reason": "Spam"}
+        )
     assert response.status_code == HTTPStatus.FOUND
     notice = Notification.objects.get(recipient=author, kind=Kind.MODERATION)
     assert notice.email_attempts == 1 and notice.emailed_at is None
