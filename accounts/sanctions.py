@@ -20,7 +20,7 @@ from core.links import absolute_reverse
 from core.models import ModerationAction, ModerationLog
 from core.text import sentence
 from moderation import objection_links
-from moderation.models import Sanction
+from moderation.models import ModeratorNote, Sanction
 
 from . import permissions
 from .models import User
@@ -225,8 +225,6 @@ def warning_acknowledge(*, member: User, sanction: Sanction) -> bool:
 @transaction.atomic
 def moderator_note_add(*, acting_user, member: User, text: str):
     """A private note about a member, for moderators only."""
-    from moderation.models import ModeratorNote
-
     if not permissions.is_site_moderator(acting_user):
         raise PermissionDenied
     if member.is_former_member:
