@@ -6,9 +6,11 @@ through Redis.
 What is kept, per thread or reply: its byline ("Reply by <author> on <date> at <time>",
 ``forum/_byline.html``) and its badges (``forum/_author_badges.html``), in the active language
 and time zone, with or without who wrote it for an organisation account (which only some
-viewers may see). Everything that depends on the request, the CSRF token, the view count,
-the viewer's own buttons and links, unread markers, is rendered around them on every request;
-the text itself is stored rendered already (``body_html``, core/text.py).
+viewers may see); and, for visitors, each reply's whole card (``forum/_reply_card.html``),
+since a visitor has nothing of their own on it. Everything that depends on the request, the
+CSRF token, the view count, the viewer's own buttons and links, unread markers, is rendered
+around them on every request; the text itself is stored rendered already (``body_html``,
+core/text.py).
 
 Invalidation, in this module only: each kept part is filed under two versions, its thread's
 and the site's. Saving or deleting a thread or a reply gives its thread a new version;
@@ -97,26 +99,59 @@ def posts(items, *, versions) -> list[Cooked]:
     wrote it for an organisation account, in their order: from the cache where they are, rendered
     (and kept) where not. ``versions``: :func:`versions`, read before the posts were.
     """
+    context = _context(versions)
+    return _kept(
+        (_key(post, real_author_visible, context), partial(_render, post, real_author_visible))
+        for post, real_author_visible in items
+    )
+
+
+def visitor_cards(items, *, versions, page_context) -> list[str]:
+    """
+    Whole reply cards (``forum/_reply_card.html``) as every visitor sees them, for ``items``,
+    pairs of a reply and its :class:`Cooked` parts. Only for a visitor's page: a visitor has no
+    buttons, forms or links of their own on a card (no CSRF token, nothing per request), so
+    each card is the same for all of them. What changes without a save, the number of
+    appreciations, is part of the key. ``page_context``: the names the page passes to the card.
+    """
+    context = _context(versions)
+    page_context = {**page_context, "csrf_token": "", "request": None}  # never a visitor's own
+    return _kept(
+        (
+            f"forum:cooked:visitor-card:{reply.pk}:{reply.reaction_count}:{_joined(context)}",
+            partial(render_to_string, "forum/_reply_card.html", {**page_context, "reply": reply, "cooked": parts}),
+        )
+        for reply, parts in items
+    )
+
+
+def _kept(items) -> list:
+    """The values of ``items``, pairs of a cache key and what renders the value, in one round trip each way."""
     items = list(items)
-    context = (*versions, translation.get_language(), timezone.get_current_timezone_name())
-    keys = [_key(post, real_author_visible, context) for post, real_author_visible in items]
-    found = cache.get_many(keys) if enabled() else {}
+    found = cache.get_many([key for key, _render in items]) if enabled() else {}
     missing = {}
     result = []
-    for key, (post, real_author_visible) in zip(keys, items, strict=True):
-        cooked = found.get(key)
-        if cooked is None:
-            cooked = missing[key] = _render(post, real_author_visible)
-        result.append(cooked)
+    for key, render in items:
+        value = found.get(key)
+        if value is None:
+            value = missing[key] = render()
+        result.append(value)
     if missing and enabled():
         cache.set_many(missing, timeout=TIMEOUT)
     return result
 
 
+def _context(versions) -> tuple:
+    return (*versions, translation.get_language(), timezone.get_current_timezone_name())
+
+
+def _joined(context) -> str:
+    return ":".join(str(part) for part in context)
+
+
 def _key(post, real_author_visible, context) -> str:
     kind = "reply" if isinstance(post, Reply) else "thread"
-    parts = ":".join(str(part) for part in context)
-    return f"forum:cooked:{kind}:{post.pk}:{int(bool(real_author_visible))}:{parts}"
+    return f"forum:cooked:{kind}:{post.pk}:{int(bool(real_author_visible))}:{_joined(context)}"
 
 
 def _render(post, real_author_visible) -> Cooked:

@@ -402,3 +402,26 @@ def test_with_the_cache_off_every_page_is_rendered_whole(thread, reply, settings
     url = thread.get_absolute_url()
     visit(url)
     assert "forum/_byline.html" in {t.name for t in visit(url).templates}
+
+
+def test_a_visitor_gets_whole_cards_from_the_cache_and_a_member_never(thread, reply, user_client):
+    """A visitor's card has nothing of its own (no form, no token): kept whole; a member's is rendered."""
+    url = thread.get_absolute_url()
+    assert "forum/_reply_card.html" in {t.name for t in visit(url).templates}
+    again = visit(url)
+    assert "forum/_reply_card.html" not in {t.name for t in again.templates}
+    assert reply.body in again.content.decode()
+    member_page = user_client.get(url)
+    assert "forum/_reply_card.html" in {t.name for t in member_page.templates}
+    assert f'id="reaction-button-reply-{reply.pk}"' in member_page.content.decode()
+    assert f'id="reaction-button-reply-{reply.pk}"' not in visit(url).content.decode()
+
+
+def test_a_new_appreciation_shows_on_a_visitors_kept_card_at_once(thread, reply, user):
+    url = thread.get_absolute_url()
+    visit(url)
+    assert "waardering" not in visit(url).content.decode()
+    services.reaction_toggle(member=user, post=reply)
+    assert "1 waardering" in visit(url).content.decode()
+    services.reaction_toggle(member=user, post=reply)
+    assert "1 waardering" not in visit(url).content.decode()

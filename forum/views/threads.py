@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -181,10 +182,31 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
         reply.thread = thread  # the page already has it: no query per reply
         reply.can_edit = permissions.can_edit_reply(user, reply)
         reply.real_author_visible = account_permissions.can_see_real_author(user, reply)
+    # Appreciated by me, following: read with the thread and the replies (no query of their own).
+    engagement_context = engagement.engagement_context(user, thread, page)
     # The parts of the article and of each reply that are the same for every viewer, from the cache.
     thread_cooked, *replies_cooked = cooked.posts(
         [(post, post.real_author_visible) for post in [thread, *page]], versions=versions
     )
+    can_reply = permissions.can_reply(user, thread)
+    links = PageLinks()  # each reply's addresses without a reverse() per link
+    next_url = request.get_full_path()  # where the page's forms come back to
+    cards = [None] * len(replies_cooked)
+    if not user.is_authenticated:  # a visitor: the whole card is the same for every visitor, kept too
+        cards = cooked.visitor_cards(
+            zip(page, replies_cooked, strict=True),
+            versions=versions,
+            page_context={
+                "user": user,
+                "thread": thread,
+                "thread_url": thread_url,
+                "next_url": next_url,
+                "can_reply": can_reply,
+                "is_moderator": False,
+                "links": links,
+                "LANGUAGE_CODE": translation.get_language(),
+            },
+        )
     return render(
         request,
         "forum/thread_detail.html",
@@ -194,22 +216,21 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "theme": thread.theme,
             "page_obj": page,
             "thread_cooked": thread_cooked,
-            "replies": list(zip(page, replies_cooked, strict=True)),
+            "replies": list(zip(page, replies_cooked, cards, strict=True)),
             "sort": sort,
             "sort_query": urlencode({"sort": sort}) if sort == SORT_OLDEST else "",
             "reply_form": reply_form,
             "preview": preview,
             "held_replies": _held_replies(user, thread),
-            "can_reply": permissions.can_reply(user, thread),
+            "can_reply": can_reply,
             "can_edit_thread": permissions.can_edit_thread(user, thread),
             "cannot_post_reason": account_permissions.why_cannot_post(user),
             "thread_url": thread_url,
-            "next_url": request.get_full_path(),  # where the page's forms come back to
-            "links": PageLinks(),  # each reply's addresses without a reverse() per link
+            "next_url": next_url,
+            "links": links,
             "share_url": request.build_absolute_uri(thread_url),
             "mastodon_share_url": settings.FORUM_MASTODON_SHARE_URL,
-            # Appreciated by me, following: read with the thread and the replies (no query of their own).
-            **engagement.engagement_context(user, thread, page),
+            **engagement_context,
         },
         status=status,
     )
