@@ -7,7 +7,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export DJANGO_DEVELOPMENT ?= true
 
-.PHONY: run test install migrate seed messages lint format check clean superuser icons
+.PHONY: run test install migrate seed messages lint typecheck format check clean superuser icons
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports
+	$(MAKE) typecheck
+
+# mypy with django-stubs over the rule layers (services, permissions, selectors, managers: pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -72,7 +72,8 @@ class UserQuerySet(models.QuerySet):
         return self.filter(models.Q(display_name__icontains=terms) | models.Q(organisation__name__icontains=terms))
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+# mypy cannot type a base class made by a call (from_queryset); the class itself is checked as usual.
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

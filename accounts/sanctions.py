@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 
 from core.links import absolute_reverse
@@ -68,11 +69,12 @@ def sanction_state(member: User) -> SanctionState:
             .values("pk", "kind", "ends_at", "acknowledged_at")
         )
         restricting = [s for s in sanctions if s["kind"] in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN)]
-        ends = [s["ends_at"] for s in restricting]
+        # Until the last one ends; while one lasts until lifted, no end.
+        ends = [s["ends_at"] for s in restricting if s["ends_at"] is not None]
         state = SanctionState(
             banned=any(s["kind"] == Sanction.Kind.BAN for s in restricting),
             restricted=bool(restricting),
-            until=None if not restricting or None in ends else max(ends),
+            until=max(ends) if restricting and len(ends) == len(restricting) else None,
             unacknowledged_warning=next(
                 (s["pk"] for s in sanctions if s["kind"] == Sanction.Kind.WARNING and s["acknowledged_at"] is None),
                 None,
@@ -178,7 +180,7 @@ def member_sanction(
         Sanction.Kind.WARNING: ModerationAction.WARN,
         Sanction.Kind.SUSPENSION: ModerationAction.SUSPEND,
         Sanction.Kind.BAN: ModerationAction.BAN,
-    }[kind]
+    }[Sanction.Kind(kind)]
     decision = ModerationLog.objects.record(
         actor=acting_user,
         action=action,
@@ -192,7 +194,7 @@ def member_sanction(
 
 
 @transaction.atomic
-def sanction_lift(*, acting_user, sanction: Sanction, reason: str = "") -> bool:
+def sanction_lift(*, acting_user, sanction: Sanction, reason: str | Promise = "") -> bool:
     """End a measure early; returns whether it was still in force."""
     _check(acting_user, sanction.member)
     if not Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(

@@ -260,7 +260,7 @@ def terms_accepted_before(member: User) -> bool:
 @transaction.atomic
 def terms_accept(*, member: User, terms: TermsVersion) -> bool:
     _acceptance, created = TermsAcceptance.objects.get_or_create(member=member, terms=terms)
-    member._has_accepted_current_terms = None
+    member._has_accepted_current_terms = None  # type: ignore[attr-defined]  # the page's cached answer
     return created
 
 
@@ -350,7 +350,7 @@ def profile_update(
     member.profile_visibility = profile_visibility
     fields = ["display_name", "job_title", "bio", "profile_visibility"]
     if avatar is not None:
-        member.avatar.save(avatar.name, avatar, save=False)
+        member.avatar.save(avatar.name, avatar, save=False)  # type: ignore[arg-type]  # prepare_avatar names it
         fields.append("avatar")
     elif remove_avatar and old_avatar:
         member.avatar = ""

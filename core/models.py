@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +37,11 @@ class ModerationAction(models.TextChoices):
     REJECT = "reject", _("not approved")
 
 
+# The reason for a decision: the moderator's own words, or a default reason (lazy, so that each
+# member reads it in their own language).
+Reason = str | Promise
+
+
 class ModerationLogQuerySet(models.QuerySet):
     def record(
         self,
@@ -43,7 +49,7 @@ class ModerationLogQuerySet(models.QuerySet):
         actor,
         action: ModerationAction | str,
         target,
-        reason: str = "",
+        reason: Reason = "",
         data: dict | None = None,
         target_repr=None,
     ):

@@ -83,7 +83,7 @@ def themes_with_thread_counts() -> list:
     counts = _thread_counts()["themes"]
     themes = list(Theme.objects.all())
     for theme in themes:
-        theme.published_thread_count = counts.get(theme.pk, 0)
+        theme.published_thread_count = counts.get(theme.pk, 0)  # type: ignore[attr-defined]  # as annotated by with_thread_counts
     return themes
 
 
@@ -276,10 +276,10 @@ def moderation_figures(months: list[date]) -> list[MonthFigures]:
         .annotate(count=Count("pk"))
         .order_by()
     )
-    for row in received:
-        month = figures.get(key(row["month"]))
-        if month is not None and row["reason"] in month.reports_by_reason:
-            month.reports_by_reason[row["reason"]] += row["count"]
+    for received_row in received:
+        month = figures.get(key(received_row["month"]))
+        if month is not None and received_row["reason"] in month.reports_by_reason:
+            month.reports_by_reason[received_row["reason"]] += received_row["count"]
 
     decided = (
         Report.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
@@ -291,11 +291,11 @@ def moderation_figures(months: list[date]) -> list[MonthFigures]:
         )
         .order_by()
     )
-    for row in decided:
-        month = figures.get(key(row["month"]))
+    for decided_row in decided:
+        month = figures.get(key(decided_row["month"]))
         if month is not None:
-            month.reports_upheld += row["upheld"]
-            month.reports_dismissed += row["dismissed"]
+            month.reports_upheld += decided_row["upheld"]
+            month.reports_dismissed += decided_row["dismissed"]
 
     acts = (
         ModerationLog.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -318,11 +318,11 @@ def moderation_figures(months: list[date]) -> list[MonthFigures]:
         )
         .order_by()
     )
-    for row in acts:
-        month = figures.get(key(row["month"]))
+    for acts_row in acts:
+        month = figures.get(key(acts_row["month"]))
         if month is not None:
             for name in LOGGED_FIGURES:
-                setattr(month, name, getattr(month, name) + row[name])
+                setattr(month, name, getattr(month, name) + acts_row[name])  # type: ignore[literal-required]
 
     objections = (
         Objection.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -331,10 +331,10 @@ def moderation_figures(months: list[date]) -> list[MonthFigures]:
         .annotate(count=Count("pk"))
         .order_by()
     )
-    for row in objections:
-        month = figures.get(key(row["month"]))
+    for objections_row in objections:
+        month = figures.get(key(objections_row["month"]))
         if month is not None:
-            month.objections_received += row["count"]
+            month.objections_received += objections_row["count"]
     return [figures[month] for month in months]
 
 
@@ -374,7 +374,7 @@ def moderation_log(*, action: str = "", actor: int | str | None = None, since=No
     if actor == "auto":
         rows = rows.filter(actor__isnull=True)
     elif actor is not None:
-        rows = rows.filter(actor_id=actor)
+        rows = rows.filter(actor_id=int(actor))
     if since is not None:
         rows = rows.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
     if until is not None:
@@ -458,7 +458,7 @@ def reported_items(user, *, theme_slug: str = "", reason: str = "", page_number=
     )
     page = Paginator(groups, QUEUE_ITEMS_PER_PAGE).get_page(page_number)
     keys = [(group["thread_id"], group["reply_id"], group["member_id"]) for group in page]
-    reports_by_key = {key: [] for key in keys}
+    reports_by_key: dict[tuple[int | None, int | None, int | None], list[Report]] = {key: [] for key in keys}
     if keys:
         reports = (
             Report.objects.filter(state=Report.State.OPEN)
@@ -655,8 +655,8 @@ def revision_history(post: Thread | Reply) -> list[RevisionEntry]:
         entries.append(
             RevisionEntry(
                 revision=revision,
-                capacity_before=Capacity(before).label if changed else "",
-                capacity_after=Capacity(capacity_after).label if changed else "",
+                capacity_before=str(Capacity(before).label) if changed else "",
+                capacity_after=str(Capacity(capacity_after).label) if changed else "",
             )
         )
         capacity_after = before  # unknown ("") for a revision stored before capacities were kept

@@ -22,7 +22,7 @@ class Frequency(models.TextChoices):
 
 
 # What a member gets by e-mail until they choose otherwise.
-DEFAULT_FREQUENCY = {
+DEFAULT_FREQUENCY: dict[str, str] = {
     Kind.REPLY_TO_THREAD: Frequency.IMMEDIATELY,
     Kind.REPLY_IN_FOLLOWED: Frequency.DAILY,
     Kind.MENTION: Frequency.IMMEDIATELY,

@@ -53,7 +53,7 @@ def _visit_upsert(member_id, thread_id, until) -> None:
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     member, thread = quote(meta.get_field("member").column), quote(meta.get_field("thread").column)
-    read = quote(meta.get_field("last_read_at").column)
+    read = quote(meta.get_field("last_read_at").column)  # type: ignore[arg-type]  # a concrete field has a column
     value = meta.get_field("last_read_at").get_db_prep_value(until, connection)
     with connection.cursor() as cursor:
         cursor.execute(

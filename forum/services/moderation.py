@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.models import ModerationAction, ModerationLog
+from core.models import ModerationAction, ModerationLog, Reason
 from core.text import sentence
 from moderation.models import ProblemReport
 
@@ -39,11 +39,11 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
     return True
 
 
-def _set_hidden(*, acting_user, post, hidden: bool, reason: str) -> bool:
+def _set_hidden(*, acting_user, post, hidden: bool, reason: Reason) -> bool:
     permissions.check_moderate_post(acting_user, post)
     model = type(post)
     wanted, current = (Status.HIDDEN, Status.PUBLISHED) if hidden else (Status.PUBLISHED, Status.HIDDEN)
-    changes = {"status": wanted}
+    changes: dict[str, object] = {"status": wanted}
     if hidden:
         changes.update(hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason)
     # The state moves in one conditional UPDATE: two moderators acting at once
@@ -83,7 +83,7 @@ def _reply_visibility_changed(reply: Reply, *, hidden: bool) -> None:
         threads.filter(last_activity_at__lt=reply.created_at).update(last_activity_at=reply.created_at)
 
 
-def _tell_author(post, *, hidden: bool, reason: str) -> None:
+def _tell_author(post, *, hidden: bool, reason: Reason) -> None:
     """The statement of reasons to the author: what was decided, on which post, why, and how to object."""
 
     def compose(thread):
@@ -99,13 +99,13 @@ def _tell_author(post, *, hidden: bool, reason: str) -> None:
 
 
 @transaction.atomic
-def post_hide(*, acting_user, post: Thread | Reply, reason: str) -> bool:
+def post_hide(*, acting_user, post: Thread | Reply, reason: Reason) -> bool:
     """Hide a thread or reply from everyone but moderators. Returns whether it changed."""
     return _set_hidden(acting_user=acting_user, post=post, hidden=True, reason=reason)
 
 
 @transaction.atomic
-def post_restore(*, acting_user, post: Thread | Reply, reason: str = "") -> bool:
+def post_restore(*, acting_user, post: Thread | Reply, reason: Reason = "") -> bool:
     """Show a hidden thread or reply again. Returns whether it changed."""
     return _set_hidden(acting_user=acting_user, post=post, hidden=False, reason=reason)
 

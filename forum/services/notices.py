@@ -8,10 +8,10 @@ from core.links import absolute_reverse
 from notifications.models import Kind
 from notifications.services import notify_later
 
-from ..models import Reply
+from ..models import Reply, Thread
 
 
-def tell_author(post, compose: Callable[[object], str], *, link: bool) -> None:
+def tell_author(post: Thread | Reply, compose: Callable[[Thread], str], *, link: bool) -> None:
     """
     Send the member who wrote ``post`` (the writer behind an organisation account) a moderation
     notice. ``compose(thread)`` returns the text and runs with the member's language active. With

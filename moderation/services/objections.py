@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import User
 from accounts.sanctions import sanction_lift
 from core.cleaning import has_control_characters, has_visible_text
-from core.models import ModerationAction, ModerationLog
+from core.models import ModerationAction, ModerationLog, Reason
 from forum import permissions, ratelimits
 from forum.models import Reply, Status, Thread
 from forum.services.moderation import post_restore
@@ -117,14 +117,14 @@ def ban_objection_path(member) -> str:
     return objection_links.path(decision_pk=decision.pk, member_pk=member.pk) if decision else ""
 
 
-def _reverse(acting_user, decision: ModerationLog, reason: str) -> bool:
+def _reverse(acting_user, decision: ModerationLog, reason: Reason) -> bool:
     """Undo the decision as far as possible: show a hidden post again, lift a measure still in force."""
     if decision.action in permissions.OBJECTABLE_POST_ACTIONS:
         model = decision.target_type.model_class()
         if model not in (Thread, Reply):
             return False
         post = model.objects.filter(pk=decision.target_id, status=Status.HIDDEN).first()
-        return bool(post) and post_restore(acting_user=acting_user, post=post, reason=reason)
+        return post is not None and post_restore(acting_user=acting_user, post=post, reason=reason)
     sanction_pk = (decision.data or {}).get("sanction")
     if not sanction_pk:
         return False
@@ -135,7 +135,7 @@ def _reverse(acting_user, decision: ModerationLog, reason: str) -> bool:
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .first()
     )
-    return bool(sanction) and sanction_lift(acting_user=acting_user, sanction=sanction, reason=reason)
+    return sanction is not None and sanction_lift(acting_user=acting_user, sanction=sanction, reason=reason)
 
 
 @transaction.atomic

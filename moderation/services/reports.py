@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
-from core.models import ModerationAction, ModerationLog
+from core.models import ModerationAction, ModerationLog, Reason
 from core.text import sentence
 from forum import permissions, ratelimits, selectors
 from forum.models import Reply, Status, Thread
@@ -139,7 +139,7 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
     return len(open_reports)
 
 
-def _confirm_automatic_hide(acting_user, post, *, reason: str) -> bool:
+def _confirm_automatic_hide(acting_user, post, *, reason: Reason) -> bool:
     """
     A moderator upholds the reports on a post that reports hid automatically: the post stays
     hidden as their decision, logged as a hide with their reason (the decision the author can
@@ -158,7 +158,7 @@ def _confirm_automatic_hide(acting_user, post, *, reason: str) -> bool:
     return True
 
 
-def _tell_author_upheld(post, *, reason: str) -> None:
+def _tell_author_upheld(post, *, reason: Reason) -> None:
     """The statement of reasons the automatic notice promised ("you will hear the outcome")."""
 
     def compose(thread):
