@@ -5,9 +5,12 @@ writes a moderation log row, and is enforced on every write path through
 ``accounts.permissions.can_post`` (suspension, ban) and at login (ban).
 """
 
+from __future__ import annotations
+
 import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +28,9 @@ from moderation.models import ModeratorNote, Sanction
 
 from . import permissions
 from .models import User
+
+if TYPE_CHECKING:
+    from moderation.models import ModeratorNote
 
 # v2: the state is a ``SanctionState`` (it was a dict).
 STATE_CACHE_KEY = "accounts:sanction-state:v2:{pk}"
@@ -45,7 +51,7 @@ class SanctionState:
     unacknowledged_warning: int | None = None
 
 
-def _in_force(now=None):
+def _in_force(now: datetime | None = None) -> Q:
     now = now or timezone.now()
     return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
 
@@ -88,16 +94,16 @@ def sanction_state(member: User) -> SanctionState:
     return state
 
 
-def _forget(member) -> None:
+def _forget(member: User) -> None:
     """Drop the cached state now and again after the commit (a reader in between may have cached the old one)."""
     key = STATE_CACHE_KEY.format(pk=member.pk)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
     with contextlib.suppress(AttributeError):
-        del member._sanction_state  # what a page kept on this member object
+        del member._sanction_state  # type: ignore[attr-defined]  # what a page kept on this member object
 
 
-def _check(acting_user, member):
+def _check(acting_user: User, member: User) -> None:
     # Measures concern members, not posts in a theme: moderators of the whole site only.
     if not permissions.is_site_moderator(acting_user):
         raise PermissionDenied
@@ -128,7 +134,7 @@ def _until(ends_at: datetime) -> str:
     }
 
 
-def _statement(member, sanction, decision) -> None:
+def _statement(member: User, sanction: Sanction, decision: ModerationLog) -> None:
     """
     The statement of reasons: what, which rule, why, until when, and how to object; a banned
     member gets a signed link to object to ``decision`` (the log row) that works without logging in.
@@ -141,7 +147,7 @@ def _statement(member, sanction, decision) -> None:
             Sanction.Kind.WARNING: gettext("You have received a warning from a moderator."),
             Sanction.Kind.SUSPENSION: gettext("A moderator has suspended you: you can read, but not post or react."),
             Sanction.Kind.BAN: gettext("A moderator has banned you: you can no longer log in."),
-        }[sanction.kind]
+        }[Sanction.Kind(sanction.kind)]
         parts = [what, gettext("Reason: %(reason)s") % {"reason": sentence(sanction.reason)}]
         if sanction.rule:
             parts.append(gettext("Rule: %(rule)s") % {"rule": sentence(sanction.rule)})
@@ -158,7 +164,7 @@ def _statement(member, sanction, decision) -> None:
 
 @transaction.atomic
 def member_sanction(
-    *, acting_user, member: User, kind: str, reason: str, rule: str = "", until: datetime | None = None
+    *, acting_user: User, member: User, kind: str, reason: str, rule: str = "", until: datetime | None = None
 ) -> Sanction:
     """Warn, suspend (until a date, or until lifted) or ban a member, with the reason they will read."""
     _check(acting_user, member)
@@ -194,7 +200,7 @@ def member_sanction(
 
 
 @transaction.atomic
-def sanction_lift(*, acting_user, sanction: Sanction, reason: str | Promise = "") -> bool:
+def sanction_lift(*, acting_user: User, sanction: Sanction, reason: str | Promise = "") -> bool:
     """End a measure early; returns whether it was still in force."""
     _check(acting_user, sanction.member)
     if not Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
@@ -225,7 +231,7 @@ def warning_acknowledge(*, member: User, sanction: Sanction) -> bool:
 
 
 @transaction.atomic
-def moderator_note_add(*, acting_user, member: User, text: str):
+def moderator_note_add(*, acting_user: User, member: User, text: str) -> ModeratorNote:
     """A private note about a member, for moderators only."""
     if not permissions.is_site_moderator(acting_user):
         raise PermissionDenied

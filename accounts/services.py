@@ -1,7 +1,10 @@
 """Writes for members, organisations and terms. Views, the admin, commands and tests call these."""
 
+from __future__ import annotations
+
 import base64
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -26,6 +29,9 @@ from .models import (
     User,
 )
 from .roles import MODERATORS, moderators_group
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 @transaction.atomic
@@ -97,7 +103,7 @@ def member_language_set(*, member: User, language: str) -> bool:
 
 
 @transaction.atomic
-def member_approve(*, acting_user, member: User) -> bool:
+def member_approve(*, acting_user: User, member: User) -> bool:
     """A moderator lets a waiting member post. Returns whether anything changed."""
     permissions.check_review_members(acting_user)
     if (
@@ -113,7 +119,7 @@ def member_approve(*, acting_user, member: User) -> bool:
 
 
 @transaction.atomic
-def member_refuse(*, acting_user, member: User, reason: str) -> bool:
+def member_refuse(*, acting_user: User, member: User, reason: str) -> bool:
     """A moderator refuses a waiting member, with a reason the applicant receives."""
     permissions.check_review_members(acting_user)
     if not User.objects.filter(pk=member.pk, approval=Approval.PENDING).update(
@@ -127,7 +133,7 @@ def member_refuse(*, acting_user, member: User, reason: str) -> bool:
 
 
 @transaction.atomic
-def moderator_grant(*, acting_user, member: User) -> bool:
+def moderator_grant(*, acting_user: User, member: User) -> bool:
 
     permissions.check_administer(acting_user)
     group = moderators_group()
@@ -139,7 +145,7 @@ def moderator_grant(*, acting_user, member: User) -> bool:
 
 
 @transaction.atomic
-def moderator_revoke(*, acting_user, member: User) -> bool:
+def moderator_revoke(*, acting_user: User, member: User) -> bool:
 
     permissions.check_administer(acting_user)
     group = Group.objects.filter(name=MODERATORS).first()
@@ -152,7 +158,7 @@ def moderator_revoke(*, acting_user, member: User) -> bool:
 
 @transaction.atomic
 def organisation_role_set(
-    *, acting_user, organisation: Organisation, member: User, is_admin: bool, may_speak_for_organisation: bool
+    *, acting_user: User, organisation: Organisation, member: User, is_admin: bool, may_speak_for_organisation: bool
 ) -> OrganisationRole:
     """Set what ``member`` may do for ``organisation``; only its administrators or site administrators."""
     permissions.check_manage_organisation(acting_user, organisation)
@@ -170,7 +176,7 @@ def organisation_role_set(
 
 
 @transaction.atomic
-def organisation_speaker_set(*, acting_user, organisation: Organisation, member: User, allowed: bool) -> bool:
+def organisation_speaker_set(*, acting_user: User, organisation: Organisation, member: User, allowed: bool) -> bool:
     """
     Allow or stop ``member`` speaking on behalf of ``organisation``; the
     organisation's administrators decide. Returns whether it changed.
@@ -191,7 +197,7 @@ def organisation_speaker_set(*, acting_user, organisation: Organisation, member:
 
 
 @transaction.atomic
-def organisation_role_remove(*, acting_user, organisation: Organisation, member: User) -> bool:
+def organisation_role_remove(*, acting_user: User, organisation: Organisation, member: User) -> bool:
     """Take away whatever ``member`` could do for ``organisation``."""
     permissions.check_manage_organisation(acting_user, organisation)
     deleted, _rows = OrganisationRole.objects.filter(organisation=organisation, member=member).delete()
@@ -217,7 +223,7 @@ def organisation_domains_resync(*, domains: list[str]) -> int:
 
 
 @transaction.atomic
-def organisation_account_create(*, acting_user, organisation: Organisation, display_name: str) -> User:
+def organisation_account_create(*, acting_user: User, organisation: Organisation, display_name: str) -> User:
     """An organisation account, such as "Team Digitale Overheid": nobody logs in as it."""
     permissions.check_administer(acting_user)
     account = User(
@@ -233,7 +239,7 @@ def organisation_account_create(*, acting_user, organisation: Organisation, disp
 
 
 @transaction.atomic
-def delegate_add(*, acting_user, account: User, member: User) -> bool:
+def delegate_add(*, acting_user: User, account: User, member: User) -> bool:
     """Let ``member`` post as the organisation account ``account``."""
     permissions.check_manage_organisation(acting_user, account.organisation)
     if member.is_organisation_account or not account.is_organisation_account:
@@ -243,7 +249,7 @@ def delegate_add(*, acting_user, account: User, member: User) -> bool:
 
 
 @transaction.atomic
-def delegate_remove(*, acting_user, account: User, member: User) -> bool:
+def delegate_remove(*, acting_user: User, account: User, member: User) -> bool:
     permissions.check_manage_organisation(acting_user, account.organisation)
     deleted, _rows = AccountDelegate.objects.filter(account=account, member=member).delete()
     return bool(deleted)
@@ -266,7 +272,7 @@ def terms_accept(*, member: User, terms: TermsVersion) -> bool:
 
 @transaction.atomic
 def terms_publish(
-    *, version: int, title: str, body: str, published_at=None, title_en: str = "", body_en: str = ""
+    *, version: int, title: str, body: str, published_at: datetime | None = None, title_en: str = "", body_en: str = ""
 ) -> TermsVersion:
     terms = TermsVersion(
         version=version,

@@ -9,6 +9,10 @@ recipients here, and calls ``notify_later``: the notification is made by a task
 often to be e-mailed per kind, and the one-click unsubscribe.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -20,15 +24,21 @@ from . import permissions, tasks
 from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
 from .selectors import frequency_for
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
+    from forum.models import Reply, Thread
+
 
 @transaction.atomic
 def notify(
     *,
-    recipient,
+    recipient: User,
     kind: str,
-    actor=None,
-    thread=None,
-    reply=None,
+    actor: User | None = None,
+    thread: Thread | None = None,
+    reply: Reply | None = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
@@ -72,11 +82,11 @@ def notify(
 
 def notify_later(
     *,
-    recipient,
+    recipient: User,
     kind: str,
-    actor=None,
-    thread=None,
-    reply=None,
+    actor: User | None = None,
+    thread: Thread | None = None,
+    reply: Reply | None = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
@@ -86,7 +96,7 @@ def notify_later(
     commit, a task makes the notification and e-mails it. Nothing is told of what was rolled back,
     and the request never waits for it or fails on it.
     """
-    arguments = {
+    arguments: dict[str, Any] = {
         "recipient_id": recipient.pk,
         "kind": str(kind),
         "actor_id": actor.pk if actor is not None else None,
@@ -132,17 +142,18 @@ def notify_task(
     return notification is not None
 
 
-def _target(field: str, pk: int | None):
+def _target(field: str, pk: int | None) -> Any:
     """The thread or reply a notification is about, through the notification's own foreign key."""
     if pk is None:
         return None
-    return Notification._meta.get_field(field).related_model.objects.filter(pk=pk).first()
+    model = Notification._meta.get_field(field).related_model  # the thread's or reply's model
+    return model.objects.filter(pk=pk).first()  # type: ignore[union-attr]  # a foreign key has one
 
 
 # The member's own list and settings ---------------------------------------------------------------
 
 
-def notification_mark_read(*, acting_user, notification: Notification) -> bool:
+def notification_mark_read(*, acting_user: User, notification: Notification) -> bool:
     """Mark one notification read; only its recipient can. Returns whether it was unread."""
     permissions.check_view_notification(acting_user, notification)
     now = timezone.now()
@@ -153,7 +164,7 @@ def notification_mark_read(*, acting_user, notification: Notification) -> bool:
     return bool(changed)
 
 
-def notifications_mark_all_read(*, acting_user) -> int:
+def notifications_mark_all_read(*, acting_user: User) -> int:
     """Mark all of the member's unread notifications read; returns how many there were."""
     if not permissions.can_have_notifications(acting_user):
         return 0
@@ -162,13 +173,13 @@ def notifications_mark_all_read(*, acting_user) -> int:
     return marked
 
 
-def _forget_unread_count(member) -> None:
+def _forget_unread_count(member: User) -> None:
     """The bell of this request's page counts again (the count came with the member)."""
-    member._unread_notification_count = None
+    member._unread_notification_count = None  # type: ignore[attr-defined]  # the count kept for the page
 
 
 @transaction.atomic
-def preference_set(*, member, kind: str, frequency: str) -> bool:
+def preference_set(*, member: User, kind: str, frequency: str) -> bool:
     """Set how ``member`` hears of ``kind`` by e-mail. Returns whether anything changed."""
     if kind not in Kind.values or frequency not in Frequency.values:
         raise ValueError(f"Unknown kind or frequency: {kind!r}, {frequency!r}")
@@ -185,7 +196,7 @@ def preference_set(*, member, kind: str, frequency: str) -> bool:
 
 
 @transaction.atomic
-def preferences_update(*, member, frequencies: dict[str, str], language: str) -> bool:
+def preferences_update(*, member: User, frequencies: dict[str, str], language: str) -> bool:
     """
     The settings page: a frequency per kind and the language of the e-mails.
     Returns whether anything changed.
@@ -203,7 +214,7 @@ def preferences_update(*, member, frequencies: dict[str, str], language: str) ->
 
 
 @transaction.atomic
-def preferences_unsubscribe(*, member, kinds) -> list[str]:
+def preferences_unsubscribe(*, member: User, kinds: Iterable[str]) -> list[str]:
     """
     Stop e-mail about ``kinds`` (the one-click link in an e-mail): their
     frequency becomes "never". The notifications stay in the list on the site.

@@ -1,5 +1,9 @@
 """Reading, appreciating and following."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -18,8 +22,13 @@ from ..models import (
     ThreadVisit,
 )
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def thread_mark_read(*, member, thread: Thread, until, read_until=None) -> None:
+    from accounts.models import User
+
+
+def thread_mark_read(*, member: User, thread: Thread, until: datetime, read_until: datetime | None = None) -> None:
     """
     Record that ``member`` has read ``thread`` up to ``until`` (its ``last_activity_at`` as they
     saw it); for visitors there is nothing to record.
@@ -47,7 +56,7 @@ def thread_mark_read(*, member, thread: Thread, until, read_until=None) -> None:
     ThreadVisit.objects.filter(member=member, thread=thread, last_read_at__lt=until).update(last_read_at=until)
 
 
-def _visit_upsert(member_id, thread_id, until) -> None:
+def _visit_upsert(member_id: int, thread_id: int, until: datetime) -> None:
     """INSERT … ON CONFLICT DO UPDATE … WHERE older: one statement on SQLite (3.24+) and PostgreSQL."""
     meta = ThreadVisit._meta
     quote = connection.ops.quote_name
@@ -64,12 +73,12 @@ def _visit_upsert(member_id, thread_id, until) -> None:
         )
 
 
-def _reaction_target(post) -> dict:
+def _reaction_target(post: Thread | Reply) -> dict:
     return {"reply": post} if isinstance(post, Reply) else {"thread": post}
 
 
 @transaction.atomic
-def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = None) -> bool:
+def reaction_toggle(*, member: User, post: Thread | Reply, appreciate: bool | None = None) -> bool:
     """
     Appreciate ``post`` ("waarderen") or take the appreciation back; returns
     whether ``member`` now appreciates it. ``appreciate`` asks for a state (the
@@ -99,24 +108,24 @@ def reaction_toggle(*, member, post: Thread | Reply, appreciate: bool | None = N
     return appreciate
 
 
-def _notify_reaction(*, member, post) -> None:
+def _notify_reaction(*, member: User, post: Thread | Reply) -> None:
     """
     Tell the author, in one unread notification per post. An organisation
     account's post was written by a member: that member hears of it (nobody
     reads an organisation account's notifications).
     """
-    is_reply = isinstance(post, Reply)
+    thread, reply = (post.thread, post) if isinstance(post, Reply) else (post, None)
     notify_later(
         recipient=post.written_by or post.author,
         kind=Kind.REACTION,
         actor=member,
-        thread=post.thread if is_reply else post,
-        reply=post if is_reply else None,
-        group_key=f"reaction:{'reply' if is_reply else 'thread'}:{post.pk}",
+        thread=thread,
+        reply=reply,
+        group_key=f"reaction:{post.content_kind}:{post.pk}",
     )
 
 
-def _follow_toggle(model, *, follow: bool | None, **fields) -> bool:
+def _follow_toggle(model: type[ThreadFollow | ThemeFollow], *, follow: bool | None, **fields: Any) -> bool:
     """The row for ``fields`` made to exist or not; ``None`` flips it. Safe against a double click."""
     rows = model.objects.filter(**fields)
     if follow is None:
@@ -129,7 +138,7 @@ def _follow_toggle(model, *, follow: bool | None, **fields) -> bool:
 
 
 @transaction.atomic
-def thread_follow_toggle(*, member, thread: Thread, follow: bool | None = None) -> bool:
+def thread_follow_toggle(*, member: User, thread: Thread, follow: bool | None = None) -> bool:
     """Follow ``thread`` or stop following it; returns whether ``member`` now follows it."""
     permissions.check_follow_thread(member, thread)
     following = _follow_toggle(ThreadFollow, follow=follow, member=member, thread=thread)
@@ -137,7 +146,7 @@ def thread_follow_toggle(*, member, thread: Thread, follow: bool | None = None) 
 
 
 @transaction.atomic
-def theme_follow_toggle(*, member, theme: Theme, follow: bool | None = None) -> bool:
+def theme_follow_toggle(*, member: User, theme: Theme, follow: bool | None = None) -> bool:
     """Follow ``theme`` (its new threads and replies) or stop; returns whether ``member`` now follows it."""
 
     permissions.check_follow_theme(member, theme)

@@ -1,6 +1,9 @@
 """Moderators' acts: hide, restore, lock, pin, move, close, slow mode; each writes one log row."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +20,12 @@ from .. import permissions, selectors
 from ..models import Reply, Status, Theme, Thread
 from . import notices
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
-def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") -> bool:
+def thread_move(*, acting_user: User, thread: Thread, theme: Theme, reason: str = "") -> bool:
     """Move a thread to another theme. Returns whether it moved."""
     # A moderator limited to themes moderates both the theme it leaves and the one it goes to.
     permissions.check_moderate_post(acting_user, thread)
@@ -39,7 +45,7 @@ def thread_move(*, acting_user, thread: Thread, theme: Theme, reason: str = "") 
     return True
 
 
-def _set_hidden(*, acting_user, post, hidden: bool, reason: Reason) -> bool:
+def _set_hidden(*, acting_user: User, post: Thread | Reply, hidden: bool, reason: Reason) -> bool:
     permissions.check_moderate_post(acting_user, post)
     model = type(post)
     wanted, current = (Status.HIDDEN, Status.PUBLISHED) if hidden else (Status.PUBLISHED, Status.HIDDEN)
@@ -83,29 +89,29 @@ def _reply_visibility_changed(reply: Reply, *, hidden: bool) -> None:
         threads.filter(last_activity_at__lt=reply.created_at).update(last_activity_at=reply.created_at)
 
 
-def _tell_author(post, *, hidden: bool, reason: Reason) -> None:
+def _tell_author(post: Thread | Reply, *, hidden: bool, reason: Reason) -> None:
     """The statement of reasons to the author: what was decided, on which post, why, and how to object."""
 
-    def compose(thread):
+    def compose(thread: Thread) -> str:
         if hidden:
             # Translators: %(reason)s is the moderator's reason as a sentence, with its own full stop.
             return gettext(
                 "A moderator hid your post in “%(thread)s”. Reason: %(reason)s "
                 "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-            ) % {"thread": thread.title, "reason": sentence(reason), "url": notices.objection_url()}
+            ) % {"thread": thread.title, "reason": sentence(str(reason)), "url": notices.objection_url()}
         return gettext("A moderator has shown your post in “%(thread)s” again.") % {"thread": thread.title}
 
     notices.tell_author(post, compose, link=False)
 
 
 @transaction.atomic
-def post_hide(*, acting_user, post: Thread | Reply, reason: Reason) -> bool:
+def post_hide(*, acting_user: User, post: Thread | Reply, reason: Reason) -> bool:
     """Hide a thread or reply from everyone but moderators. Returns whether it changed."""
     return _set_hidden(acting_user=acting_user, post=post, hidden=True, reason=reason)
 
 
 @transaction.atomic
-def post_restore(*, acting_user, post: Thread | Reply, reason: Reason = "") -> bool:
+def post_restore(*, acting_user: User, post: Thread | Reply, reason: Reason = "") -> bool:
     """Show a hidden thread or reply again. Returns whether it changed."""
     return _set_hidden(acting_user=acting_user, post=post, hidden=False, reason=reason)
 
@@ -114,7 +120,7 @@ def post_restore(*, acting_user, post: Thread | Reply, reason: Reason = "") -> b
 FLAG_REASONS = {"is_pinned": "pin_reason", "is_locked": "lock_reason"}
 
 
-def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
+def _set_flag(*, acting_user: User, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
     permissions.check_moderate_post(acting_user, thread)
     changes = {field: value, FLAG_REASONS[field]: reason.strip() if value else ""}
     if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**changes):
@@ -128,7 +134,7 @@ def _set_flag(*, acting_user, thread: Thread, field: str, value: bool, action: s
 
 
 @transaction.atomic
-def thread_lock(*, acting_user, thread: Thread, reason: str = "") -> bool:
+def thread_lock(*, acting_user: User, thread: Thread, reason: str = "") -> bool:
     return _set_flag(
         acting_user=acting_user,
         thread=thread,
@@ -140,7 +146,7 @@ def thread_lock(*, acting_user, thread: Thread, reason: str = "") -> bool:
 
 
 @transaction.atomic
-def thread_unlock(*, acting_user, thread: Thread, reason: str = "") -> bool:
+def thread_unlock(*, acting_user: User, thread: Thread, reason: str = "") -> bool:
     return _set_flag(
         acting_user=acting_user,
         thread=thread,
@@ -152,7 +158,7 @@ def thread_unlock(*, acting_user, thread: Thread, reason: str = "") -> bool:
 
 
 @transaction.atomic
-def thread_pin(*, acting_user, thread: Thread, reason: str = "") -> bool:
+def thread_pin(*, acting_user: User, thread: Thread, reason: str = "") -> bool:
     return _set_flag(
         acting_user=acting_user,
         thread=thread,
@@ -164,7 +170,7 @@ def thread_pin(*, acting_user, thread: Thread, reason: str = "") -> bool:
 
 
 @transaction.atomic
-def thread_unpin(*, acting_user, thread: Thread, reason: str = "") -> bool:
+def thread_unpin(*, acting_user: User, thread: Thread, reason: str = "") -> bool:
     return _set_flag(
         acting_user=acting_user,
         thread=thread,
@@ -176,7 +182,7 @@ def thread_unpin(*, acting_user, thread: Thread, reason: str = "") -> bool:
 
 
 @transaction.atomic
-def problem_report_file(*, reporter, message: str, page_url: str = "", contact_email: str = "") -> ProblemReport:
+def problem_report_file(*, reporter: User, message: str, page_url: str = "", contact_email: str = "") -> ProblemReport:
     """Store a report from the footer form; visitors may file one too."""
     return ProblemReport.objects.create(
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
@@ -187,7 +193,7 @@ def problem_report_file(*, reporter, message: str, page_url: str = "", contact_e
 
 
 @transaction.atomic
-def problem_report_close(*, acting_user, report: ProblemReport, reason: str = "") -> bool:
+def problem_report_close(*, acting_user: User, report: ProblemReport, reason: str = "") -> bool:
     permissions.check_site_moderator(acting_user)
     if not ProblemReport.objects.filter(pk=report.pk, state=ProblemReport.State.OPEN).update(
         state=ProblemReport.State.CLOSED
@@ -202,7 +208,7 @@ SLOW_MODE_MAX_SECONDS = 7 * 24 * 60 * 60  # a week
 
 
 @transaction.atomic
-def thread_close_at(*, acting_user, thread: Thread, closes_at: datetime | None, reason: str) -> bool:
+def thread_close_at(*, acting_user: User, thread: Thread, closes_at: datetime | None, reason: str) -> bool:
     """
     Close ``thread`` for members' replies from ``closes_at`` (a date in the past
     closes it now); ``None`` takes the closing date away. Returns whether it changed.
@@ -224,7 +230,7 @@ def thread_close_at(*, acting_user, thread: Thread, closes_at: datetime | None, 
 
 
 @transaction.atomic
-def thread_slow_mode(*, acting_user, thread: Thread, seconds: int, reason: str) -> bool:
+def thread_slow_mode(*, acting_user: User, thread: Thread, seconds: int, reason: str) -> bool:
     """
     Make members wait ``seconds`` between two replies in ``thread``; 0 turns
     slow mode off. Returns whether it changed.

@@ -1,6 +1,9 @@
 """Writing threads and replies: create, edit, import, view counts."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +20,15 @@ from .. import holds, permissions, ratelimits, selectors, tasks
 from ..models import Capacity, Page, Reply, Revision, Status, Theme, Thread, ThreadFollow
 from . import notices
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def _authorship(*, author, capacity: str, as_account) -> dict:
+    from accounts.models import Organisation, User
+
+    from ..viewed import ViewedThreads
+
+
+def _authorship(*, author: User, capacity: str, as_account: User | None) -> dict:
     """
     Who a post is shown under and in which capacity. Posting as an organisation
     account shows the account and keeps the member as ``written_by``; speaking on
@@ -44,7 +54,7 @@ POST_RATE_ACTION = "post"
 POST_RATE_WINDOW = 3600
 
 
-def _check_post_rate(author) -> None:
+def _check_post_rate(author: User) -> None:
     """Refuse a member who posted ``FORUM_POSTS_PER_HOUR`` threads and replies this hour; moderators have no limit."""
     if permissions.is_moderator(author):
         return
@@ -52,7 +62,7 @@ def _check_post_rate(author) -> None:
         raise ValidationError(gettext("You are posting very fast. Wait a moment and try again."), code="rate_limited")
 
 
-def _count_post(author) -> None:
+def _count_post(author: User) -> None:
     """Count a post that was written, once it is committed: a post rolled back does not count."""
     if not permissions.is_moderator(author):
         transaction.on_commit(
@@ -61,7 +71,7 @@ def _count_post(author) -> None:
         )
 
 
-def _check_slow_mode(author, thread: Thread) -> None:
+def _check_slow_mode(author: User, thread: Thread) -> None:
     """
     In slow mode a member waits ``slow_mode_seconds`` between two replies in the
     thread, also when writing for an organisation account; the theme's moderators do not.
@@ -107,7 +117,13 @@ def _slow_mode_wait(seconds: int) -> str:
 
 @transaction.atomic
 def thread_create(
-    *, author, theme: Theme, title: str, body: str, capacity: str = Capacity.PERSONAL, as_account=None
+    *,
+    author: User,
+    theme: Theme,
+    title: str,
+    body: str,
+    capacity: str = Capacity.PERSONAL,
+    as_account: User | None = None,
 ) -> Thread:
     """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
     permissions.check_create_thread(author, theme)
@@ -128,7 +144,15 @@ def thread_create(
 
 
 def _thread_insert(
-    *, author, theme, title, body, created_at=None, view_count=0, hold_writer=None, **authorship
+    *,
+    author: User,
+    theme: Theme,
+    title: str,
+    body: str,
+    created_at: datetime | None = None,
+    view_count: int = 0,
+    hold_writer: User | None = None,
+    **authorship: object,
 ) -> Thread:
     now = created_at or timezone.now()
     thread = Thread(
@@ -156,7 +180,9 @@ def _thread_insert(
 
 
 @transaction.atomic
-def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account=None) -> Reply:
+def reply_create(
+    *, author: User, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account: User | None = None
+) -> Reply:
     """Reply to ``thread``; the thread's counters move in the database, not in Python."""
     permissions.check_reply(author, thread)
     _check_slow_mode(author, thread)
@@ -173,7 +199,15 @@ def reply_create(*, author, thread: Thread, body: str, capacity: str = Capacity.
     return reply
 
 
-def _reply_insert(*, author, thread, body, created_at=None, hold_writer=None, **authorship) -> Reply:
+def _reply_insert(
+    *,
+    author: User,
+    thread: Thread,
+    body: str,
+    created_at: datetime | None = None,
+    hold_writer: User | None = None,
+    **authorship: object,
+) -> Reply:
     now = created_at or timezone.now()
     reply = Reply(thread=thread, author=author, body=body, created_at=now, **authorship)
     reply.render()
@@ -192,7 +226,7 @@ def _reply_insert(*, author, thread, body, created_at=None, hold_writer=None, **
     return reply
 
 
-def _new_capacity(*, acting_user, post, capacity):
+def _new_capacity(*, acting_user: User, post: Thread | Reply, capacity: str | None) -> tuple[str, Organisation | None]:
     """The capacity after an edit. Organisation-account posts keep theirs; only the author changes it."""
     if capacity is None or capacity == post.capacity or post.written_by_id is not None:
         return post.capacity, post.on_behalf_of
@@ -202,7 +236,15 @@ def _new_capacity(*, acting_user, post, capacity):
     return authorship["capacity"], authorship["on_behalf_of"]
 
 
-def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: str = "") -> bool:
+def _edit(
+    *,
+    acting_user: User,
+    post: Thread | Reply,
+    changes: dict[str, object],
+    capacity: str | None,
+    revision: dict[str, object],
+    note: str = "",
+) -> bool:
     new_capacity, on_behalf_of = _new_capacity(acting_user=acting_user, post=post, capacity=capacity)
     if all(getattr(post, field) == value for field, value in changes.items()) and new_capacity == post.capacity:
         return False
@@ -227,7 +269,7 @@ def _edit(*, acting_user, post, changes: dict, capacity, revision: dict, note: s
     return True
 
 
-def _post_hold_again(post, hold: holds.Hold) -> None:
+def _post_hold_again(post: Thread | Reply, hold: holds.Hold) -> None:
     """Take a published post back into the approval queue after an edit (the counters follow)."""
     model = type(post)
     if not model.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
@@ -244,10 +286,10 @@ def _post_hold_again(post, hold: holds.Hold) -> None:
     holds.record_hold(post, hold)
 
 
-def _tell_author_of_edit(post, *, note: str) -> None:
+def _tell_author_of_edit(post: Thread | Reply, *, note: str) -> None:
     """A moderator changed the member's post: tell them where, and the moderator's note."""
 
-    def compose(thread):
+    def compose(thread: Thread) -> str:
         if note:
             return gettext("A moderator edited your post in “%(thread)s”. Note: %(note)s") % {
                 "thread": thread.title,
@@ -260,7 +302,7 @@ def _tell_author_of_edit(post, *, note: str) -> None:
 
 @transaction.atomic
 def thread_edit(
-    *, acting_user, thread: Thread, title: str, body: str, capacity: str | None = None, note: str = ""
+    *, acting_user: User, thread: Thread, title: str, body: str, capacity: str | None = None, note: str = ""
 ) -> bool:
     """
     Change a thread's title, text or capacity, keeping the old ones as a revision.
@@ -278,7 +320,7 @@ def thread_edit(
 
 
 @transaction.atomic
-def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = None, note: str = "") -> bool:
+def reply_edit(*, acting_user: User, reply: Reply, body: str, capacity: str | None = None, note: str = "") -> bool:
     """Change a reply's text or capacity, keeping the old ones as a revision (a moderator's ``note`` as above)."""
     permissions.check_edit_reply(acting_user, reply)
     return _edit(
@@ -291,7 +333,7 @@ def reply_edit(*, acting_user, reply: Reply, body: str, capacity: str | None = N
     )
 
 
-def thread_register_view(*, thread: Thread, viewed) -> bool:
+def thread_register_view(*, thread: Thread, viewed: ViewedThreads) -> bool:
     """
     Count a view of ``thread`` once per visitor: ``viewed`` holds the threads this
     visitor was counted for (``forum.viewed.ViewedThreads``, a cookie). The counter
@@ -359,7 +401,7 @@ def page_ensure(*, slug: str, title: str, body: str) -> tuple[Page, bool]:
 
 @transaction.atomic
 def thread_import(
-    *, theme: Theme, author, title: str, body: str, created_at, view_count: int, replies: list[dict]
+    *, theme: Theme, author: User, title: str, body: str, created_at: datetime, view_count: int, replies: list[dict]
 ) -> Thread:
     """
     Carry over a thread from the old network with its replies, dates and view
@@ -376,13 +418,13 @@ def thread_import(
 
 
 @transaction.atomic
-def reply_import(*, thread: Thread, author, body: str, created_at=None) -> Reply:
+def reply_import(*, thread: Thread, author: User, body: str, created_at: datetime | None = None) -> Reply:
     """Carry over a reply from the old network; management commands only, no permission applies."""
     return _reply_insert(thread=thread, author=author, body=body, created_at=created_at)
 
 
 @transaction.atomic
-def mentions_of_closing_member(*, member) -> int:
+def mentions_of_closing_member(*, member: User) -> int:
     """
     The posts that mention ``member``, whose account is being closed, show "former member" as
     text where the link to their profile was: called while the account still has its name and

@@ -3,11 +3,18 @@ Who hears of a new thread, a new reply or a new mention: the forum's rule. The m
 are passed to ``notifications.services.notify``, which tells each one who may see the post.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.text import mentioned_members
 from notifications.models import Kind, Notification
 from notifications.services import notify
 
 from ..models import Reply, ThemeFollow, Thread, ThreadFollow
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def reply_posted(reply: Reply) -> list[Notification]:
@@ -19,7 +26,7 @@ def reply_posted(reply: Reply) -> list[Notification]:
     actor = reply.written_by or reply.author
     told, sent = {actor.pk}, []
 
-    def tell(member, kind):
+    def tell(member: User, kind: str) -> None:
         if member.pk in told:
             return
         told.add(member.pk)
@@ -32,8 +39,8 @@ def reply_posted(reply: Reply) -> list[Notification]:
     tell(thread.author, Kind.REPLY_TO_THREAD)
     followers = ThreadFollow.objects.filter(thread=thread).select_related("member")
     theme_followers = ThemeFollow.objects.filter(theme_id=thread.theme_id).select_related("member")
-    for follow in [*followers, *theme_followers]:
-        tell(follow.member, Kind.REPLY_IN_FOLLOWED)
+    for member in [*(follow.member for follow in followers), *(follow.member for follow in theme_followers)]:
+        tell(member, Kind.REPLY_IN_FOLLOWED)
     return sent
 
 

@@ -12,8 +12,11 @@ The forum asks ``hold_for``, ``hold_after_edit`` and ``record_hold`` through
 ``forum.holds``, where the moderation app registers this module at start-up.
 """
 
+from __future__ import annotations
+
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -32,6 +35,10 @@ from forum.holds import Hold
 from forum.models import HoldReason, Reply, Status, Thread
 from forum.services import notices
 from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from forum.models import Theme
 
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 
@@ -97,7 +104,7 @@ def external_links(body_html: str) -> list[str]:
     return links
 
 
-def _approved_post_count(member, enough: int) -> int:
+def _approved_post_count(member: User, enough: int) -> int:
     """How many published posts ``member`` wrote, counted up to ``enough`` (two small index scans)."""
     mine = Q(author=member) | Q(written_by=member)
     threads = len(Thread.objects.filter(mine, status=Status.PUBLISHED).values("pk")[:enough])
@@ -106,7 +113,7 @@ def _approved_post_count(member, enough: int) -> int:
     return threads + len(Reply.objects.filter(mine, status=Status.PUBLISHED).values("pk")[: enough - threads])
 
 
-def hold_for(*, writer, theme, title: str, body: str, body_html: str) -> Hold | None:
+def hold_for(*, writer: User, theme: Theme, title: str, body: str, body_html: str) -> Hold | None:
     """
     Whether a new post by ``writer`` (the member at the keyboard) in ``theme`` is held,
     and why; raises ``ValidationError`` for a refusing watched word. Moderators of the
@@ -133,7 +140,7 @@ def hold_for(*, writer, theme, title: str, body: str, body_html: str) -> Hold | 
     return None
 
 
-def hold_after_edit(*, writer, post, theme) -> Hold | None:
+def hold_after_edit(*, writer: User, post: Thread | Reply, theme: Theme) -> Hold | None:
     """
     Whether the author's edit of ``post`` holds it: refusing words refuse the edit,
     holding words hold a published post again. Moderators' edits are not checked.
@@ -145,7 +152,7 @@ def hold_after_edit(*, writer, post, theme) -> Hold | None:
     return Hold(HoldReason.EDIT, watched.detail) if watched and not post.is_held else None
 
 
-def record_hold(post, hold: Hold) -> None:
+def record_hold(post: Thread | Reply, hold: Hold) -> None:
     """The automatic hold, in the moderation log (no moderator acted), and a word to the author."""
     ModerationLog.objects.record(
         actor=None,
@@ -157,7 +164,7 @@ def record_hold(post, hold: Hold) -> None:
     _tell_author_held(post, hold)
 
 
-def _tell_author_held(post, hold: Hold) -> None:
+def _tell_author_held(post: Thread | Reply, hold: Hold) -> None:
     """The author's notification links to the waiting post, so they find it again; why, but not the word itself."""
     notices.tell_author(
         post,
@@ -176,7 +183,7 @@ def _tell_author_held(post, hold: Hold) -> None:
 
 
 @transaction.atomic
-def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool:
+def post_approve(*, acting_user: User, post: Thread | Reply, reason: str = "") -> bool:
     """Publish a held thread or reply; its notifications go out now. Returns whether it changed."""
     permissions.check_moderate_post(acting_user, post)
     model = type(post)
@@ -201,7 +208,7 @@ def post_approve(*, acting_user, post: Thread | Reply, reason: str = "") -> bool
 
 
 @transaction.atomic
-def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
+def post_reject(*, acting_user: User, post: Thread | Reply, reason: str) -> bool:
     """
     Do not publish a held thread or reply: it stays hidden, with the reason, for
     moderators, and its author gets the statement of reasons. Returns whether it changed.
@@ -222,10 +229,10 @@ def post_reject(*, acting_user, post: Thread | Reply, reason: str) -> bool:
     return True
 
 
-def _tell_author(post, *, approved: bool, reason: str) -> None:
+def _tell_author(post: Thread | Reply, *, approved: bool, reason: str) -> None:
     """Tell the author the decision; a rejection comes with its reason and how to object."""
 
-    def compose(thread):
+    def compose(thread: Thread) -> str:
         if approved:
             return gettext("A moderator approved your post in “%(thread)s”; everyone can read it now.") % {
                 "thread": thread.title

@@ -6,7 +6,7 @@ another moderator's decision on them. Upholding reverses what can be reversed.
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
@@ -29,7 +29,7 @@ OBJECTION_MAX_LENGTH = 5000
 OBJECTIONS_PER_HOUR = 10
 
 
-def objectable_decisions(member):
+def objectable_decisions(member: User) -> QuerySet[ModerationLog]:
     """
     The log rows that affected ``member`` and that they have not objected to yet, newest first.
     An automatic hide whose reports a moderator upheld is replaced by that moderator's decision.
@@ -60,7 +60,7 @@ _later_hide = ModerationLog.objects.filter(
 
 
 @transaction.atomic
-def objection_file(*, member, decision: ModerationLog, text: str) -> Objection:
+def objection_file(*, member: User, decision: ModerationLog, text: str) -> Objection:
     """Object once to a decision that affected ``member``; it goes to another moderator."""
     permissions.check_object(member, decision)
     if not has_visible_text(text):
@@ -100,7 +100,7 @@ def decision_from_link(token: str) -> tuple[User, ModerationLog]:
     return member, decision
 
 
-def ban_decision(member) -> ModerationLog | None:
+def ban_decision(member: User) -> ModerationLog | None:
     """The log row of the latest ban of ``member``: what the page a banned member sees lets them object to."""
     return (
         ModerationLog.objects.filter(
@@ -111,13 +111,13 @@ def ban_decision(member) -> ModerationLog | None:
     )
 
 
-def ban_objection_path(member) -> str:
+def ban_objection_path(member: User) -> str:
     """Where a banned member objects to their ban (a signed link: they cannot log in), or "" without a ban."""
     decision = ban_decision(member)
     return objection_links.path(decision_pk=decision.pk, member_pk=member.pk) if decision else ""
 
 
-def _reverse(acting_user, decision: ModerationLog, reason: Reason) -> bool:
+def _reverse(acting_user: User, decision: ModerationLog, reason: Reason) -> bool:
     """Undo the decision as far as possible: show a hidden post again, lift a measure still in force."""
     if decision.action in permissions.OBJECTABLE_POST_ACTIONS:
         model = decision.target_type.model_class()
@@ -139,7 +139,7 @@ def _reverse(acting_user, decision: ModerationLog, reason: Reason) -> bool:
 
 
 @transaction.atomic
-def objection_decide(*, acting_user, objection: Objection, uphold: bool, note: str = "") -> bool:
+def objection_decide(*, acting_user: User, objection: Objection, uphold: bool, note: str = "") -> bool:
     """
     Uphold or reject an open objection. Upholding reverses what can be reversed.
     The outcome is logged and sent to the member. Returns whether it was still open.

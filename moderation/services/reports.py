@@ -19,7 +19,7 @@ from notifications.models import Kind
 from notifications.services import notify_later
 
 
-def _target_fields(target) -> dict:
+def _target_fields(target: Thread | Reply | User) -> dict[str, Thread | Reply | User]:
     if isinstance(target, Thread):
         return {"thread": target}
     if isinstance(target, Reply):
@@ -30,7 +30,7 @@ def _target_fields(target) -> dict:
 
 
 @transaction.atomic
-def report_file(*, reporter, target, reason: str, note: str = "") -> Report:
+def report_file(*, reporter: User, target: Thread | Reply | User, reason: str, note: str = "") -> Report:
     """
     Report ``target`` (a thread, a reply or a member). A member has one open
     report per item: reporting again returns it. When the site's number of
@@ -61,7 +61,7 @@ def report_file(*, reporter, target, reason: str, note: str = "") -> Report:
     return report
 
 
-def _hide_when_reported_enough(post, fields) -> bool:
+def _hide_when_reported_enough(post: Thread | Reply, fields: dict[str, Thread | Reply | User]) -> bool:
     threshold = SiteSettings.current().auto_hide_report_count
     if not threshold:
         return False
@@ -88,7 +88,7 @@ def _hide_when_reported_enough(post, fields) -> bool:
     return True
 
 
-def _tell_author_hidden(post) -> None:
+def _tell_author_hidden(post: Thread | Reply) -> None:
     notices.tell_author(
         post,
         lambda thread: (
@@ -103,7 +103,7 @@ def _tell_author_hidden(post) -> None:
 
 
 @transaction.atomic
-def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int:
+def reports_resolve(*, acting_user: User, target: Thread | Reply | User, uphold: bool, note: str = "") -> int:
     """
     Decide all open reports on ``target``. Upholding hides a post; dismissing
     shows a post again that reports had hidden. Reporters hear the outcome.
@@ -139,7 +139,7 @@ def reports_resolve(*, acting_user, target, uphold: bool, note: str = "") -> int
     return len(open_reports)
 
 
-def _confirm_automatic_hide(acting_user, post, *, reason: Reason) -> bool:
+def _confirm_automatic_hide(acting_user: User, post: Thread | Reply, *, reason: Reason) -> bool:
     """
     A moderator upholds the reports on a post that reports hid automatically: the post stays
     hidden as their decision, logged as a hide with their reason (the decision the author can
@@ -158,10 +158,10 @@ def _confirm_automatic_hide(acting_user, post, *, reason: Reason) -> bool:
     return True
 
 
-def _tell_author_upheld(post, *, reason: Reason) -> None:
+def _tell_author_upheld(post: Thread | Reply, *, reason: Reason) -> None:
     """The statement of reasons the automatic notice promised ("you will hear the outcome")."""
 
-    def compose(thread):
+    def compose(thread: Thread) -> str:
         return "\n".join(
             [
                 gettext(
@@ -169,7 +169,7 @@ def _tell_author_upheld(post, *, reason: Reason) -> None:
                     "A moderator has looked at it and it stays hidden."
                 )
                 % {"thread": thread.title},
-                gettext("Reason: %(reason)s") % {"reason": sentence(reason)},
+                gettext("Reason: %(reason)s") % {"reason": sentence(str(reason))},
                 gettext("It is not deleted."),
                 gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
                 % {"url": notices.objection_url()},
@@ -179,7 +179,7 @@ def _tell_author_upheld(post, *, reason: Reason) -> None:
     notices.tell_author(post, compose, link=False)
 
 
-def _tell_reporters(reporter_ids, *, uphold: bool) -> None:
+def _tell_reporters(reporter_ids: set[int], *, uphold: bool) -> None:
     for reporter in User.objects.filter(pk__in=reporter_ids):
         with translation.override(reporter.language):
             if uphold:
