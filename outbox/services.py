@@ -8,6 +8,8 @@ and a task sends it after the commit, so a mail server that is down never fails 
 waits and ``retry_mails`` sends it when the server is back).
 """
 
+from functools import partial
+
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import TemplateDoesNotExist
@@ -54,23 +56,26 @@ def render(
 
 def send(message: EmailMultiAlternatives) -> list[Mail]:
     """Queue ``message``: stored now, in the caller's transaction, and sent by a task after the commit."""
-    html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html" and isinstance(content, str)),
+        "",
+    )
     mails = [
         Mail.objects.create(
             to=address,
             from_email=message.from_email,
-            subject=message.subject,
-            body=message.body,
+            subject=str(message.subject),
+            body=str(message.body),
             html=html,
             headers=message.extra_headers,
         )
         for address in message.to
     ]
     for mail in mails:
-        transaction.on_commit(lambda pk=mail.pk: tasks.send_mail.enqueue(pk), robust=True)
+        transaction.on_commit(partial(tasks.send_mail.enqueue, mail.pk), robust=True)
     return mails
 
 
-def send_mail(template: str, context: dict, *, to: str, language: str, **options) -> list[Mail]:
+def send_mail(template: str, context: dict, *, to: str, language: str, **options: str) -> list[Mail]:
     """Render the mail (``render``'s arguments) and queue it (``send``)."""
     return send(render(template, context, to=to, language=language, **options))
