@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from accounts.models import User
-    from forum.models import Reply, Thread
 
 
 @transaction.atomic
@@ -37,8 +36,8 @@ def notify(
     recipient: User,
     kind: str,
     actor: User | None = None,
-    thread: Thread | None = None,
-    reply: Reply | None = None,
+    thread: Any = None,
+    reply: Any = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
@@ -85,8 +84,8 @@ def notify_later(
     recipient: User,
     kind: str,
     actor: User | None = None,
-    thread: Thread | None = None,
-    reply: Reply | None = None,
+    thread: Any = None,
+    reply: Any = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
