@@ -494,7 +494,7 @@ def reported_items(user, *, theme_slug: str = "", reason: str = "", page_number=
                 "url_kind": {"thread": "discussie", "reply": "reactie", "member": "lid"}[kind],
                 "prefix": f"report-{kind}-{target.pk}",  # unique element ids per item
                 "target": target,
-                "thread": first.thread or (first.reply.thread if first.reply_id else None),
+                "thread": first.thread or (first.reply.thread if first.reply else None),
                 "member": target if kind == "member" else (target.written_by or target.author),
                 "excerpt": excerpt(target) if kind != "member" else "",
                 "reports": item_reports,
@@ -522,7 +522,7 @@ def held_posts(user, *, theme_slug: str = "", page_number=None):
         .order_by("created_at", "pk")
     )
     page = Paginator(rows, QUEUE_ITEMS_PER_PAGE).get_page(page_number)
-    wanted = {"thread": [], "reply": []}
+    wanted: dict[str, list[int]] = {"thread": [], "reply": []}
     for kind, pk, _created_at in page:
         wanted[kind].append(pk)
     found = {}
