@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.standing import standing_of
 from core.admin import ReadOnlyAdmin
 
 from . import avatars, permissions, services
@@ -338,7 +339,7 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Refuse selected members (asks for a reason)"))
     def refuse(self, request, queryset):
         """Refuse members waiting for approval, with a reason they receive by e-mail; asks for it first."""
-        if not permissions.can_review_members(request.user):
+        if not permissions.can_review_members(request.standing):
             self.message_user(request, gettext("Only moderators can approve or refuse members."), messages.ERROR)
             return None
         pending = list(queryset.filter(approval=Approval.PENDING))
@@ -445,11 +446,15 @@ class OrganisationRoleFormSet(BaseInlineFormSet):
             return
         user = self.request.user
         changed = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
-        if (changed or self.deleted_forms) and not permissions.can_manage_organisation(user, self.instance):
+        if (changed or self.deleted_forms) and not permissions.can_manage_organisation(
+            standing_of(user), self.instance
+        ):
             raise ValidationError(
                 _("Only administrators can change the roles in this organisation."), code="permission_denied"
             )
-        if not permissions.is_administrator(user) and any(form.cleaned_data.get("is_admin") for form in changed):
+        if not permissions.is_administrator(standing_of(user)) and any(
+            form.cleaned_data.get("is_admin") for form in changed
+        ):
             raise ValidationError(
                 _("Only site administrators can appoint organisation administrators."), code="permission_denied"
             )
@@ -541,7 +546,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     def create_account(self, request, queryset):
         """An account the organisation posts as; asks for its name first."""
         refused = gettext("Only administrators can create organisation accounts.")
-        if not permissions.is_administrator(request.user):
+        if not permissions.is_administrator(request.standing):
             self.message_user(request, refused, messages.ERROR)
             return None
         organisations = list(queryset[:2])
@@ -588,7 +593,7 @@ class AccountDelegateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         account = cleaned.get("account")
-        if account is not None and not permissions.can_manage_organisation(self.request.user, account.organisation):
+        if account is not None and not permissions.can_manage_organisation(self.request.standing, account.organisation):
             raise ValidationError(
                 _("Only administrators of the account's organisation can choose who posts as it."),
                 code="permission_denied",
@@ -620,7 +625,7 @@ class AccountDelegateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         if obj is not None:
-            allowed = allowed and permissions.can_manage_organisation(request.user, obj.account.organisation)
+            allowed = allowed and permissions.can_manage_organisation(request.standing, obj.account.organisation)
         return allowed
 
     def save_model(self, request, obj, form, change):

@@ -1,7 +1,8 @@
 """
 The authentication backends: Django's and allauth's, loading the logged-in member
-of each request with their standing (``UserQuerySet.with_standing``) in the one
-query that loads them anyway, instead of a query per check on every page.
+of each request with the answers of their standing (``UserQuerySet.with_standing``) in
+the one query that loads them anyway, instead of a query per check on every page;
+``accounts.standing.standing_of`` makes the request's ``Standing`` of them.
 
 That query is the same on every request but for the member's id, and building it
 (six subqueries) cost more than running it: the ORM compiles it once per process
@@ -15,7 +16,6 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from . import permissions
 from .models import User
 
 _MEMBER_ID = -271828  # stands in for the member's id while the query is compiled
@@ -38,10 +38,7 @@ def load_member(user_id):
     sql, params, position = _standing_query(connections[DEFAULT_DB_ALIAS].vendor)
     params = list(params)
     params[position] = user_id
-    user = next(iter(User._default_manager.raw(sql, params)), None)
-    if user is not None:
-        permissions.remember_standing(user)
-    return user
+    return next(iter(User._default_manager.raw(sql, params)), None)
 
 
 class StandingMixin:

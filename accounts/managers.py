@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from . import standing
+from . import standing_parts as standing
 from .choices import Approval
 from .roles import MODERATE_PERMISSION
 
@@ -33,7 +33,7 @@ class UserQuerySet(models.QuerySet):
         listed on parts of the site as a moderator, two-factor authentication, organisation
         accounts to post as, and what the apps above add (``accounts.standing``: the unread
         notifications). ``accounts.backends`` loads the logged-in member this way and
-        ``permissions.remember_standing`` keeps the answers where the checks look first.
+        ``accounts.standing.standing_of`` makes their ``Standing`` of the answers.
         """
         member = models.OuterRef("pk")
         app_label, codename = MODERATE_PERMISSION.split(".")

@@ -7,7 +7,7 @@ from core import navigation
 from moderation.services.objections import ban_objection_path
 
 from . import permissions, selectors
-from .sanctions import sanction_state
+from .standing import ACCEPTED_TERMS_SESSION_KEY
 
 # Pages a member can always reach: account and security pages, the terms and
 # privacy pages, their own data, the language switch, the problem form, and the
@@ -57,10 +57,11 @@ class MemberObligationsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if request.method == "GET" and permissions.is_member(user) and not request.path.startswith(EXEMPT_PREFIXES):
-            # Kept for this page: its permission checks (may they post, react?) read it many times.
-            user._sanction_state = sanction_state(user)
+        if (
+            request.method == "GET"
+            and permissions.is_member(request.standing)
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
             redirect_to = is_page_navigation(request) and (
                 self._ban_logout(request)
                 or self._mfa_redirect(request)
@@ -75,7 +76,7 @@ class MemberObligationsMiddleware:
         """A member banned while logged in is logged out at their next page."""
         from django.contrib.auth import logout
 
-        if not sanction_state(request.user).banned:
+        if not request.standing.sanction.banned:
             return None
         member = request.user
         logout(request)
@@ -84,15 +85,15 @@ class MemberObligationsMiddleware:
 
     def _warning_redirect(self, request):
         """A warning must be acknowledged before the member goes on."""
-        if sanction_state(request.user).unacknowledged_warning is None:
+        if request.standing.sanction.unacknowledged_warning is None:
             return None
         return redirect("accounts:warning")
 
     def _mfa_redirect(self, request):
-        user = request.user
-        if not (user.is_staff or permissions.holds_moderator_role(user)):
+        standing = request.standing
+        if not (standing.user.is_staff or permissions.holds_moderator_role(standing)):
             return None
-        if permissions.meets_staff_security(user):
+        if permissions.meets_staff_security(standing):
             return None
         messages.warning(request, _("Moderators and administrators must set up two-factor authentication first."))
         return redirect("mfa_activate_totp")
@@ -101,13 +102,10 @@ class MemberObligationsMiddleware:
         terms = selectors.terms_current()
         if terms is None:
             return None
-        if request.session.get("accepted_terms_version") == terms.version:
-            # Known in this session (acceptances are never withdrawn): the page's own checks
-            # (may they post?) need not ask the database again.
-            request.user._has_accepted_current_terms = True
-            return None
-        if permissions.has_accepted_current_terms(request.user):
-            request.session["accepted_terms_version"] = terms.version
+        if permissions.has_accepted_current_terms(request.standing):
+            # Known in this session from now on (acceptances are never withdrawn): the next pages'
+            # standing need not ask the database again (``accounts.standing.request_standing``).
+            request.session[ACCEPTED_TERMS_SESSION_KEY] = terms.version
             return None
         url = reverse("accounts:terms_accept")
         return redirect(navigation.with_next(url, request.get_full_path()))

@@ -65,6 +65,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.standing import standing_of
 from core.links import absolute_url
 from core.models import ModerationAction, ModerationLog
 from moderation.models import ModeratorNote, Sanction
@@ -499,7 +500,8 @@ def member_export(*, member: User) -> dict:
     Only ever ``member``'s own data, in a fixed number of queries whatever the
     amount of data: at most one per part (the profile's is the organisation's name).
     """
-    if not permissions.is_member(member):
+    standing = standing_of(member)
+    if not permissions.is_member(standing):
         raise PermissionDenied
     return {
         "format": EXPORT_FORMAT,
@@ -522,7 +524,7 @@ def member_close_account(*, member: User) -> None:
     """
     # Lock the row, so two confirmations at once close the account once.
     locked = User.objects.select_for_update().get(pk=member.pk)
-    permissions.check_close_account(locked)
+    permissions.check_close_account(standing_of(locked))
     # Every app erases its own rows first, while the account still has its name and address.
     registry.erase(locked)
 

@@ -7,7 +7,6 @@ writes a moderation log row, and is enforced on every write path through
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from moderation.models import ModeratorNote, Sanction
 
 from . import permissions
 from .models import User
+from .standing import standing_of
 
 if TYPE_CHECKING:
     from moderation.models import ModeratorNote
@@ -60,12 +60,9 @@ def sanction_state(member: User) -> SanctionState:
     """
     What restricts ``member`` now (a ``SanctionState``). Kept in the shared cache (every app server
     sees a change at once: the services delete the key) so pages cost no query. During a
-    page, ``accounts.middleware`` keeps it on the member (``_sanction_state``), so the many
-    permission checks of one page ask the cache once.
+    page, the member's ``Standing`` keeps it (``accounts.standing``), so the many permission
+    checks of one page ask the cache once.
     """
-    known = getattr(member, "_sanction_state", None)
-    if known is not None:
-        return known
     key = STATE_CACHE_KEY.format(pk=member.pk)
     state = cache.get(key)
     if state is None:
@@ -99,13 +96,12 @@ def _forget(member: User) -> None:
     key = STATE_CACHE_KEY.format(pk=member.pk)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
-    with contextlib.suppress(AttributeError):
-        del member._sanction_state  # type: ignore[attr-defined]  # what a page kept on this member object
 
 
 def _check(acting_user: User, member: User) -> None:
     # Measures concern members, not posts in a theme: moderators of the whole site only.
-    if not permissions.is_site_moderator(acting_user):
+    standing = standing_of(acting_user)
+    if not permissions.is_site_moderator(standing):
         raise PermissionDenied
     if member.pk == acting_user.pk or member.is_former_member:
         raise PermissionDenied
@@ -233,7 +229,8 @@ def warning_acknowledge(*, member: User, sanction: Sanction) -> bool:
 @transaction.atomic
 def moderator_note_add(*, acting_user: User, member: User, text: str) -> ModeratorNote:
     """A private note about a member, for moderators only."""
-    if not permissions.is_site_moderator(acting_user):
+    standing = standing_of(acting_user)
+    if not permissions.is_site_moderator(standing):
         raise PermissionDenied
     if member.is_former_member:
         raise PermissionDenied

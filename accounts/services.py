@@ -29,6 +29,7 @@ from .models import (
     User,
 )
 from .roles import MODERATORS, moderators_group
+from .standing import standing_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -105,7 +106,8 @@ def member_language_set(*, member: User, language: str) -> bool:
 @transaction.atomic
 def member_approve(*, acting_user: User, member: User) -> bool:
     """A moderator lets a waiting member post. Returns whether anything changed."""
-    permissions.check_review_members(acting_user)
+    standing = standing_of(acting_user)
+    permissions.check_review_members(standing)
     if (
         not User.objects.filter(pk=member.pk)
         .exclude(approval=Approval.APPROVED)
@@ -121,7 +123,8 @@ def member_approve(*, acting_user: User, member: User) -> bool:
 @transaction.atomic
 def member_refuse(*, acting_user: User, member: User, reason: str) -> bool:
     """A moderator refuses a waiting member, with a reason the applicant receives."""
-    permissions.check_review_members(acting_user)
+    standing = standing_of(acting_user)
+    permissions.check_review_members(standing)
     if not User.objects.filter(pk=member.pk, approval=Approval.PENDING).update(
         approval=Approval.REFUSED, approval_reason=reason
     ):
@@ -134,8 +137,8 @@ def member_refuse(*, acting_user: User, member: User, reason: str) -> bool:
 
 @transaction.atomic
 def moderator_grant(*, acting_user: User, member: User) -> bool:
-
-    permissions.check_administer(acting_user)
+    standing = standing_of(acting_user)
+    permissions.check_administer(standing)
     group = moderators_group()
     if member.is_organisation_account or member.groups.filter(pk=group.pk).exists():
         return False
@@ -146,8 +149,8 @@ def moderator_grant(*, acting_user: User, member: User) -> bool:
 
 @transaction.atomic
 def moderator_revoke(*, acting_user: User, member: User) -> bool:
-
-    permissions.check_administer(acting_user)
+    standing = standing_of(acting_user)
+    permissions.check_administer(standing)
     group = Group.objects.filter(name=MODERATORS).first()
     if group is None or not member.groups.filter(pk=group.pk).exists():
         return False
@@ -161,10 +164,11 @@ def organisation_role_set(
     *, acting_user: User, organisation: Organisation, member: User, is_admin: bool, may_speak_for_organisation: bool
 ) -> OrganisationRole:
     """Set what ``member`` may do for ``organisation``; only its administrators or site administrators."""
-    permissions.check_manage_organisation(acting_user, organisation)
-    if is_admin and not permissions.is_administrator(acting_user):
+    standing = standing_of(acting_user)
+    permissions.check_manage_organisation(standing, organisation)
+    if is_admin and not permissions.is_administrator(standing):
         # Organisation administrators are appointed by site administrators.
-        permissions.check_administer(acting_user)
+        permissions.check_administer(standing)
     if not permissions.can_hold_organisation_role(member, organisation):
         raise ValueError("Only the organisation's own verified members can hold a role in it.")
     role, _created = OrganisationRole.objects.update_or_create(
@@ -181,7 +185,8 @@ def organisation_speaker_set(*, acting_user: User, organisation: Organisation, m
     Allow or stop ``member`` speaking on behalf of ``organisation``; the
     organisation's administrators decide. Returns whether it changed.
     """
-    permissions.check_manage_organisation(acting_user, organisation)
+    standing = standing_of(acting_user)
+    permissions.check_manage_organisation(standing, organisation)
     if not permissions.can_hold_organisation_role(member, organisation):
         raise PermissionDenied
     role, created = OrganisationRole.objects.get_or_create(
@@ -199,7 +204,8 @@ def organisation_speaker_set(*, acting_user: User, organisation: Organisation, m
 @transaction.atomic
 def organisation_role_remove(*, acting_user: User, organisation: Organisation, member: User) -> bool:
     """Take away whatever ``member`` could do for ``organisation``."""
-    permissions.check_manage_organisation(acting_user, organisation)
+    standing = standing_of(acting_user)
+    permissions.check_manage_organisation(standing, organisation)
     deleted, _rows = OrganisationRole.objects.filter(organisation=organisation, member=member).delete()
     return bool(deleted)
 
@@ -225,7 +231,8 @@ def organisation_domains_resync(*, domains: list[str]) -> int:
 @transaction.atomic
 def organisation_account_create(*, acting_user: User, organisation: Organisation, display_name: str) -> User:
     """An organisation account, such as "Team Digitale Overheid": nobody logs in as it."""
-    permissions.check_administer(acting_user)
+    standing = standing_of(acting_user)
+    permissions.check_administer(standing)
     account = User(
         display_name=display_name,
         email=None,
@@ -241,7 +248,8 @@ def organisation_account_create(*, acting_user: User, organisation: Organisation
 @transaction.atomic
 def delegate_add(*, acting_user: User, account: User, member: User) -> bool:
     """Let ``member`` post as the organisation account ``account``."""
-    permissions.check_manage_organisation(acting_user, account.organisation)
+    standing = standing_of(acting_user)
+    permissions.check_manage_organisation(standing, account.organisation)
     if member.is_organisation_account or not account.is_organisation_account:
         raise ValueError("Only members can be added to organisation accounts.")
     _delegate, created = AccountDelegate.objects.get_or_create(account=account, member=member)
@@ -250,7 +258,8 @@ def delegate_add(*, acting_user: User, account: User, member: User) -> bool:
 
 @transaction.atomic
 def delegate_remove(*, acting_user: User, account: User, member: User) -> bool:
-    permissions.check_manage_organisation(acting_user, account.organisation)
+    standing = standing_of(acting_user)
+    permissions.check_manage_organisation(standing, account.organisation)
     deleted, _rows = AccountDelegate.objects.filter(account=account, member=member).delete()
     return bool(deleted)
 
@@ -266,7 +275,6 @@ def terms_accepted_before(member: User) -> bool:
 @transaction.atomic
 def terms_accept(*, member: User, terms: TermsVersion) -> bool:
     _acceptance, created = TermsAcceptance.objects.get_or_create(member=member, terms=terms)
-    member._has_accepted_current_terms = None  # type: ignore[attr-defined]  # the page's cached answer
     return created
 
 

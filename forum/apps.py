@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts import profile_sections, standing
+from accounts import profile_sections
+from accounts import standing_parts as standing
 from notifications import targets
 
 

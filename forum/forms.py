@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as account_permissions
+from accounts.standing import standing_of
 from core.cleaning import clean_plain_text, has_visible_text
 
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
@@ -40,8 +41,10 @@ class AuthorshipMixin:
     """
 
     def __init__(self, *args, user, post=None, **kwargs):
+        standing = standing_of(user)
+        user = standing.user
         super().__init__(*args, **kwargs)
-        if post is not None and not is_own_post(user, post):
+        if post is not None and not is_own_post(standing, post):
             # A moderator edits someone else's post: the note says why, to the author and in the log.
             self.fields["note"] = forms.CharField(
                 label=_("Note for the author"),
@@ -53,7 +56,9 @@ class AuthorshipMixin:
         if post is not None and post.written_by_id is not None:
             return  # an organisation account's post keeps its capacity
         choices = [(Capacity.PERSONAL, Capacity.PERSONAL.label), (Capacity.FUNCTION, Capacity.FUNCTION.label)]
-        if account_permissions.can_speak_for_organisation(user) or (post and post.capacity == Capacity.ORGANISATION):
+        if account_permissions.can_speak_for_organisation(standing) or (
+            post and post.capacity == Capacity.ORGANISATION
+        ):
             choices.append((Capacity.ORGANISATION, Capacity.ORGANISATION.label))
         self.fields["capacity"] = forms.ChoiceField(
             label=_("In which capacity do you write?"),
@@ -67,7 +72,7 @@ class AuthorshipMixin:
             ),
         )
         if post is None:
-            accounts = account_permissions.organisation_accounts_for(user)
+            accounts = account_permissions.organisation_accounts_for(standing)
             if accounts.exists():
                 self.fields["post_as"] = forms.ModelChoiceField(
                     label=_("Post as"),

@@ -6,6 +6,7 @@ from django.db import connections, models
 from django.db.models.functions import Coalesce
 
 from accounts.permissions import is_member, is_moderator
+from accounts.standing import standing_of
 
 
 class PostStatus(models.TextChoices):
@@ -27,7 +28,9 @@ class ThreadQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What ``user`` may read: moderators also see hidden threads."""
-        if is_moderator(user):
+        standing = standing_of(user)
+        user = standing.user
+        if is_moderator(standing):
             return self
         return self.published()
 
@@ -72,7 +75,9 @@ class ThreadQuerySet(models.QuerySet):
         Each listed thread costs one lookup in the unique index (member, thread) inside the
         same query; there is no join across all visits and no OR. Visitors get no annotation.
         """
-        if not is_member(user):
+        standing = standing_of(user)
+        user = standing.user
+        if not is_member(standing):
             return self
         return self.annotate(last_read_at=models.Subquery(_last_read_at(user, models.OuterRef("pk")))).annotate(
             is_unread=models.ExpressionWrapper(
@@ -90,7 +95,9 @@ class ThreadQuerySet(models.QuerySet):
         visit is looked up once, by the unique index (member, thread). Also ``last_read_at``, the
         visit's read position (``None`` without a visit). Visitors: no annotation.
         """
-        if not is_member(user):
+        standing = standing_of(user)
+        user = standing.user
+        if not is_member(standing):
             return self
         from .models import Reply, ThreadVisit  # not at the top: models.py imports this module
 
@@ -130,7 +137,9 @@ class ThreadQuerySet(models.QuerySet):
         Annotate ``followed_by_viewer``: whether ``user`` follows the thread, an EXISTS on the
         unique index (member, thread) in the same query. Visitors: no annotation.
         """
-        if not is_member(user):
+        standing = standing_of(user)
+        user = standing.user
+        if not is_member(standing):
             return self
         from .models import ThreadFollow  # not at the top: models.py imports this module
 
@@ -202,7 +211,9 @@ class ReplyQuerySet(models.QuerySet):
         return self.filter(status=PostStatus.PUBLISHED)
 
     def visible_to(self, user):
-        if is_moderator(user):
+        standing = standing_of(user)
+        user = standing.user
+        if is_moderator(standing):
             return self
         return self.published()
 
@@ -211,7 +222,9 @@ class ReplyQuerySet(models.QuerySet):
         Only replies in threads ``user`` may read: a condition on the joined thread row, checked
         per reply, rather than a list of every readable thread (which grows with the forum).
         """
-        if is_moderator(user):
+        standing = standing_of(user)
+        user = standing.user
+        if is_moderator(standing):
             return self
         return self.filter(thread__status=PostStatus.PUBLISHED)
 
@@ -276,7 +289,9 @@ def _appreciated_by(queryset, user, column):
     member's reactions (member and thread, or member and reply), in the post's own query instead
     of a query of its own for the page. Written as SQL, as ``with_following_for``.
     """
-    if not is_member(user):
+    standing = standing_of(user)
+    user = standing.user
+    if not is_member(standing):
         return queryset
     from .models import Reaction  # not at the top: models.py imports this module
 

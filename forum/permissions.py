@@ -16,40 +16,41 @@ from django.utils import timezone
 from accounts import permissions as account_permissions
 from accounts.models import User
 from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
+from accounts.standing import Standing
 from core.models import ModerationAction, ModerationLog
 
 from .models import Reply, Status, Thread
 
 
-def _can_view_post(user, post) -> bool:
+def _can_view_post(standing: Standing, post) -> bool:
     """Published posts are public; held ones are for their author and moderators; hidden ones for moderators."""
     if post.is_held:
-        return is_own_post(user, post) or is_moderator(user)
-    return not post.is_hidden or is_moderator(user)
+        return is_own_post(standing, post) or is_moderator(standing)
+    return not post.is_hidden or is_moderator(standing)
 
 
-def can_view_thread(user, thread: Thread) -> bool:
-    return _can_view_post(user, thread)
+def can_view_thread(standing: Standing, thread: Thread) -> bool:
+    return _can_view_post(standing, thread)
 
 
-def can_view_reply(user, reply: Reply) -> bool:
-    return can_view_thread(user, reply.thread) and _can_view_post(user, reply)
+def can_view_reply(standing: Standing, reply: Reply) -> bool:
+    return can_view_thread(standing, reply.thread) and _can_view_post(standing, reply)
 
 
-def can_view_post_or_thread(user, *, thread: Thread | None = None, reply: Reply | None = None) -> bool:
-    """Whether ``user`` may see the reply (in its thread), else the thread: what a notification is about."""
+def can_view_post_or_thread(standing: Standing, *, thread: Thread | None = None, reply: Reply | None = None) -> bool:
+    """Whether the member may see the reply (in its thread), else the thread: what a notification is about."""
     if reply is not None:
-        return can_view_reply(user, reply)
-    return thread is None or can_view_thread(user, thread)
+        return can_view_reply(standing, reply)
+    return thread is None or can_view_thread(standing, thread)
 
 
-def can_post(user) -> bool:
+def can_post(standing: Standing) -> bool:
     """Verified, approved members who accepted the current terms may write."""
-    return account_permissions.can_post(user)
+    return account_permissions.can_post(standing)
 
 
-def can_create_thread(user, theme) -> bool:
-    return can_post(user)
+def can_create_thread(standing: Standing, theme) -> bool:
+    return can_post(standing)
 
 
 def is_closed(thread: Thread) -> bool:
@@ -57,81 +58,81 @@ def is_closed(thread: Thread) -> bool:
     return thread.closes_at is not None and thread.closes_at <= timezone.now()
 
 
-def can_reply(user, thread: Thread) -> bool:
-    if not can_post(user) or thread.is_hidden or thread.is_held:
+def can_reply(standing: Standing, thread: Thread) -> bool:
+    if not can_post(standing) or thread.is_hidden or thread.is_held:
         return False
-    return not (thread.is_locked or is_closed(thread)) or can_moderate_theme(user, thread.theme_id)
+    return not (thread.is_locked or is_closed(thread)) or can_moderate_theme(standing, thread.theme_id)
 
 
-def is_own_post(user, post) -> bool:
+def is_own_post(standing: Standing, post) -> bool:
     """The member wrote it: under their own name, or for an organisation account."""
-    return is_member(user) and (post.author_id == user.pk or post.written_by_id == user.pk)
+    return is_member(standing) and (post.author_id == standing.user.pk or post.written_by_id == standing.user.pk)
 
 
-def _can_edit(user, post, thread: Thread) -> bool:
-    if can_moderate_theme(user, thread.theme_id):
+def _can_edit(standing: Standing, post, thread: Thread) -> bool:
+    if can_moderate_theme(standing, thread.theme_id):
         return True
-    if not can_post(user) or not is_own_post(user, post):
+    if not can_post(standing) or not is_own_post(standing, post):
         return False
     return not post.is_hidden and not thread.is_hidden and not thread.is_locked and post.is_edit_window_open()
 
 
-def can_edit_thread(user, thread: Thread) -> bool:
-    return _can_edit(user, thread, thread)
+def can_edit_thread(standing: Standing, thread: Thread) -> bool:
+    return _can_edit(standing, thread, thread)
 
 
-def can_edit_reply(user, reply: Reply) -> bool:
-    return _can_edit(user, reply, reply.thread)
+def can_edit_reply(standing: Standing, reply: Reply) -> bool:
+    return _can_edit(standing, reply, reply.thread)
 
 
-def can_view_revisions(user, post) -> bool:
-    return is_moderator(user) or is_own_post(user, post)
+def can_view_revisions(standing: Standing, post) -> bool:
+    return is_moderator(standing) or is_own_post(standing, post)
 
 
-def can_moderate(user) -> bool:
-    return is_moderator(user)
+def can_moderate(standing: Standing) -> bool:
+    return is_moderator(standing)
 
 
-def check_view_thread(user, thread: Thread) -> None:
-    if not can_view_thread(user, thread):
+def check_view_thread(standing: Standing, thread: Thread) -> None:
+    if not can_view_thread(standing, thread):
         raise Http404
 
 
-def check_view_reply(user, reply: Reply) -> None:
-    if not can_view_reply(user, reply):
+def check_view_reply(standing: Standing, reply: Reply) -> None:
+    if not can_view_reply(standing, reply):
         raise Http404
 
 
-def check_create_thread(user, theme) -> None:
-    if not can_create_thread(user, theme):
+def check_create_thread(standing: Standing, theme) -> None:
+    if not can_create_thread(standing, theme):
         raise PermissionDenied
 
 
-def check_reply(user, thread: Thread) -> None:
-    check_view_thread(user, thread)
-    if not can_reply(user, thread):
+def check_reply(standing: Standing, thread: Thread) -> None:
+    check_view_thread(standing, thread)
+    if not can_reply(standing, thread):
         raise PermissionDenied
 
 
-def check_edit_thread(user, thread: Thread) -> None:
-    check_view_thread(user, thread)
-    if not can_edit_thread(user, thread):
+def check_edit_thread(standing: Standing, thread: Thread) -> None:
+    check_view_thread(standing, thread)
+    if not can_edit_thread(standing, thread):
         raise PermissionDenied
 
 
-def check_edit_reply(user, reply: Reply) -> None:
-    check_view_reply(user, reply)
-    if not can_edit_reply(user, reply):
+def check_edit_reply(standing: Standing, reply: Reply) -> None:
+    check_view_reply(standing, reply)
+    if not can_edit_reply(standing, reply):
         raise PermissionDenied
 
 
-def check_view_revisions(user, post) -> None:
-    if not can_view_revisions(user, post):
+def check_view_revisions(standing: Standing, post) -> None:
+    if not can_view_revisions(standing, post):
         raise Http404
 
 
-def check_moderate(user) -> None:
-    if not is_moderator(user):
+def check_moderate(standing: Standing) -> None:
+    if not is_moderator(standing):
         raise PermissionDenied
 
 
@@ -140,154 +141,158 @@ def check_moderate(user) -> None:
 # notes, reports on profiles, applications, problem reports). Every moderator sees hidden posts.
 
 
-def can_moderate_theme(user, theme) -> bool:
-    """Whether ``user`` moderates posts in ``theme`` (a Theme or its id)."""
-    if not is_moderator(user):
+def can_moderate_theme(standing: Standing, theme) -> bool:
+    """Whether the member moderates posts in ``theme`` (a Theme or its id)."""
+    if not is_moderator(standing):
         return False
-    limited_to = moderated_theme_ids(user)
+    limited_to = moderated_theme_ids(standing)
     return not limited_to or getattr(theme, "pk", theme) in limited_to
 
 
-def can_moderate_post(user, post) -> bool:
-    """Whether ``user`` moderates this thread or reply: it is in a theme they moderate."""
-    if not is_moderator(user):
+def can_moderate_post(standing: Standing, post) -> bool:
+    """Whether the member moderates this thread or reply: it is in a theme they moderate."""
+    if not is_moderator(standing):
         return False
-    if not moderated_theme_ids(user):
+    if not moderated_theme_ids(standing):
         return True  # the whole site: no need to look up the reply's thread
     thread = post.thread if isinstance(post, Reply) else post
-    return can_moderate_theme(user, thread.theme_id)
+    return can_moderate_theme(standing, thread.theme_id)
 
 
-def check_moderate_post(user, post) -> None:
-    if not can_moderate_post(user, post):
+def check_moderate_post(standing: Standing, post) -> None:
+    if not can_moderate_post(standing, post):
         raise PermissionDenied
 
 
-def check_moderate_theme(user, theme) -> None:
-    if not can_moderate_theme(user, theme):
+def check_moderate_theme(standing: Standing, theme) -> None:
+    if not can_moderate_theme(standing, theme):
         raise PermissionDenied
 
 
-def check_site_moderator(user) -> None:
+def check_site_moderator(standing: Standing) -> None:
     """Acts on members and on the site itself are for moderators of the whole site."""
-    if not is_site_moderator(user):
+    if not is_site_moderator(standing):
         raise PermissionDenied
 
 
-def theme_scope_q(user, theme_field: str) -> Q:
+def theme_scope_q(standing: Standing, theme_field: str) -> Q:
     """
     A filter keeping rows whose ``theme_field`` (``"theme"``, ``"thread__theme"``, …) is a theme
-    ``user`` moderates: everything for a moderator of the whole site, nothing for a non-moderator.
+    the member moderates: everything for a moderator of the whole site, nothing for a non-moderator.
     """
-    if not is_moderator(user):
+    if not is_moderator(standing):
         return Q(pk__in=[])
-    limited_to = moderated_theme_ids(user)
+    limited_to = moderated_theme_ids(standing)
     return Q(**{f"{theme_field}__in": limited_to}) if limited_to else Q()
 
 
-def moderated_reports_q(user) -> Q:
-    """Open reports ``user`` may decide: on posts in their themes; reports on members only site-wide."""
-    if is_site_moderator(user):
+def moderated_reports_q(standing: Standing) -> Q:
+    """Open reports the member may decide: on posts in their themes; reports on members only site-wide."""
+    if is_site_moderator(standing):
         return Q()
-    return theme_scope_q(user, "thread__theme") | theme_scope_q(user, "reply__thread__theme")
+    return theme_scope_q(standing, "thread__theme") | theme_scope_q(standing, "reply__thread__theme")
 
 
-def can_resolve_reports(user, target) -> bool:
+def can_resolve_reports(standing: Standing, target) -> bool:
     """Reports on a post: its theme's moderators; reports on a member: moderators of the whole site."""
     if isinstance(target, User):
-        return is_site_moderator(user)
-    return can_moderate_post(user, target)
+        return is_site_moderator(standing)
+    return can_moderate_post(standing, target)
 
 
-def check_resolve_reports(user, target) -> None:
-    if not can_resolve_reports(user, target):
+def check_resolve_reports(standing: Standing, target) -> None:
+    if not can_resolve_reports(standing, target):
         raise PermissionDenied
 
 
 # Engagement: appreciating ("waarderen") and following.
 
 
-def can_view_post(user, post) -> bool:
+def can_view_post(standing: Standing, post) -> bool:
     """A thread or a reply, whichever ``post`` is."""
-    return can_view_reply(user, post) if isinstance(post, Reply) else can_view_thread(user, post)
+    return can_view_reply(standing, post) if isinstance(post, Reply) else can_view_thread(standing, post)
 
 
-def can_react(user, post) -> bool:
+def can_react(standing: Standing, post) -> bool:
     """
     Members who may write appreciate a published thread or reply they can see,
     never their own (under their name or written for an organisation account).
     """
     thread = post.thread if isinstance(post, Reply) else post
     return (
-        can_post(user)
-        and can_view_post(user, post)
+        can_post(standing)
+        and can_view_post(standing, post)
         and post.status == Status.PUBLISHED
         and thread.status == Status.PUBLISHED
-        and not is_own_post(user, post)
+        and not is_own_post(standing, post)
     )
 
 
-def can_see_who_reacted(user) -> bool:
+def can_see_who_reacted(standing: Standing) -> bool:
     """Members see who appreciated a post; visitors see how many did."""
-    return is_member(user)
+    return is_member(standing)
 
 
-def can_follow(user) -> bool:
+def can_follow(standing: Standing) -> bool:
     """
     Members with a verified address follow threads and themes, to hear of them
     by e-mail; organisation accounts (nobody logs in as them) do not.
     """
-    return is_member(user) and not user.is_organisation_account and account_permissions.has_verified_email(user)
+    return (
+        is_member(standing)
+        and not standing.user.is_organisation_account
+        and account_permissions.has_verified_email(standing)
+    )
 
 
-def can_follow_thread(user, thread: Thread) -> bool:
-    return can_follow(user) and can_view_thread(user, thread)
+def can_follow_thread(standing: Standing, thread: Thread) -> bool:
+    return can_follow(standing) and can_view_thread(standing, thread)
 
 
-def can_follow_theme(user, theme) -> bool:
-    return can_follow(user)
+def can_follow_theme(standing: Standing, theme) -> bool:
+    return can_follow(standing)
 
 
-def check_view_post(user, post) -> None:
-    if not can_view_post(user, post):
+def check_view_post(standing: Standing, post) -> None:
+    if not can_view_post(standing, post):
         raise Http404
 
 
-def check_react(user, post) -> None:
-    check_view_post(user, post)
-    if not can_react(user, post):
+def check_react(standing: Standing, post) -> None:
+    check_view_post(standing, post)
+    if not can_react(standing, post):
         raise PermissionDenied
 
 
-def check_follow_thread(user, thread: Thread) -> None:
-    check_view_thread(user, thread)
-    if not can_follow_thread(user, thread):
+def check_follow_thread(standing: Standing, thread: Thread) -> None:
+    check_view_thread(standing, thread)
+    if not can_follow_thread(standing, thread):
         raise PermissionDenied
 
 
-def check_follow_theme(user, theme) -> None:
-    if not can_follow_theme(user, theme):
+def check_follow_theme(standing: Standing, theme) -> None:
+    if not can_follow_theme(standing, theme):
         raise PermissionDenied
 
 
-def can_report(user, target) -> bool:
+def can_report(standing: Standing, target) -> bool:
     """
     Members report what they can see and did not write themselves; a profile that is not their own.
     Not while suspended or banned.
     """
-    if not is_member(user) or user.is_organisation_account or account_permissions.is_restricted(user):
+    if not is_member(standing) or standing.user.is_organisation_account or account_permissions.is_restricted(standing):
         return False
     if isinstance(target, User):
-        return target.pk != user.pk and not target.is_former_member
-    if is_own_post(user, target):
+        return target.pk != standing.user.pk and not target.is_former_member
+    if is_own_post(standing, target):
         return False
     if isinstance(target, Thread):
-        return can_view_thread(user, target)
-    return can_view_reply(user, target)
+        return can_view_thread(standing, target)
+    return can_view_reply(standing, target)
 
 
-def check_report(user, target) -> None:
-    if not can_report(user, target):
+def check_report(standing: Standing, target) -> None:
+    if not can_report(standing, target):
         raise PermissionDenied
 
 
@@ -298,24 +303,24 @@ OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide", "reject")
 OBJECTABLE_MEMBER_ACTIONS = ("warn", "suspend", "ban")
 
 
-def decision_affects(user, decision) -> bool:
+def decision_affects(standing: Standing, decision) -> bool:
     """The decision hid the member's own post, or was a measure against the member."""
     model = decision.target_type.model_class()
     if decision.action in OBJECTABLE_MEMBER_ACTIONS:
-        return model is User and decision.target_id == user.pk
+        return model is User and decision.target_id == standing.user.pk
     if decision.action in OBJECTABLE_POST_ACTIONS and model in (Thread, Reply):
         post = model.objects.filter(pk=decision.target_id).only("author_id", "written_by_id").first()
-        return post is not None and is_own_post(user, post)
+        return post is not None and is_own_post(standing, post)
     return False
 
 
-def can_object(user, decision) -> bool:
+def can_object(standing: Standing, decision) -> bool:
     """Members object to decisions that affected them (once: the service enforces that)."""
-    return is_member(user) and not user.is_organisation_account and decision_affects(user, decision)
+    return is_member(standing) and not standing.user.is_organisation_account and decision_affects(standing, decision)
 
 
-def check_object(user, decision) -> None:
-    if not can_object(user, decision):
+def check_object(standing: Standing, decision) -> None:
+    if not can_object(standing, decision):
         raise Http404
 
 
@@ -329,27 +334,27 @@ def decision_theme_id(decision) -> int | None:
     return None
 
 
-def can_moderate_decision(user, decision) -> bool:
-    """Whether ``user`` may act on what a logged decision concerned: a post in their themes, else site-wide only."""
-    if is_site_moderator(user):
+def can_moderate_decision(standing: Standing, decision) -> bool:
+    """Whether the member may act on what a logged decision concerned: a post in their themes, else site-wide only."""
+    if is_site_moderator(standing):
         return True
-    if not is_moderator(user):
+    if not is_moderator(standing):
         return False
     theme_id = decision_theme_id(decision)
-    return theme_id is not None and can_moderate_theme(user, theme_id)
+    return theme_id is not None and can_moderate_theme(standing, theme_id)
 
 
-def moderated_decisions_q(user, prefix: str = "") -> Q:
+def moderated_decisions_q(standing: Standing, prefix: str = "") -> Q:
     """
-    A filter keeping the log rows (decisions) ``user`` may act on, ``prefix`` leading to the row
+    A filter keeping the log rows (decisions) the member may act on, ``prefix`` leading to the row
     (``"decision__"`` from an objection): all for a moderator of the whole site; for a moderator
     limited to themes, the decisions on threads and replies in those themes.
     """
-    if is_site_moderator(user):
+    if is_site_moderator(standing):
         return Q()
-    if not is_moderator(user):
+    if not is_moderator(standing):
         return Q(pk__in=[])
-    themes = moderated_theme_ids(user)
+    themes = moderated_theme_ids(standing)
     types = ContentType.objects.get_for_models(Thread, Reply)
     return Q(
         **{
@@ -364,44 +369,46 @@ def moderated_decisions_q(user, prefix: str = "") -> Q:
     )
 
 
-def can_decide_objection(user, objection) -> bool:
+def can_decide_objection(standing: Standing, objection) -> bool:
     """
     A moderator other than the one who took the decision (any moderator for automatic ones), never
     the objector, who may act on what the decision concerned (its theme, or the whole site for measures).
     """
-    if not is_moderator(user) or objection.member_id == user.pk:
+    if not is_moderator(standing) or objection.member_id == standing.user.pk:
         return False
-    if is_maker_of(user, objection.decision):
+    if is_maker_of(standing, objection.decision):
         return False
-    return can_moderate_decision(user, objection.decision)
+    return can_moderate_decision(standing, objection.decision)
 
 
-def made_by_q(user, prefix: str = "") -> Q:
+def made_by_q(standing: Standing, prefix: str = "") -> Q:
     """
-    A filter keeping the decisions (log rows, ``prefix`` leading to the row) that ``user`` made:
+    A filter keeping the decisions (log rows, ``prefix`` leading to the row) that the member made:
     their own acts, and the automatic hides whose reports they upheld afterwards (upholding
     makes the automatic hide their decision).
     """
     upheld = ModerationLog.objects.filter(
-        actor=user,
+        actor=standing.user,
         action=ModerationAction.REPORT_UPHOLD,
         target_type=OuterRef(f"{prefix}target_type"),
         target_id=OuterRef(f"{prefix}target_id"),
         created_at__gte=OuterRef(f"{prefix}created_at"),
     )
-    return Q(**{f"{prefix}actor": user}) | (Q(**{f"{prefix}action": ModerationAction.AUTO_HIDE}) & Q(Exists(upheld)))
-
-
-def is_maker_of(user, decision) -> bool:
-    """Whether ``user`` made ``decision`` (see ``made_by_q``): they may not decide an objection to it."""
-    if decision.actor_id is not None:
-        return decision.actor_id == user.pk
-    return (
-        decision.action == ModerationAction.AUTO_HIDE
-        and ModerationLog.objects.filter(pk=decision.pk).filter(made_by_q(user)).exists()
+    return Q(**{f"{prefix}actor": standing.user}) | (
+        Q(**{f"{prefix}action": ModerationAction.AUTO_HIDE}) & Q(Exists(upheld))
     )
 
 
-def check_decide_objection(user, objection) -> None:
-    if not can_decide_objection(user, objection):
+def is_maker_of(standing: Standing, decision) -> bool:
+    """Whether the member made ``decision`` (see ``made_by_q``): they may not decide an objection to it."""
+    if decision.actor_id is not None:
+        return decision.actor_id == standing.user.pk
+    return (
+        decision.action == ModerationAction.AUTO_HIDE
+        and ModerationLog.objects.filter(pk=decision.pk).filter(made_by_q(standing)).exists()
+    )
+
+
+def check_decide_objection(standing: Standing, objection) -> None:
+    if not can_decide_objection(standing, objection):
         raise PermissionDenied

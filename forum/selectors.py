@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Approval, ProfileVisibility, User
 from accounts.permissions import can_review_members, is_member, is_moderator
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
@@ -104,7 +105,9 @@ def held_replies_for(user, thread) -> list:
     block only they see. No query unless the thread has held replies; moderators
     see held replies in the list itself.
     """
-    if not thread.held_reply_count or not is_member(user) or is_moderator(user):
+    standing = standing_of(user)
+    user = standing.user
+    if not thread.held_reply_count or not is_member(standing) or is_moderator(standing):
         return []
     replies = list(
         Reply.objects.filter(thread=thread, status=Status.HELD)
@@ -132,6 +135,8 @@ def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     old network), and their profile is one ``user`` may open: public profiles for visitors,
     every profile for members.
     """
+    standing = standing_of(user)
+    user = standing.user
     since = timezone.now() - timedelta(days=ACTIVITY_NEW_DAYS)
     discussions = Thread.objects.activity().with_activity_summary(since=since)
     threads = [
@@ -139,7 +144,7 @@ def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
         *discussions.filter(is_pinned=True)[:limit],
     ]
     members = User.objects.in_directory().filter(is_organisation_account=False, email__isnull=False)
-    if not is_member(user):
+    if not is_member(standing):
         members = members.filter(profile_visibility=ProfileVisibility.PUBLIC)
     members = (
         members.select_related(None)
@@ -434,7 +439,9 @@ def excerpt(post) -> str:
 
 def _open_reports(user, theme_slug: str, reason: str):
     """Open reports ``user`` may decide on the items that match the filters (an item matches when any report does)."""
-    reports = Report.objects.filter(state=Report.State.OPEN).filter(permissions.moderated_reports_q(user))
+    standing = standing_of(user)
+    user = standing.user
+    reports = Report.objects.filter(state=Report.State.OPEN).filter(permissions.moderated_reports_q(standing))
     if theme_slug:
         reports = reports.filter(Q(thread__theme__slug=theme_slug) | Q(reply__thread__theme__slug=theme_slug))
     if reason:
@@ -510,8 +517,10 @@ def held_posts(user, *, theme_slug: str = "", page_number=None):
     Threads and replies waiting for approval in the themes ``user`` moderates, oldest first,
     threads and replies together: one page of (kind, pk) rows, then each kind's posts in one query.
     """
-    threads = Thread.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(user, "theme"))
-    replies = Reply.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(user, "thread__theme"))
+    standing = standing_of(user)
+    user = standing.user
+    threads = Thread.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(standing, "theme"))
+    replies = Reply.objects.filter(status=Status.HELD).filter(permissions.theme_scope_q(standing, "thread__theme"))
     if theme_slug:
         threads = threads.filter(theme__slug=theme_slug)
         replies = replies.filter(thread__theme__slug=theme_slug)
@@ -554,7 +563,9 @@ def held_posts(user, *, theme_slug: str = "", page_number=None):
 
 def membership_applications(user, *, limit: int = QUEUE_ITEMS_PER_PAGE):
     """Members waiting for approval of their membership, oldest first, for moderators of the whole site."""
-    if not can_review_members(user):
+    standing = standing_of(user)
+    user = standing.user
+    if not can_review_members(standing):
         return []
     return list(
         User.objects.filter(approval=Approval.PENDING, is_active=True)
@@ -568,13 +579,15 @@ def objections_to_decide(user):
     Open objections ``user`` may decide: not on decisions they made (an automatic hide whose
     reports they upheld counts as theirs), not their own, in their themes.
     """
-    if not permissions.is_moderator(user):
+    standing = standing_of(user)
+    user = standing.user
+    if not permissions.is_moderator(standing):
         return Objection.objects.none()
     return (
         Objection.objects.filter(state=Objection.State.OPEN)
-        .exclude(permissions.made_by_q(user, "decision__"))
+        .exclude(permissions.made_by_q(standing, "decision__"))
         .exclude(member=user)
-        .filter(permissions.moderated_decisions_q(user, "decision__"))
+        .filter(permissions.moderated_decisions_q(standing, "decision__"))
     )
 
 
@@ -583,7 +596,9 @@ def open_problem_reports(user, *, limit: int = 50):
     Open messages from the footer form "Report a problem?", oldest first, for moderators of
     the whole site (who close them); nothing for anyone else.
     """
-    if not permissions.is_site_moderator(user):
+    standing = standing_of(user)
+    user = standing.user
+    if not permissions.is_site_moderator(standing):
         return ProblemReport.objects.none()
     return (
         ProblemReport.objects.filter(state=ProblemReport.State.OPEN)
@@ -598,7 +613,9 @@ def waiting_count(user) -> int:
     membership applications, objections they may decide and problem reports. One query: the parts
     are counted together as a UNION ALL.
     """
-    if not permissions.is_moderator(user):
+    standing = standing_of(user)
+    user = standing.user
+    if not permissions.is_moderator(standing):
         return 0
 
     def none():
@@ -606,25 +623,25 @@ def waiting_count(user) -> int:
 
     parts = [
         Report.objects.filter(state=Report.State.OPEN)
-        .filter(permissions.moderated_reports_q(user))
+        .filter(permissions.moderated_reports_q(standing))
         .order_by()
         .values_list("thread_id", "reply_id", "member_id")
         .distinct(),
         Thread.objects.filter(status=Status.HELD)
-        .filter(permissions.theme_scope_q(user, "theme"))
+        .filter(permissions.theme_scope_q(standing, "theme"))
         .order_by()
         .values_list("pk", none(), none()),
         Reply.objects.filter(status=Status.HELD)
-        .filter(permissions.theme_scope_q(user, "thread__theme"))
+        .filter(permissions.theme_scope_q(standing, "thread__theme"))
         .order_by()
         .values_list(none(), "pk", none()),
         objections_to_decide(user).order_by().values_list(none(), none(), "pk"),
     ]
-    if can_review_members(user):
+    if can_review_members(standing):
         parts.append(
             User.objects.filter(approval=Approval.PENDING, is_active=True).order_by().values_list(none(), none(), "pk")
         )
-    if permissions.is_site_moderator(user):
+    if permissions.is_site_moderator(standing):
         parts.append(
             ProblemReport.objects.filter(state=ProblemReport.State.OPEN).order_by().values_list(none(), none(), "pk")
         )
@@ -671,7 +688,7 @@ def member_posts_for_profile(request, member) -> dict:
     A member's latest discussions and replies that the viewer may see, for the forum's section of
     the profile page (``accounts.profile_sections``): two queries, run by the template.
     """
-    viewer = request.user
+    viewer = request.standing
     threads = Thread.objects.visible_to(viewer).with_related().filter(author=member).order_by("-created_at")
     replies = (
         Reply.objects.visible_to(viewer)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts import standing
+from accounts import standing_parts as standing
 
 
 class NotificationsConfig(AppConfig):
@@ -12,8 +12,4 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from . import privacy, selectors  # noqa: F401  (registers the notifications' part of a member's data download; models are ready only now)
 
-        standing.register(
-            "unread_notifications",
-            expression=selectors.unread_count_subquery,
-            remember=selectors.remember_unread_count,
-        )
+        standing.register("unread_notifications", expression=selectors.unread_count_subquery)

@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.standing import standing_of
 from core.links import absolute_reverse, absolute_url
 from outbox import services as outbox
 
@@ -169,7 +170,7 @@ def digest_batches(*, frequency: str, max_attempts: int = MAX_ATTEMPTS) -> list[
     by_member, members = defaultdict(list), {}
     for notification in pending:
         member = members.setdefault(notification.recipient_id, notification.recipient)
-        if permissions.is_available(member, notification):
+        if permissions.is_available(standing_of(member), notification):
             by_member[member.pk].append(notification)
     return [(members[pk], found) for pk, found in by_member.items()]
 

@@ -30,9 +30,3 @@ def unread_count_subquery(member: models.OuterRef) -> models.Expression:
         .values("count")
     )
     return Coalesce(models.Subquery(unread, output_field=models.IntegerField()), 0)
-
-
-def remember_unread_count(member, count) -> None:
-    """Keep the count that came with the member where the bell looks (``context_processors``)."""
-    # int(): the raw query of accounts.backends gets SQLite's numbers as they are.
-    member._unread_notification_count = int(count)

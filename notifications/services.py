@@ -20,6 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from accounts.standing import standing_of
+
 from . import permissions, tasks
 from .models import DEFAULT_FREQUENCY, Frequency, Kind, Notification, Preference
 from .selectors import frequency_for
@@ -154,27 +156,19 @@ def _target(field: str, pk: int | None) -> Any:
 
 def notification_mark_read(*, acting_user: User, notification: Notification) -> bool:
     """Mark one notification read; only its recipient can. Returns whether it was unread."""
-    permissions.check_view_notification(acting_user, notification)
+    permissions.check_view_notification(standing_of(acting_user), notification)
     now = timezone.now()
     changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
     if changed:
         notification.read_at = now
-        _forget_unread_count(acting_user)
     return bool(changed)
 
 
 def notifications_mark_all_read(*, acting_user: User) -> int:
     """Mark all of the member's unread notifications read; returns how many there were."""
-    if not permissions.can_have_notifications(acting_user):
+    if not permissions.can_have_notifications(standing_of(acting_user)):
         return 0
-    marked = acting_user.notifications.unread().update(read_at=timezone.now())
-    _forget_unread_count(acting_user)
-    return marked
-
-
-def _forget_unread_count(member: User) -> None:
-    """The bell of this request's page counts again (the count came with the member)."""
-    member._unread_notification_count = None  # type: ignore[attr-defined]  # the count kept for the page
+    return acting_user.notifications.unread().update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ def _page_number(request) -> str:
 
 def _own_notification(request, pk):
     notification = get_object_or_404(Notification.objects.select_related("actor", "thread", "reply__thread"), pk=pk)
-    permissions.check_view_notification(request.user, notification)
+    permissions.check_view_notification(request.standing, notification)
     return notification
 
 
@@ -52,15 +52,20 @@ def _list_context(request, page_number) -> dict:
     """One page of the member's notifications, newest first, each knowing whether it can still be opened."""
     page = Paginator(request.user.notifications.for_list(), PER_PAGE).get_page(page_number)
     for notification in page:
-        notification.is_available = permissions.is_available(request.user, notification)
+        notification.is_available = permissions.is_available(request.standing, notification)
     return {"page_obj": page, "page_number": page.number}
 
 
 def _marked_read(request, status_message, notification=None):
     """The htmx answer to marking read: the item (or else the whole list), the bell and the status text."""
-    context = {"notification": notification, "status_message": status_message}
+    context = {
+        "notification": notification,
+        "status_message": status_message,
+        # Counted again: the count that came with the member's standing is from before the marking.
+        "unread_notification_count": request.user.notifications.unread().count(),
+    }
     if notification is not None:
-        notification.is_available = permissions.is_available(request.user, notification)
+        notification.is_available = permissions.is_available(request.standing, notification)
         context["page_number"] = _page_number(request)
     else:
         context |= _list_context(request, _page_number(request))
@@ -80,7 +85,7 @@ def notification_open(request, pk):
     """Mark the notification read and go to what it is about: the reply at its place in the thread, or the thread."""
     notification = _own_notification(request, pk)
     services.notification_mark_read(acting_user=request.user, notification=notification)
-    if not permissions.is_available(request.user, notification):
+    if not permissions.is_available(request.standing, notification):
         messages.info(request, _("What this notification was about is no longer available."))
         return redirect("notifications:list")
     if notification.reply_id is not None:

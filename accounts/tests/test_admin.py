@@ -37,6 +37,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import MODERATORS
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum.tests.factories import (
     AdministratorFactory,
@@ -355,13 +356,13 @@ def test_granting_and_revoking_the_moderator_role_uses_the_services(administrato
     response = run_action(administrator_client, USERS_URL, "grant_moderator", [user])
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get(pk=user.pk)
-    assert permissions.holds_moderator_role(user)  # active once two-factor is set up
+    assert permissions.holds_moderator_role(standing_of(user))  # active once two-factor is set up
     assert message_texts(response) == ["1 member is now a moderator."]
 
     response = run_action(administrator_client, USERS_URL, "revoke_moderator", [user])
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get(pk=user.pk)
-    assert not permissions.holds_moderator_role(user)
+    assert not permissions.holds_moderator_role(standing_of(user))
     assert list(ModerationLog.objects.order_by("pk").values_list("action", "actor", "target_id")) == [
         (ModerationAction.MODERATOR_GRANT, administrator.pk, user.pk),
         (ModerationAction.MODERATOR_REVOKE, administrator.pk, user.pk),

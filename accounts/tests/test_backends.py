@@ -1,20 +1,22 @@
 """
-The logged-in member is loaded with their standing (``accounts.backends``,
-``UserQuerySet.with_standing``): the answers the checks of every page need come in
-the member's own query, and they are the same answers the checks would ask for.
+The logged-in member is loaded with the answers of their standing (``accounts.backends``,
+``UserQuerySet.with_standing``): the ``Standing`` made of the member's own query is the one a
+query of its own gives, and its answers are what each check's own query says.
 """
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import permissions, standing
+from accounts import permissions, standing_parts
 from accounts.backends import ModelBackend
 from accounts.models import AccountDelegate, User
+from accounts.standing import standing_of
 from forum.tests.factories import (
     ModeratorFactory,
     ReplyFactory,
@@ -50,6 +52,20 @@ def unread(member, count):
         Notification.objects.create(recipient=member, kind="mention", thread=thread)
 
 
+def answers(standing):
+    return {
+        name: getattr(standing, name)
+        for name in (
+            "verified_email",
+            "holds_moderator_role",
+            "is_moderator",
+            "moderated_theme_ids",
+            "two_factor",
+            "has_organisation_accounts",
+        )
+    }
+
+
 def test_the_standing_is_what_the_checks_would_ask_the_database():
     members = {
         "verified": UserFactory(),
@@ -76,26 +92,36 @@ def test_the_standing_is_what_the_checks_would_ask_the_database():
     members["changed address"] = changed
 
     for name, member in members.items():
-        loaded = fresh(member)
-        plain = User.objects.get(pk=member.pk)  # asks each question itself
-        assert permissions.has_verified_email(loaded) == permissions.has_verified_email(plain), name
-        assert permissions.holds_moderator_role(loaded) == permissions.holds_moderator_role(plain), name
-        assert permissions.moderated_theme_ids(loaded) == permissions.moderated_theme_ids(plain), name
-        assert permissions.has_two_factor(loaded) == permissions.has_two_factor(plain), name
-        assert list(permissions.organisation_accounts_for(loaded)) == list(
-            permissions.organisation_accounts_for(plain)
+        loaded = standing_of(fresh(member))  # from the answers the member's own query brought
+        plain = standing_of(User.objects.get(pk=member.pk))  # asked in a query of its own
+        asked = User.objects.get(pk=member.pk)  # and each check's own query
+        assert answers(loaded) == answers(plain), name
+        assert (
+            loaded.verified_email
+            == EmailAddress.objects.filter(user=asked, verified=True, email__iexact=asked.email).exists()
         ), name
-        assert loaded._unread_notification_count == plain.notifications.unread().count(), name
+        assert loaded.holds_moderator_role == asked.has_perm(permissions.MODERATE_PERMISSION), name
+        assert loaded.moderated_theme_ids == frozenset(asked.moderated_themes.values_list("pk", flat=True)), name
+        assert loaded.two_factor == Authenticator.objects.filter(user=asked, type=Authenticator.Type.TOTP).exists(), (
+            name
+        )
+        assert list(permissions.organisation_accounts_for(loaded)) == list(
+            User.objects.filter(is_organisation_account=True, is_active=True, delegations__member=asked)
+            if permissions.can_post(plain)
+            else []
+        ), name
+        assert loaded.part("unread_notifications") == asked.notifications.unread().count(), name
 
-    assert permissions.has_verified_email(fresh(members["verified"]))
-    assert not permissions.has_verified_email(fresh(members["unverified"]))
-    assert not permissions.has_verified_email(fresh(changed))
-    assert permissions.is_moderator(fresh(members["moderator"]))
-    assert permissions.holds_moderator_role(fresh(members["moderator without two-factor"]))
-    assert permissions.is_moderator(fresh(members["permission of their own"]))
-    assert permissions.moderated_theme_ids(fresh(members["theme moderator"])) == {theme.pk}
-    assert list(permissions.organisation_accounts_for(fresh(members["delegate"]))) == [account]
-    assert fresh(members["verified"])._unread_notification_count == 3
+    assert permissions.has_verified_email(standing_of(fresh(members["verified"])))
+    assert not permissions.has_verified_email(standing_of(fresh(members["unverified"])))
+    assert not permissions.has_verified_email(standing_of(fresh(changed)))
+    assert permissions.is_moderator(standing_of(fresh(members["moderator"])))
+    assert not permissions.is_moderator(standing_of(fresh(members["moderator without two-factor"])))
+    assert permissions.holds_moderator_role(standing_of(fresh(members["moderator without two-factor"])))
+    assert permissions.is_moderator(standing_of(fresh(members["permission of their own"])))
+    assert permissions.moderated_theme_ids(standing_of(fresh(members["theme moderator"]))) == {theme.pk}
+    assert list(permissions.organisation_accounts_for(standing_of(fresh(members["delegate"])))) == [account]
+    assert standing_of(fresh(members["verified"])).part("unread_notifications") == 3
 
 
 def test_an_inactive_member_is_not_loaded():
@@ -143,6 +169,6 @@ def test_the_bell_counts_again_after_marking_read_in_the_same_request(client):
 def test_the_apps_above_add_their_part_of_the_standing_once():
     """The forum adds the moderator's scope, notifications the unread count, once each; accounts imports neither."""
     with pytest.raises(ImproperlyConfigured):
-        standing.register_moderation_scope(lambda member: None)
+        standing_parts.register_moderation_scope(lambda member: None)
     with pytest.raises(ImproperlyConfigured):
-        standing.register("unread_notifications", expression=lambda member: None, remember=lambda user, value: None)
+        standing_parts.register("unread_notifications", expression=lambda member: None)

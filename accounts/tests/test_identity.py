@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 
 from accounts import permissions, services
 from accounts.models import Approval, Organisation, OrganisationDomain, SiteSettings, TermsAcceptance, User
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import services as forum_services
 from forum.models import Reply, Thread
@@ -244,7 +245,7 @@ def test_closed_policy_approves_members_with_a_government_address(client, closed
     member = signed_up_and_confirmed(client, "ambtenaar@minbzk.nl")
     assert member.approval == Approval.APPROVED
     assert member.organisation == bzk
-    assert permissions.can_post(member)
+    assert permissions.can_post(standing_of(member))
 
 
 def test_applications_page_is_for_moderators(client, closed_policy, moderator, user):
@@ -332,7 +333,7 @@ def test_refusal_sends_the_reason(client, closed_policy, moderator, thread, djan
     assert mail.outbox[0].to == ["burger@example.org"]
     assert reason in mail.outbox[0].body
     assert ModerationLog.objects.get(action=ModerationAction.MEMBER_REFUSE).reason == reason
-    assert not permissions.can_post(member)
+    assert not permissions.can_post(standing_of(member))
 
 
 def test_members_cannot_decide_applications(client, closed_policy, user):
@@ -356,7 +357,7 @@ def test_pending_member_confirming_a_government_address_is_approved(client, clos
     member.refresh_from_db()
     assert member.approval == Approval.APPROVED
     assert member.organisation == bzk
-    assert permissions.can_post(member)
+    assert permissions.can_post(standing_of(member))
 
 
 # Terms ----------------------------------------------------------------------------------
@@ -417,7 +418,7 @@ def test_reply_before_accepting_new_terms_is_refused(user_client, user, new_term
     response = user_client.post(reverse("forum:reply_create", kwargs={"pk": thread.pk}), {"body": "Snel nog even"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not Reply.objects.filter(author=user).exists()
-    assert permissions.why_cannot_post(user) == "terms"
+    assert permissions.why_cannot_post(standing_of(user)) == "terms"
 
 
 def test_new_thread_before_accepting_new_terms_is_refused(user_client, user, new_terms, theme):
@@ -445,7 +446,7 @@ def test_signup_with_the_terms_ticked_records_the_acceptance(client, db):
     sign_up(client, "nieuw.lid@example.org")
     member = User.objects.get(email="nieuw.lid@example.org")
     assert TermsAcceptance.objects.get(member=member).terms == terms
-    assert permissions.has_accepted_current_terms(member)
+    assert permissions.has_accepted_current_terms(standing_of(member))
 
 
 def test_signup_form_links_to_the_terms_beside_the_box(client, db):

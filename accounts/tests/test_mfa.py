@@ -19,6 +19,7 @@ from accounts import permissions
 from accounts import services as account_services
 from accounts.adapters import LOGGED_IN_AT_SESSION_KEY
 from accounts.models import SiteSettings
+from accounts.standing import standing_of
 from core.models import ModerationLog
 from forum.tests.factories import TOTP_SECRET, AdministratorFactory, ModeratorFactory, UserFactory, add_totp
 
@@ -57,7 +58,7 @@ def error_codes(form, field):
 def moderator_without_totp(db):
     """A moderator who has not set up two-factor authentication (the factory's ``role=False``)."""
     moderator = ModeratorFactory(role=False)
-    assert permissions.holds_moderator_role(moderator)
+    assert permissions.holds_moderator_role(standing_of(moderator))
     assert not Authenticator.objects.filter(user=moderator).exists()
     return moderator
 
@@ -362,7 +363,7 @@ def test_moderator_powers_wait_for_two_factor(moderator_without_totp, reply):
 
     from forum import services
 
-    assert not permissions.is_moderator(moderator_without_totp)
+    assert not permissions.is_moderator(standing_of(moderator_without_totp))
     with pytest.raises(PermissionDenied):
         services.post_hide(acting_user=moderator_without_totp, post=reply, reason="Spam")
     assert not ModerationLog.objects.exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import sanctions
 from accounts.permissions import can_post
+from accounts.standing import standing_of
 from core.models import ModerationLog
 from forum import services as forum_services
 from forum.models import Reply
@@ -25,7 +26,7 @@ def test_suspended_member_reads_but_cannot_post(client, user, moderator, thread,
             rule="Wees respectvol",
             until=timezone.now() + timedelta(days=7),
         )
-    assert can_post(user) is False
+    assert can_post(standing_of(user)) is False
     client.force_login(user)
     assert client.get(thread.get_absolute_url()).status_code == HTTPStatus.OK
     response = client.post(reverse("forum:reply_create", kwargs={"pk": thread.pk}), {"body": "Toch even"})
@@ -60,15 +61,15 @@ def test_suspension_ends_by_itself(user, moderator):
     from django.core.cache import cache
 
     cache.clear()
-    assert can_post(user) is True
+    assert can_post(standing_of(user)) is True
 
 
 def test_lifting_restores_posting(user, moderator):
     """Lifting a measure lets the member post again at once; the lift is logged."""
     sanction = sanctions.member_sanction(acting_user=moderator, member=user, kind="suspension", reason="Spam")
-    assert can_post(user) is False
+    assert can_post(standing_of(user)) is False
     assert sanctions.sanction_lift(acting_user=moderator, sanction=sanction, reason="Vergissing") is True
-    assert can_post(user) is True
+    assert can_post(standing_of(user)) is True
     assert sanctions.sanction_lift(acting_user=moderator, sanction=sanction) is False
     assert ModerationLog.objects.filter(action="sanction_lift").count() == 1
 
@@ -97,7 +98,7 @@ def test_warning_must_be_acknowledged(client, user, moderator):
     assert "Let op je toon" in client.get(reverse("accounts:warning")).content.decode()
     client.post(reverse("accounts:warning"))
     assert client.get(reverse("forum:home")).status_code == HTTPStatus.OK
-    assert can_post(user) is True
+    assert can_post(standing_of(user)) is True
 
 
 @pytest.mark.parametrize("actor", ["member", "self"])

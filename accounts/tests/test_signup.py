@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.standing import standing_of
 from outbox.testing import after_commit
 
 PASSWORD = "Zeer-lang-wachtwoord-2012"
@@ -49,7 +50,7 @@ def test_confirming_the_address_lets_the_member_post(client):
     from accounts.permissions import has_verified_email
 
     user = User.objects.get(email="nieuw.lid@minbzk.nl")
-    assert has_verified_email(user) is True
+    assert has_verified_email(standing_of(user)) is True
     assert int(client.session["_auth_user_id"]) == user.pk
 
 

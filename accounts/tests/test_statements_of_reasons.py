@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import sanctions
 from accounts.permissions import can_post
+from accounts.standing import standing_of
 from moderation.models import Sanction
 from notifications.models import Notification
 
@@ -56,7 +57,7 @@ def test_suspension_until_a_chosen_day_reads_and_holds_until_and_including_that_
         cache.clear()
         monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
         user.refresh_from_db()
-        assert can_post(user) is may_post, moment
+        assert can_post(standing_of(user)) is may_post, moment
 
 
 def test_a_reason_and_rule_get_one_full_stop(user, moderator, django_capture_on_commit_callbacks):

@@ -30,7 +30,7 @@ def _member_for_moderation(request, handle: str) -> User:
     The member at ``handle``, for a moderator of the whole site only: 403 for anyone else
     (moderators limited to themes too), 404 for no (or a former) member.
     """
-    if not permissions.is_site_moderator(request.user):
+    if not permissions.is_site_moderator(request.standing):
         raise PermissionDenied
     member = get_object_or_404(User.objects.select_related("organisation"), handle=handle)
     permissions.check_profile_exists(member)

@@ -29,7 +29,7 @@ def _members(organisation):
 
 def _organisation_for(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    permissions.check_manage_organisation(request.user, organisation)
+    permissions.check_manage_organisation(request.standing, organisation)
     return organisation
 
 

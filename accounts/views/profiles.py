@@ -26,7 +26,7 @@ def _member_for_profile(handle: str) -> User:
 @require_GET
 def profile(request, handle):
     member = _member_for_profile(handle)
-    if not permissions.can_view_profile(request.user, member):
+    if not permissions.can_view_profile(request.standing, member):
         # Visitors see that the member exists, and nothing else of them.
         return render(request, "accounts/profile.html", {"member": member, "can_view": False})
     is_own_profile = request.user.is_authenticated and request.user.pk == member.pk
@@ -38,7 +38,7 @@ def profile(request, handle):
             "can_view": True,
             "is_own_profile": is_own_profile,
             "managed_organisations": (
-                Organisation.objects.filter(pk__in=permissions.managed_organisation_ids(request.user))
+                Organisation.objects.filter(pk__in=permissions.managed_organisation_ids(request.standing))
                 if is_own_profile
                 else []
             ),
@@ -80,7 +80,7 @@ def _search_terms(value: str) -> str:
 @login_required
 @require_GET
 def directory(request):
-    permissions.check_view_directory(request.user)
+    permissions.check_view_directory(request.standing)
     search = _search_terms(request.GET.get("q", ""))
     # Queries: the number of members found, one page of them with their organisations.
     page = Paginator(User.objects.in_directory().search(search), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))

@@ -17,7 +17,7 @@ from ..models import Approval, User
 @require_GET
 def application_list(request):
     """Moderators see who waits for approval, oldest first."""
-    permissions.check_review_members(request.user)
+    permissions.check_review_members(request.standing)
     applicants = User.objects.filter(approval=Approval.PENDING, is_active=True).order_by("date_joined")
     return render(
         request, "accounts/application_list.html", {"applicants": applicants, "refuse_form": RefuseMemberForm()}
@@ -27,7 +27,7 @@ def application_list(request):
 @login_required
 @require_POST
 def application_decide(request, pk, decision):
-    permissions.check_review_members(request.user)
+    permissions.check_review_members(request.standing)
     member = get_object_or_404(User, pk=pk, is_active=True)
     if decision not in ("goedkeuren", "afwijzen"):
         raise Http404

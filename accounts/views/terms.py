@@ -11,6 +11,7 @@ from core import navigation
 from .. import selectors, services
 from ..forms import AcceptTermsForm
 from ..site_texts import site_text
+from ..standing import ACCEPTED_TERMS_SESSION_KEY
 
 
 @require_GET
@@ -33,7 +34,7 @@ def terms_accept(request):
     form = AcceptTermsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.terms_accept(member=request.user, terms=current)
-        request.session["accepted_terms_version"] = current.version
+        request.session[ACCEPTED_TERMS_SESSION_KEY] = current.version
         messages.success(request, _("Thank you. You have accepted the terms."))
         return redirect(next_url)
     context = {

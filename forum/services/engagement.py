@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from accounts import permissions as account_permissions
+from accounts.standing import standing_of
 from notifications.models import Kind
 from notifications.services import notify_later
 
@@ -40,10 +41,11 @@ def thread_mark_read(*, member: User, thread: Thread, until: datetime, read_unti
     on the unique constraint, becomes an UPDATE only where the stored position is older. It is
     atomic on its own and safe under concurrent visits, so no transaction is opened.
     """
+    standing = standing_of(member)
 
-    if not account_permissions.is_member(member):
+    if not account_permissions.is_member(standing):
         return
-    permissions.check_view_thread(member, thread)
+    permissions.check_view_thread(standing, thread)
     if read_until is not None and read_until >= until:
         return
     if connection.vendor in ("sqlite", "postgresql"):
@@ -87,7 +89,8 @@ def reaction_toggle(*, member: User, post: Thread | Reply, appreciate: bool | No
     only when a row really was added or removed, so it stays exact under
     concurrency. The author hears of it after the commit, bundled per post.
     """
-    permissions.check_react(member, post)
+    standing = standing_of(member)
+    permissions.check_react(standing, post)
     target = _reaction_target(post)
     mine = Reaction.objects.filter(member=member, **target)
     if appreciate is None:
@@ -140,7 +143,8 @@ def _follow_toggle(model: type[ThreadFollow | ThemeFollow], *, follow: bool | No
 @transaction.atomic
 def thread_follow_toggle(*, member: User, thread: Thread, follow: bool | None = None) -> bool:
     """Follow ``thread`` or stop following it; returns whether ``member`` now follows it."""
-    permissions.check_follow_thread(member, thread)
+    standing = standing_of(member)
+    permissions.check_follow_thread(standing, thread)
     following = _follow_toggle(ThreadFollow, follow=follow, member=member, thread=thread)
     return following
 
@@ -148,6 +152,7 @@ def thread_follow_toggle(*, member: User, thread: Thread, follow: bool | None = 
 @transaction.atomic
 def theme_follow_toggle(*, member: User, theme: Theme, follow: bool | None = None) -> bool:
     """Follow ``theme`` (its new threads and replies) or stop; returns whether ``member`` now follows it."""
+    standing = standing_of(member)
 
-    permissions.check_follow_theme(member, theme)
+    permissions.check_follow_theme(standing, theme)
     return _follow_toggle(ThemeFollow, follow=follow, member=member, theme=theme)

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog, Reason
 from core.text import sentence
 from moderation.models import ProblemReport
@@ -27,9 +28,10 @@ if TYPE_CHECKING:
 @transaction.atomic
 def thread_move(*, acting_user: User, thread: Thread, theme: Theme, reason: str = "") -> bool:
     """Move a thread to another theme. Returns whether it moved."""
+    standing = standing_of(acting_user)
     # A moderator limited to themes moderates both the theme it leaves and the one it goes to.
-    permissions.check_moderate_post(acting_user, thread)
-    permissions.check_moderate_theme(acting_user, theme)
+    permissions.check_moderate_post(standing, thread)
+    permissions.check_moderate_theme(standing, theme)
     old_theme_id = thread.theme_id
     if not Thread.objects.filter(pk=thread.pk).exclude(theme=theme).update(theme=theme):
         return False
@@ -46,7 +48,8 @@ def thread_move(*, acting_user: User, thread: Thread, theme: Theme, reason: str 
 
 
 def _set_hidden(*, acting_user: User, post: Thread | Reply, hidden: bool, reason: Reason) -> bool:
-    permissions.check_moderate_post(acting_user, post)
+    standing = standing_of(acting_user)
+    permissions.check_moderate_post(standing, post)
     model = type(post)
     wanted, current = (Status.HIDDEN, Status.PUBLISHED) if hidden else (Status.PUBLISHED, Status.HIDDEN)
     changes: dict[str, object] = {"status": wanted}
@@ -121,7 +124,8 @@ FLAG_REASONS = {"is_pinned": "pin_reason", "is_locked": "lock_reason"}
 
 
 def _set_flag(*, acting_user: User, thread: Thread, field: str, value: bool, action: str, reason: str) -> bool:
-    permissions.check_moderate_post(acting_user, thread)
+    standing = standing_of(acting_user)
+    permissions.check_moderate_post(standing, thread)
     changes = {field: value, FLAG_REASONS[field]: reason.strip() if value else ""}
     if not Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**changes):
         return False
@@ -194,7 +198,8 @@ def problem_report_file(*, reporter: User, message: str, page_url: str = "", con
 
 @transaction.atomic
 def problem_report_close(*, acting_user: User, report: ProblemReport, reason: str = "") -> bool:
-    permissions.check_site_moderator(acting_user)
+    standing = standing_of(acting_user)
+    permissions.check_site_moderator(standing)
     if not ProblemReport.objects.filter(pk=report.pk, state=ProblemReport.State.OPEN).update(
         state=ProblemReport.State.CLOSED
     ):
@@ -213,7 +218,8 @@ def thread_close_at(*, acting_user: User, thread: Thread, closes_at: datetime | 
     Close ``thread`` for members' replies from ``closes_at`` (a date in the past
     closes it now); ``None`` takes the closing date away. Returns whether it changed.
     """
-    permissions.check_moderate_post(acting_user, thread)
+    standing = standing_of(acting_user)
+    permissions.check_moderate_post(standing, thread)
     if closes_at is not None and timezone.is_naive(closes_at):
         raise ValueError("closes_at must be an aware datetime")
     if not Thread.objects.filter(pk=thread.pk).exclude(closes_at=closes_at).update(closes_at=closes_at):
@@ -235,7 +241,8 @@ def thread_slow_mode(*, acting_user: User, thread: Thread, seconds: int, reason:
     Make members wait ``seconds`` between two replies in ``thread``; 0 turns
     slow mode off. Returns whether it changed.
     """
-    permissions.check_moderate_post(acting_user, thread)
+    standing = standing_of(acting_user)
+    permissions.check_moderate_post(standing, thread)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
         raise ValidationError(
             gettext("Slow mode takes a whole number of seconds from 0 to %(max)d.") % {"max": SLOW_MODE_MAX_SECONDS},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from accounts import permissions as account_permissions
+from accounts.standing import Standing, standing_of
 from core.models import ModerationAction, ModerationLog
 from core.text import render_markdown
 
@@ -28,14 +29,15 @@ if TYPE_CHECKING:
     from ..viewed import ViewedThreads
 
 
-def _authorship(*, author: User, capacity: str, as_account: User | None) -> dict:
+def _authorship(*, standing: Standing, capacity: str, as_account: User | None) -> dict:
     """
     Who a post is shown under and in which capacity. Posting as an organisation
     account shows the account and keeps the member as ``written_by``; speaking on
     behalf of an organisation needs its administrators' permission.
     """
+    author = standing.user
     if as_account is not None:
-        account_permissions.check_post_as(author, as_account)
+        account_permissions.check_post_as(standing, as_account)
         return {
             "author": as_account,
             "written_by": author,
@@ -45,7 +47,7 @@ def _authorship(*, author: User, capacity: str, as_account: User | None) -> dict
     if capacity not in Capacity.values:
         raise ValueError(f"Unknown capacity {capacity!r}")
     if capacity == Capacity.ORGANISATION:
-        account_permissions.check_speak_for_organisation(author)
+        account_permissions.check_speak_for_organisation(standing)
         return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": author.organisation}
     return {"author": author, "written_by": None, "capacity": capacity, "on_behalf_of": None}
 
@@ -54,30 +56,32 @@ POST_RATE_ACTION = "post"
 POST_RATE_WINDOW = 3600
 
 
-def _check_post_rate(author: User) -> None:
+def _check_post_rate(standing: Standing) -> None:
     """Refuse a member who posted ``FORUM_POSTS_PER_HOUR`` threads and replies this hour; moderators have no limit."""
-    if permissions.is_moderator(author):
+    if permissions.is_moderator(standing):
         return
-    if ratelimits.is_limited(author, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW):
+    if ratelimits.is_limited(standing.user, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW):
         raise ValidationError(gettext("You are posting very fast. Wait a moment and try again."), code="rate_limited")
 
 
-def _count_post(author: User) -> None:
+def _count_post(standing: Standing) -> None:
     """Count a post that was written, once it is committed: a post rolled back does not count."""
-    if not permissions.is_moderator(author):
+    author = standing.user
+    if not permissions.is_moderator(standing):
         transaction.on_commit(
             lambda: ratelimits.hit(author, POST_RATE_ACTION, settings.FORUM_POSTS_PER_HOUR, POST_RATE_WINDOW),
             robust=True,
         )
 
 
-def _check_slow_mode(author: User, thread: Thread) -> None:
+def _check_slow_mode(standing: Standing, thread: Thread) -> None:
     """
     In slow mode a member waits ``slow_mode_seconds`` between two replies in the
     thread, also when writing for an organisation account; the theme's moderators do not.
     One query: the member's latest reply in the thread.
     """
-    if not thread.slow_mode_seconds or permissions.can_moderate_theme(author, thread.theme_id):
+    author = standing.user
+    if not thread.slow_mode_seconds or permissions.can_moderate_theme(standing, thread.theme_id):
         return
     latest = (
         Reply.objects.filter(Q(author=author) | Q(written_by=author), thread=thread)
@@ -126,16 +130,17 @@ def thread_create(
     as_account: User | None = None,
 ) -> Thread:
     """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
-    permissions.check_create_thread(author, theme)
-    _check_post_rate(author)
+    standing = standing_of(author)
+    permissions.check_create_thread(standing, theme)
+    _check_post_rate(standing)
     thread = _thread_insert(
         theme=theme,
         title=title,
         body=body,
         hold_writer=author,
-        **_authorship(author=author, capacity=capacity, as_account=as_account),
+        **_authorship(standing=standing, capacity=capacity, as_account=as_account),
     )
-    _count_post(author)
+    _count_post(standing)
     # Authors follow their own thread; the member who wrote it for an organisation account does.
     ThreadFollow.objects.get_or_create(member=author, thread=thread)
     if not thread.is_held:  # a held thread's notifications go out when it is approved
@@ -184,16 +189,17 @@ def reply_create(
     *, author: User, thread: Thread, body: str, capacity: str = Capacity.PERSONAL, as_account: User | None = None
 ) -> Reply:
     """Reply to ``thread``; the thread's counters move in the database, not in Python."""
-    permissions.check_reply(author, thread)
-    _check_slow_mode(author, thread)
-    _check_post_rate(author)
+    standing = standing_of(author)
+    permissions.check_reply(standing, thread)
+    _check_slow_mode(standing, thread)
+    _check_post_rate(standing)
     reply = _reply_insert(
         thread=thread,
         body=body,
         hold_writer=author,
-        **_authorship(author=author, capacity=capacity, as_account=as_account),
+        **_authorship(standing=standing, capacity=capacity, as_account=as_account),
     )
-    _count_post(author)
+    _count_post(standing)
     if not reply.is_held:  # a held reply's notifications go out when it is approved
         transaction.on_commit(lambda: tasks.reply_posted.enqueue(reply.pk), robust=True)
     return reply
@@ -226,26 +232,27 @@ def _reply_insert(
     return reply
 
 
-def _new_capacity(*, acting_user: User, post: Thread | Reply, capacity: str | None) -> tuple[str, Organisation | None]:
+def _new_capacity(*, standing: Standing, post: Thread | Reply, capacity: str | None) -> tuple[str, Organisation | None]:
     """The capacity after an edit. Organisation-account posts keep theirs; only the author changes it."""
     if capacity is None or capacity == post.capacity or post.written_by_id is not None:
         return post.capacity, post.on_behalf_of
-    if not permissions.is_own_post(acting_user, post):
+    if not permissions.is_own_post(standing, post):
         raise PermissionDenied
-    authorship = _authorship(author=acting_user, capacity=capacity, as_account=None)
+    authorship = _authorship(standing=standing, capacity=capacity, as_account=None)
     return authorship["capacity"], authorship["on_behalf_of"]
 
 
 def _edit(
     *,
-    acting_user: User,
+    standing: Standing,
     post: Thread | Reply,
     changes: dict[str, object],
     capacity: str | None,
     revision: dict[str, object],
     note: str = "",
 ) -> bool:
-    new_capacity, on_behalf_of = _new_capacity(acting_user=acting_user, post=post, capacity=capacity)
+    acting_user = standing.user
+    new_capacity, on_behalf_of = _new_capacity(standing=standing, post=post, capacity=capacity)
     if all(getattr(post, field) == value for field, value in changes.items()) and new_capacity == post.capacity:
         return False
     previous_body = post.body
@@ -263,7 +270,7 @@ def _edit(
     if post.status == Status.PUBLISHED and post.body != previous_body:
         kind = "thread" if isinstance(post, Thread) else "reply"
         transaction.on_commit(lambda: tasks.mentions_added.enqueue(kind, post.pk, previous_body), robust=True)
-    if not permissions.is_own_post(acting_user, post):
+    if not permissions.is_own_post(standing, post):
         ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post, reason=note)
         _tell_author_of_edit(post, note=note)
     return True
@@ -308,9 +315,10 @@ def thread_edit(
     Change a thread's title, text or capacity, keeping the old ones as a revision.
     A moderator's ``note`` says why they changed someone else's post: it is logged and sent to the author.
     """
-    permissions.check_edit_thread(acting_user, thread)
+    standing = standing_of(acting_user)
+    permissions.check_edit_thread(standing, thread)
     return _edit(
-        acting_user=acting_user,
+        standing=standing,
         post=thread,
         changes={"title": title, "body": body},
         capacity=capacity,
@@ -322,9 +330,10 @@ def thread_edit(
 @transaction.atomic
 def reply_edit(*, acting_user: User, reply: Reply, body: str, capacity: str | None = None, note: str = "") -> bool:
     """Change a reply's text or capacity, keeping the old ones as a revision (a moderator's ``note`` as above)."""
-    permissions.check_edit_reply(acting_user, reply)
+    standing = standing_of(acting_user)
+    permissions.check_edit_reply(standing, reply)
     return _edit(
-        acting_user=acting_user,
+        standing=standing,
         post=reply,
         changes={"body": body},
         capacity=capacity,

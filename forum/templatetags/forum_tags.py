@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from accounts import permissions as account_permissions
+from accounts.standing import standing_of
 from core.text import render_markdown
 from forum import permissions, selectors
 from forum.links import page_reverse
@@ -67,9 +68,9 @@ def bootstrap_widget(field, extra_class):
 
 
 @register.filter
-def profile_visible_to(member, user):
-    """Whether ``user`` may open ``member``'s profile, and so see their photo.."""
-    return account_permissions.can_view_profile(user, member)
+def profile_visible_to(member, standing):
+    """Whether the viewer (their standing) may open ``member``'s profile, and so see their photo."""
+    return account_permissions.can_view_profile(standing_of(standing), member)
 
 
 @register.filter
@@ -89,8 +90,8 @@ def initials(member):
 
 
 @register.filter
-def revisions_visible_to(post, user):
-    return permissions.can_view_revisions(user, post)
+def revisions_visible_to(post, standing):
+    return permissions.can_view_revisions(standing_of(standing), post)
 
 
 @register.filter
@@ -100,18 +101,18 @@ def markdown(source):
 
 
 @register.filter
-def moderatable_by(post, user):
+def moderatable_by(post, standing):
     """
-    Whether ``user`` moderates this thread or reply (its theme): ``{% if thread|moderatable_by:user %}``.
+    Whether the viewer moderates this thread or reply (its theme): ``{% if thread|moderatable_by:standing %}``.
     No query: the moderator's themes come with their role.
     """
-    return permissions.can_moderate_post(user, post)
+    return permissions.can_moderate_post(standing_of(standing), post)
 
 
 @register.filter
-def reportable_by(target, user):
-    """Whether ``user`` may report ``target`` (a thread, a reply or a member): ``{% if reply|reportable_by:user %}``."""
-    return permissions.can_report(user, target)
+def reportable_by(target, standing):
+    """Whether the viewer may report ``target`` (a thread, a reply, a member): ``{% if x|reportable_by:standing %}``."""
+    return permissions.can_report(standing_of(standing), target)
 
 
 OBJECTIONS_SHOWN = 50
@@ -122,7 +123,7 @@ def objections_to_decide(user):
     """
     Open objections ``user`` may decide (not on their own decisions; for a moderator limited to
     themes, only on posts in those themes), oldest first, in one query:
-    ``{% objections_to_decide user as objections %}``.
+    ``{% objections_to_decide standing as objections %}``.
     """
     return list(
         selectors.objections_to_decide(user)

@@ -15,6 +15,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.standing import standing_of
 from forum import services
 from forum.models import Reaction, Reply, ThemeFollow, Thread, ThreadFollow
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
@@ -398,9 +399,9 @@ def test_organisation_accounts_neither_appreciate_nor_follow(organisation_reply,
     from forum import permissions
 
     account = organisation_reply.author
-    assert not permissions.can_react(account, thread)
-    assert not permissions.can_follow_thread(account, thread)
-    assert not permissions.can_follow_theme(account, theme)
+    assert not permissions.can_react(standing_of(account), thread)
+    assert not permissions.can_follow_thread(standing_of(account), thread)
+    assert not permissions.can_follow_theme(standing_of(account), theme)
 
 
 def test_theme_follow_context(member, theme, django_assert_num_queries):
@@ -409,9 +410,10 @@ def test_theme_follow_context(member, theme, django_assert_num_queries):
 
     services.theme_follow_toggle(member=member, theme=theme)
     member.refresh_from_db()
-    member._has_verified_email = True  # the page asked this already
+    standing = standing_of(member)
+    assert standing.verified_email  # the page asked this already
     with django_assert_num_queries(1):  # whether the member follows the theme
-        assert theme_follow_context(member, theme) == {"can_follow_theme": True, "following_theme": True}
+        assert theme_follow_context(standing, theme) == {"can_follow_theme": True, "following_theme": True}
     with django_assert_num_queries(0):
         assert theme_follow_context(AnonymousUser(), theme) == {"can_follow_theme": False, "following_theme": False}
 
@@ -481,17 +483,18 @@ def test_engagement_context_query_count_does_not_grow_with_replies(member, threa
     member = type(member).objects.get(pk=member.pk)
     replies = list(Reply.objects.filter(thread=thread).order_by("pk"))
     thread = Thread.objects.get(pk=thread.pk)
-    member._has_verified_email = member._has_accepted_current_terms = True  # the page asked these already
+    standing = standing_of(member)
+    assert standing.verified_email and standing.terms_accepted  # the page asked these already
     # the member's appreciations of the thread and the page's replies; whether they follow the thread.
     with django_assert_num_queries(2):
-        context = engagement_context(member, thread, replies)
+        context = engagement_context(standing, thread, replies)
     assert context == {"thread_appreciated": True, "can_follow_thread": True, "following_thread": True}
     assert [reply.appreciated_by_me for reply in replies] == [False, True, False]
     assert all(reply.can_react for reply in replies)
 
     replies += [ReplyFactory(thread=thread) for _ in range(20)]
     with django_assert_num_queries(2):
-        engagement_context(member, thread, replies)
+        engagement_context(standing, thread, replies)
 
 
 def test_the_thread_page_shows_the_members_own_appreciations_from_the_posts_queries(
@@ -507,10 +510,11 @@ def test_the_thread_page_shows_the_members_own_appreciations_from_the_posts_quer
     thread = Thread.objects.for_thread_page().with_appreciation_by(member).get(pk=thread.pk)
     replies = list(Reply.objects.for_thread_page().with_appreciation_by(member).filter(thread=thread).order_by("pk"))
     member = type(member).objects.get(pk=member.pk)
-    member._has_verified_email = member._has_accepted_current_terms = True  # the page asked these already
+    standing = standing_of(member)
+    assert standing.verified_email and standing.terms_accepted  # the page asked these already
     thread.followed_by_viewer = False  # as the thread page's own query gives it
     with django_assert_num_queries(0):
-        context = engagement_context(member, thread, replies)
+        context = engagement_context(standing, thread, replies)
     assert context["thread_appreciated"] is True
     assert [reply.appreciated_by_me for reply in replies] == [False, True, False]
 

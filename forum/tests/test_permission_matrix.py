@@ -24,7 +24,8 @@ from django.utils import timezone
 from accounts import permissions as account_permissions
 from accounts import sanctions
 from accounts import services as account_services
-from accounts.models import Approval, User
+from accounts.models import Approval, SiteSettings, User
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, services
 from forum.models import Reply, Revision, Status, Theme, Thread
@@ -846,53 +847,59 @@ def test_theme_moderator_replies_to_locked_threads_only_in_their_themes(world):
     world.thread.refresh_from_db()
     elsewhere = ThreadFactory(theme=world.other_theme, author=world.author, is_locked=True)
     moderator = _actor(THEME_MODERATOR, world)
-    assert permissions.can_reply(moderator, world.thread)
-    assert not permissions.can_reply(moderator, elsewhere)
+    assert permissions.can_reply(standing_of(moderator), world.thread)
+    assert not permissions.can_reply(standing_of(moderator), elsewhere)
 
 
 # --- the permission functions themselves --------------------------------------------------------
 
 
 def test_role_and_themes_cost_one_query_per_request(world, django_assert_num_queries):
-    """The role and the themes come in one query and are kept on the user for the rest of the request."""
+    """
+    The role comes with the member's standing (one query); the themes of a theme moderator one
+    more, the first time; both are kept in the standing for the rest of the request.
+    """
     moderator = _actor(THEME_MODERATOR, world)
     fresh = User.objects.get(pk=moderator.pk)
-    with django_assert_num_queries(1):
-        assert permissions.moderated_theme_ids(fresh) == {world.theme.pk}
-        assert account_permissions.holds_moderator_role(fresh)
+    SiteSettings.current()  # the site's settings, from the cache as on every page
+    with django_assert_num_queries(2):
+        standing = standing_of(fresh)
+        assert account_permissions.holds_moderator_role(standing)
+        assert permissions.moderated_theme_ids(standing) == {world.theme.pk}
     with django_assert_num_queries(0):
-        assert permissions.moderated_theme_ids(fresh) == {world.theme.pk}
+        assert permissions.moderated_theme_ids(standing) == {world.theme.pk}
+        assert permissions.can_moderate_theme(standing, world.theme)
 
 
 def test_can_moderate_theme_takes_a_theme_or_its_id(world):
     moderator = _actor(THEME_MODERATOR, world)
-    assert permissions.can_moderate_theme(moderator, world.theme)
-    assert permissions.can_moderate_theme(moderator, world.theme.pk)
-    assert not permissions.can_moderate_theme(moderator, world.other_theme)
-    assert not permissions.can_moderate_theme(moderator, world.other_theme.pk)
-    assert not permissions.is_site_moderator(moderator)
+    assert permissions.can_moderate_theme(standing_of(moderator), world.theme)
+    assert permissions.can_moderate_theme(standing_of(moderator), world.theme.pk)
+    assert not permissions.can_moderate_theme(standing_of(moderator), world.other_theme)
+    assert not permissions.can_moderate_theme(standing_of(moderator), world.other_theme.pk)
+    assert not permissions.is_site_moderator(standing_of(moderator))
 
 
 def test_a_site_moderator_moderates_every_theme(world):
     moderator = _actor(SITE_MODERATOR, world)
-    assert permissions.is_site_moderator(moderator)
-    assert permissions.can_moderate_theme(moderator, world.other_theme)
-    assert permissions.can_moderate_post(moderator, world.reply)
+    assert permissions.is_site_moderator(standing_of(moderator))
+    assert permissions.can_moderate_theme(standing_of(moderator), world.other_theme)
+    assert permissions.can_moderate_post(standing_of(moderator), world.reply)
 
 
 def test_being_listed_on_a_theme_without_the_role_gives_no_powers(world):
     member = UserFactory()
     world.theme.moderators.add(member)
-    assert not permissions.can_moderate_theme(member, world.theme)
-    assert not permissions.can_moderate_post(member, world.thread)
-    assert not permissions.is_site_moderator(member)
+    assert not permissions.can_moderate_theme(standing_of(member), world.theme)
+    assert not permissions.can_moderate_post(standing_of(member), world.thread)
+    assert not permissions.is_site_moderator(standing_of(member))
 
 
 def test_a_theme_moderator_without_two_factor_has_no_powers(world):
     """Like every moderator, one limited to themes acts only with two-factor authentication."""
     moderator = ModeratorFactory(role=False)
     world.theme.moderators.add(moderator)
-    assert not permissions.can_moderate_theme(moderator, world.theme)
+    assert not permissions.can_moderate_theme(standing_of(moderator), world.theme)
 
 
 def test_thread_page_offers_moderation_tools_only_in_moderated_themes(client, world):
@@ -927,7 +934,7 @@ def test_administrator_lists_a_theme_moderator_in_the_admin(client, world, admin
     world.theme.refresh_from_db()
     assert world.theme.is_premoderated
     fresh = User.objects.get(pk=moderator.pk)
-    assert permissions.can_moderate_theme(fresh, world.theme)
-    assert not permissions.can_moderate_theme(fresh, world.other_theme)
+    assert permissions.can_moderate_theme(standing_of(fresh), world.theme)
+    assert not permissions.can_moderate_theme(standing_of(fresh), world.other_theme)
     # A member without the role cannot be listed: the form comes back with an error.
     assert client.post(url, {**data, "moderators": [member.pk]}).status_code == HTTPStatus.OK

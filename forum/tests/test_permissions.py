@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, services
 from forum.models import Reply, Revision, Status, Thread
@@ -76,8 +77,8 @@ ACTIONS = {
     "reply to hidden thread": ("hidden_thread", permissions.can_reply),
     "edit thread": ("thread", permissions.can_edit_thread),
     "edit reply": ("reply", permissions.can_edit_reply),
-    "hide": ("thread", lambda user, thread: permissions.can_moderate(user)),
-    "lock": ("thread", lambda user, thread: permissions.can_moderate(user)),
+    "hide": ("thread", lambda user, thread: permissions.can_moderate(standing_of(user))),
+    "lock": ("thread", lambda user, thread: permissions.can_moderate(standing_of(user))),
 }
 
 T, F = True, False
@@ -106,7 +107,7 @@ def test_can_functions_answer_per_role(request, action, role, expected):
     fixture, question = ACTIONS[action]
     item = request.getfixturevalue(fixture)
     author = getattr(item, "author", None) or request.getfixturevalue("user")
-    assert question(_actor(role, author), item) is expected
+    assert question(standing_of(_actor(role, author)), item) is expected
 
 
 def test_inactive_member_may_do_nothing(thread, reply):
@@ -114,20 +115,20 @@ def test_inactive_member_may_do_nothing(thread, reply):
     author = thread.author
     author.is_active = False
     author.save()
-    assert permissions.can_post(author) is False
-    assert permissions.can_reply(author, thread) is False
-    assert permissions.can_edit_thread(author, thread) is False
+    assert permissions.can_post(standing_of(author)) is False
+    assert permissions.can_reply(standing_of(author), thread) is False
+    assert permissions.can_edit_thread(standing_of(author), thread) is False
 
 
 def test_author_may_not_edit_a_post_in_a_locked_thread(locked_thread):
     """An author cannot edit a thread once it is locked; a moderator still can."""
-    assert permissions.can_edit_thread(locked_thread.author, locked_thread) is False
-    assert permissions.can_edit_thread(ModeratorFactory(), locked_thread) is True
+    assert permissions.can_edit_thread(standing_of(locked_thread.author), locked_thread) is False
+    assert permissions.can_edit_thread(standing_of(ModeratorFactory()), locked_thread) is True
 
 
 def test_author_may_not_edit_own_hidden_post(hidden_reply):
     """An author cannot edit a reply a moderator has hidden."""
-    assert permissions.can_edit_reply(hidden_reply.author, hidden_reply) is False
+    assert permissions.can_edit_reply(standing_of(hidden_reply.author), hidden_reply) is False
 
 
 @pytest.mark.parametrize(
@@ -147,8 +148,8 @@ def test_author_edit_window(settings, theme, user, other_user, window, age_minut
     created_at = timezone.now() - timedelta(minutes=age_minutes)
     thread = ThreadFactory(theme=theme, author=user, created_at=created_at)
     reply = ReplyFactory(thread=thread, author=other_user, created_at=created_at)
-    assert permissions.can_edit_thread(user, thread) is expected
-    assert permissions.can_edit_reply(other_user, reply) is expected
+    assert permissions.can_edit_thread(standing_of(user), thread) is expected
+    assert permissions.can_edit_reply(standing_of(other_user), reply) is expected
 
 
 def test_default_edit_window_is_a_day(settings):
@@ -160,7 +161,7 @@ def test_moderator_may_edit_after_the_window(settings, theme, user):
     """The edit window binds authors, not moderators."""
     settings.FORUM_EDIT_WINDOW_MINUTES = 10
     thread = ThreadFactory(theme=theme, author=user, created_at=timezone.now() - timedelta(days=2))
-    assert permissions.can_edit_thread(ModeratorFactory(), thread) is True
+    assert permissions.can_edit_thread(standing_of(ModeratorFactory()), thread) is True
 
 
 SERVICE_CALLS = {

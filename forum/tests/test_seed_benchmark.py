@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from accounts import permissions as account_permissions
 from accounts import services as account_services
 from accounts.models import User
+from accounts.standing import standing_of
 from forum.models import Reply, Status, Theme, Thread
 
 
@@ -38,11 +39,11 @@ def test_seed_benchmark_creates_the_counts_with_consistent_counters_and_runs_onc
     login = User.objects.get(email="bench@example.nl")
     assert login.has_usable_password()
     assert login.emailaddress_set.filter(verified=True, primary=True).exists()
-    assert account_permissions.has_accepted_current_terms(login)
+    assert account_permissions.has_accepted_current_terms(standing_of(login))
     assert login.terms_acceptances.filter(terms=terms).exists()
     assert not User.objects.get(handle="benchlid-1").has_usable_password()
     moderator = User.objects.get(email="bench-moderator@example.nl")
-    assert account_permissions.is_moderator(moderator)
+    assert account_permissions.is_moderator(standing_of(moderator))
 
     with pytest.raises(CommandError, match="--reset"):
         seed_benchmark()

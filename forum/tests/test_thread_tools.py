@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, ratelimits, services
 from forum.models import Reply, Thread
@@ -34,7 +35,7 @@ def test_closing_date_in_the_past_closes_thread_for_members(thread, user, modera
     services.thread_close_at(
         acting_user=moderator, thread=thread, closes_at=timezone.now() - timedelta(hours=1), reason=""
     )
-    assert not permissions.can_reply(user, thread)
+    assert not permissions.can_reply(standing_of(user), thread)
 
 
 def test_closing_date_in_the_future_keeps_thread_open(thread, user, moderator):
@@ -42,7 +43,7 @@ def test_closing_date_in_the_future_keeps_thread_open(thread, user, moderator):
     services.thread_close_at(
         acting_user=moderator, thread=thread, closes_at=timezone.now() + timedelta(days=1), reason=""
     )
-    assert permissions.can_reply(user, thread)
+    assert permissions.can_reply(standing_of(user), thread)
 
 
 def test_closing_date_passes_without_further_action(thread, user, moderator, monkeypatch):
@@ -50,7 +51,7 @@ def test_closing_date_passes_without_further_action(thread, user, moderator, mon
     closes_at = timezone.now() + timedelta(days=1)
     services.thread_close_at(acting_user=moderator, thread=thread, closes_at=closes_at, reason="")
     monkeypatch.setattr(timezone, "now", lambda: closes_at + timedelta(seconds=1))
-    assert not permissions.can_reply(user, thread)
+    assert not permissions.can_reply(standing_of(user), thread)
 
 
 def test_reply_to_closed_thread_is_refused_by_view(client, thread, other_user, moderator):
@@ -99,7 +100,7 @@ def test_closing_date_can_be_removed(thread, moderator, user):
     assert services.thread_close_at(acting_user=moderator, thread=thread, closes_at=None, reason="Heropend")
     thread.refresh_from_db()
     assert thread.closes_at is None
-    assert permissions.can_reply(user, thread)
+    assert permissions.can_reply(standing_of(user), thread)
     assert ModerationLog.objects.filter(action=ModerationAction.CLOSE_AT, reason="Heropend").count() == 1
 
 

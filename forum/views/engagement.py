@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.standing import standing_of
 from core import navigation
 
 from .. import permissions, services
@@ -73,21 +74,21 @@ def _react(request, post):
 @require_GET
 def thread_reactions(request, pk):
     thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
-    permissions.check_view_thread(request.user, thread)
+    permissions.check_view_thread(request.standing, thread)
     return _reaction_list(request, thread, thread)
 
 
 @require_GET
 def reply_reactions(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread__theme", "author"), pk=pk)
-    permissions.check_view_reply(request.user, reply)
+    permissions.check_view_reply(request.standing, reply)
     return _reaction_list(request, reply, reply.thread)
 
 
 def _reaction_list(request, post, thread):
     """Who appreciated ``post``, newest first: names for members, the count for visitors."""
     context = {"post": post, "thread": thread, "is_reply": isinstance(post, Reply), "page_obj": None}
-    if permissions.can_see_who_reacted(request.user):
+    if permissions.can_see_who_reacted(request.standing):
         reactions = post.reactions.select_related("member").order_by("-created_at", "-pk")
         if request.htmx:
             context["reactions"] = reactions[:REACTIONS_INLINE]
@@ -188,12 +189,14 @@ def engagement_context(user, thread: Thread, replies) -> dict:
     Sets ``appreciated_by_me`` and ``can_react`` on the thread and on every
     reply, for ``forum/_engagement.html``; returns the page context.
     """
+    standing = standing_of(user)
+    user = standing.user
     replies = list(replies)
     for reply in replies:
         reply.thread = thread  # the page has it: no query per reply
     mine = set()
     posts = [thread, *replies]
-    may_appreciate = permissions.can_post(user)
+    may_appreciate = permissions.can_post(standing)
     # The thread page reads them with the posts (``with_appreciation_by``): no query of its own.
     annotated = all(hasattr(post, "appreciated_by_viewer") for post in posts)
     if may_appreciate and not annotated:
@@ -205,8 +208,8 @@ def engagement_context(user, thread: Thread, replies) -> dict:
     for post in posts:
         key = (None, post.pk) if post is not thread else (thread.pk, None)
         post.appreciated_by_me = may_appreciate and (post.appreciated_by_viewer if annotated else key in mine)
-        post.can_react = permissions.can_react(user, post)
-    can_follow = permissions.can_follow_thread(user, thread)
+        post.can_react = permissions.can_react(standing, post)
+    can_follow = permissions.can_follow_thread(standing, thread)
     following = False
     if can_follow:
         # The thread page reads it with the thread (``ThreadQuerySet.with_following_for``).
@@ -222,7 +225,9 @@ def engagement_context(user, thread: Thread, replies) -> dict:
 
 def theme_follow_context(user, theme: Theme) -> dict:
     """Whether the theme page offers the follow button, and its state: one query for a member, none for a visitor."""
-    can_follow = permissions.can_follow_theme(user, theme)
+    standing = standing_of(user)
+    user = standing.user
+    can_follow = permissions.can_follow_theme(standing, theme)
     return {
         "can_follow_theme": can_follow,
         "following_theme": can_follow and ThemeFollow.objects.filter(member=user, theme=theme).exists(),
@@ -236,13 +241,15 @@ def quote_initial(user, reply_id, *, thread: Thread) -> str:
     unless ``user`` may reply to ``thread`` and the reply is a published one of
     that thread they can see: a hidden text is never copied back into view.
     """
-    if not str(reply_id or "").isdigit() or not permissions.can_reply(user, thread):
+    standing = standing_of(user)
+    user = standing.user
+    if not str(reply_id or "").isdigit() or not permissions.can_reply(standing, thread):
         return ""
     reply = Reply.objects.published().select_related("author").filter(pk=int(reply_id), thread=thread).first()
     if reply is None:
         return ""
     reply.thread = thread
-    if not permissions.can_view_reply(user, reply):
+    if not permissions.can_view_reply(standing, reply):
         return ""
     body = reply.body.strip()
     if len(body) > QUOTE_MAX_LENGTH:

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,13 +38,13 @@ def _capacity_filter(request):
 def home(request):
     capacity = _capacity_filter(request)
     threads = (
-        Thread.objects.visible_to(request.user)
+        Thread.objects.visible_to(request.standing)
         .latest()
         .filter(is_pinned=False)
         .with_capacity(capacity)
-        .with_unread_for(request.user)
+        .with_unread_for(request.standing)
     )
-    if capacity or permissions.can_moderate(request.user):
+    if capacity or permissions.can_moderate(request.standing):
         page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
     else:
         # Everyone else sees every published thread: the number is known without counting them.
@@ -54,7 +53,10 @@ def home(request):
     pinned = []
     if page.number == 1:
         pinned = list(
-            Thread.objects.visible_to(request.user).latest().filter(is_pinned=True).with_unread_for(request.user)
+            Thread.objects.visible_to(request.standing)
+            .latest()
+            .filter(is_pinned=True)
+            .with_unread_for(request.standing)
         )
     return render(
         request,
@@ -66,7 +68,7 @@ def home(request):
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
-            "activity": selectors.latest_activity(request.user),
+            "activity": selectors.latest_activity(request.standing),
         },
     )
 
@@ -76,11 +78,11 @@ def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     capacity = _capacity_filter(request)
     threads = (
-        Thread.objects.visible_to(request.user)
+        Thread.objects.visible_to(request.standing)
         .for_listing()
         .filter(theme=theme)
         .with_capacity(capacity)
-        .with_unread_for(request.user)
+        .with_unread_for(request.standing)
     )
     return render(
         request,
@@ -91,8 +93,8 @@ def theme_detail(request, slug):
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
             "page_obj": _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE),
-            "can_create_thread": permissions.can_create_thread(request.user, theme),
-            **engagement.theme_follow_context(request.user, theme),
+            "can_create_thread": permissions.can_create_thread(request.standing, theme),
+            **engagement.theme_follow_context(request.standing, theme),
         },
     )
 
@@ -101,8 +103,8 @@ def theme_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def thread_create(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    permissions.check_create_thread(request.user, theme)
-    form = ThreadForm(request.POST or None, user=request.user)
+    permissions.check_create_thread(request.standing, theme)
+    form = ThreadForm(request.POST or None, user=request.standing)
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -138,15 +140,15 @@ def thread_detail(request, pk, slug=None):
     # For members the thread comes with ``first_unread_reply_id`` and ``last_read_at``, as read
     # before this visit, ``followed_by_viewer`` and ``appreciated_by_viewer``, and for everyone
     # ``follower_count``: all in the thread's own query.
-    threads = Thread.objects.for_thread_page(writers=account_permissions.is_member(request.user))
+    threads = Thread.objects.for_thread_page(writers=account_permissions.is_member(request.standing))
     thread = get_object_or_404(
-        threads.with_first_unread_reply_for(request.user)
-        .with_following_for(request.user)
-        .with_appreciation_by(request.user)
+        threads.with_first_unread_reply_for(request.standing)
+        .with_following_for(request.standing)
+        .with_appreciation_by(request.standing)
         .with_follower_count(),
         pk=pk,
     )
-    permissions.check_view_thread(request.user, thread)
+    permissions.check_view_thread(request.standing, thread)
     if slug != thread.slug:  # the short link, or an old title: on to the address with the title, same page
         return redirect(with_thread_page_query(request, thread.get_absolute_url()), permanent=True)
     viewed = ViewedThreads(request)
@@ -157,8 +159,8 @@ def thread_detail(request, pk, slug=None):
         until=thread.last_activity_at,
         read_until=getattr(thread, "last_read_at", None),
     )
-    quote = engagement.quote_initial(request.user, request.GET.get("quote"), thread=thread)
-    reply_form = ReplyForm(user=request.user, initial={"body": quote} if quote else None)
+    quote = engagement.quote_initial(request.standing, request.GET.get("quote"), thread=thread)
+    reply_form = ReplyForm(user=request.standing, initial={"body": quote} if quote else None)
     response = _render_thread(request, thread, reply_form)
     viewed.save(response)
     return response
@@ -167,28 +169,29 @@ def thread_detail(request, pk, slug=None):
 def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     sort = SORT_OLDEST if request.GET.get("sort") == SORT_OLDEST else SORT_NEWEST
     versions = cooked.versions(thread.pk)  # before the replies are read: a change meanwhile renders them afresh
-    user = _unwrapped(request.user)  # read many times per reply: no lazy proxy in between
-    writers = account_permissions.is_member(user)  # only members may see who wrote for an organisation
-    replies = Reply.objects.visible_to(user).for_thread_page(writers=writers).with_appreciation_by(user)
+    standing = request.standing
+    user = standing.user
+    writers = account_permissions.is_member(standing)  # only members may see who wrote for an organisation
+    replies = Reply.objects.visible_to(standing).for_thread_page(writers=writers).with_appreciation_by(user)
     replies = replies.filter(thread=thread)
     replies = replies.in_order(newest_first=sort == SORT_NEWEST)
     # The page count: the stored count of published replies; moderators, who also see hidden and
     # held replies, count them. Pages come from the nearer end of the thread (forum.pagination).
-    count = replies.count() if permissions.can_moderate(user) else thread.reply_count
+    count = replies.count() if permissions.can_moderate(standing) else thread.reply_count
     page = EitherEndPaginator(replies, settings.FORUM_REPLIES_PER_PAGE, count=count).get_page(request.GET.get("page"))
     thread_url = thread.get_absolute_url()
-    thread.real_author_visible = account_permissions.can_see_real_author(user, thread)
+    thread.real_author_visible = account_permissions.can_see_real_author(standing, thread)
     for reply in page:
         reply.thread = thread  # the page already has it: no query per reply
-        reply.can_edit = permissions.can_edit_reply(user, reply)
-        reply.real_author_visible = account_permissions.can_see_real_author(user, reply)
+        reply.can_edit = permissions.can_edit_reply(standing, reply)
+        reply.real_author_visible = account_permissions.can_see_real_author(standing, reply)
     # Appreciated by me, following: read with the thread and the replies (no query of their own).
-    engagement_context = engagement.engagement_context(user, thread, page)
+    engagement_context = engagement.engagement_context(standing, thread, page)
     # The parts of the article and of each reply that are the same for every viewer, from the cache.
     thread_cooked, *replies_cooked = cooked.posts(
         [(post, post.real_author_visible) for post in [thread, *page]], versions=versions
     )
-    can_reply = permissions.can_reply(user, thread)
+    can_reply = permissions.can_reply(standing, thread)
     links = PageLinks()  # each reply's addresses without a reverse() per link
     next_url = request.get_full_path()  # where the page's forms come back to
     cards = [None] * len(replies_cooked)
@@ -198,6 +201,7 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             versions=versions,
             page_context={
                 "user": user,
+                "standing": standing,
                 "thread": thread,
                 "thread_url": thread_url,
                 "next_url": next_url,
@@ -221,10 +225,10 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "sort_query": urlencode({"sort": sort}) if sort == SORT_OLDEST else "",
             "reply_form": reply_form,
             "preview": preview,
-            "held_replies": _held_replies(user, thread),
+            "held_replies": _held_replies(standing, thread),
             "can_reply": can_reply,
-            "can_edit_thread": permissions.can_edit_thread(user, thread),
-            "cannot_post_reason": account_permissions.why_cannot_post(user),
+            "can_edit_thread": permissions.can_edit_thread(standing, thread),
+            "cannot_post_reason": account_permissions.why_cannot_post(standing),
             "thread_url": thread_url,
             "next_url": next_url,
             "links": links,
@@ -236,19 +240,10 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     )
 
 
-def _unwrapped(user):
-    """The user behind ``request.user``'s lazy wrapper, where each attribute read costs a proxy call."""
-    if isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        return user._wrapped
-    return user
-
-
-def _held_replies(user, thread):
-    replies = selectors.held_replies_for(user, thread)
+def _held_replies(standing, thread):
+    replies = selectors.held_replies_for(standing, thread)
     for reply in replies:
-        reply.can_edit = permissions.can_edit_reply(user, reply)
+        reply.can_edit = permissions.can_edit_reply(standing, reply)
     return replies
 
 
@@ -257,8 +252,8 @@ def reply_create(request, pk):
     thread = get_object_or_404(Thread.objects.with_related().with_follower_count(), pk=pk)
     if not request.user.is_authenticated:
         return redirect(login_url(thread.get_absolute_url()))
-    permissions.check_reply(request.user, thread)
-    form = ReplyForm(request.POST, user=request.user)
+    permissions.check_reply(request.standing, thread)
+    form = ReplyForm(request.POST, user=request.standing)
     if not form.is_valid():
         return _render_thread(request, thread, form, status=400)
     if "preview" in request.POST:
@@ -284,11 +279,13 @@ def reply_create(request, pk):
 def reply_detail(request, pk):
     """Send the visitor to the page of the thread where this reply stands."""
     reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
-    permissions.check_view_reply(request.user, reply)
-    if reply.is_held and not permissions.can_moderate(request.user):
+    permissions.check_view_reply(request.standing, reply)
+    if reply.is_held and not permissions.can_moderate(request.standing):
         # Its author finds it in the block of their waiting replies, on every page of the thread.
         return redirect(f"{reply.thread.get_absolute_url()}#{reply.anchor}")
-    newer = Reply.objects.visible_to(request.user).filter(thread_id=reply.thread_id, created_at__gt=reply.created_at)
+    newer = Reply.objects.visible_to(request.standing).filter(
+        thread_id=reply.thread_id, created_at__gt=reply.created_at
+    )
     position = newer.count() + 1
     page = (position - 1) // settings.FORUM_REPLIES_PER_PAGE + 1
     url = reply.thread.get_absolute_url()
@@ -301,9 +298,9 @@ def reply_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def thread_edit(request, pk):
     thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
-    permissions.check_edit_thread(request.user, thread)
+    permissions.check_edit_thread(request.standing, thread)
     form = ThreadForm(
-        request.POST or None, user=request.user, post=thread, initial={"title": thread.title, "body": thread.body}
+        request.POST or None, user=request.standing, post=thread, initial={"title": thread.title, "body": thread.body}
     )
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -335,8 +332,8 @@ def thread_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def reply_edit(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread", "thread__theme", "author"), pk=pk)
-    permissions.check_edit_reply(request.user, reply)
-    form = ReplyForm(request.POST or None, user=request.user, post=reply, initial={"body": reply.body})
+    permissions.check_edit_reply(request.standing, reply)
+    form = ReplyForm(request.POST or None, user=request.standing, post=reply, initial={"body": reply.body})
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -372,8 +369,8 @@ def _edit_saved(request, post, changed: bool) -> None:
 @require_GET
 def thread_revisions(request, pk):
     thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
-    permissions.check_view_thread(request.user, thread)
-    permissions.check_view_revisions(request.user, thread)
+    permissions.check_view_thread(request.standing, thread)
+    permissions.check_view_revisions(request.standing, thread)
     return render(
         request,
         "forum/revision_list.html",
@@ -384,8 +381,8 @@ def thread_revisions(request, pk):
 @require_GET
 def reply_revisions(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread", "thread__theme", "author"), pk=pk)
-    permissions.check_view_reply(request.user, reply)
-    permissions.check_view_revisions(request.user, reply)
+    permissions.check_view_reply(request.standing, reply)
+    permissions.check_view_revisions(request.standing, reply)
     return render(
         request,
         "forum/revision_list.html",

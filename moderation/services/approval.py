@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import SiteSettings
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from core.text import sentence
 from forum import permissions, selectors, tasks
@@ -119,7 +120,8 @@ def hold_for(*, writer: User, theme: Theme, title: str, body: str, body_html: st
     and why; raises ``ValidationError`` for a refusing watched word. Moderators of the
     theme are neither held nor refused.
     """
-    if permissions.can_moderate_theme(writer, theme):
+    standing = standing_of(writer)
+    if permissions.can_moderate_theme(standing, theme):
         return None
     watched = watched_word_check(f"{title}\n{body}")
     if watched:
@@ -145,7 +147,8 @@ def hold_after_edit(*, writer: User, post: Thread | Reply, theme: Theme) -> Hold
     Whether the author's edit of ``post`` holds it: refusing words refuse the edit,
     holding words hold a published post again. Moderators' edits are not checked.
     """
-    if permissions.can_moderate_theme(writer, theme):
+    standing = standing_of(writer)
+    if permissions.can_moderate_theme(standing, theme):
         return None
     title = post.title if isinstance(post, Thread) else ""
     watched = watched_word_check(f"{title}\n{post.body}")
@@ -185,7 +188,8 @@ def _tell_author_held(post: Thread | Reply, hold: Hold) -> None:
 @transaction.atomic
 def post_approve(*, acting_user: User, post: Thread | Reply, reason: str = "") -> bool:
     """Publish a held thread or reply; its notifications go out now. Returns whether it changed."""
-    permissions.check_moderate_post(acting_user, post)
+    standing = standing_of(acting_user)
+    permissions.check_moderate_post(standing, post)
     model = type(post)
     now = timezone.now()
     if not model.objects.filter(pk=post.pk, status=Status.HELD).update(status=Status.PUBLISHED):
@@ -213,7 +217,8 @@ def post_reject(*, acting_user: User, post: Thread | Reply, reason: str) -> bool
     Do not publish a held thread or reply: it stays hidden, with the reason, for
     moderators, and its author gets the statement of reasons. Returns whether it changed.
     """
-    permissions.check_moderate_post(acting_user, post)
+    standing = standing_of(acting_user)
+    permissions.check_moderate_post(standing, post)
     model = type(post)
     if not model.objects.filter(pk=post.pk, status=Status.HELD).update(
         status=Status.HIDDEN, hidden_at=timezone.now(), hidden_by=acting_user, hidden_reason=reason

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from accounts.sanctions import sanction_lift
+from accounts.standing import standing_of
 from core.cleaning import has_control_characters, has_visible_text
 from core.models import ModerationAction, ModerationLog, Reason
 from forum import permissions, ratelimits
@@ -62,7 +63,8 @@ _later_hide = ModerationLog.objects.filter(
 @transaction.atomic
 def objection_file(*, member: User, decision: ModerationLog, text: str) -> Objection:
     """Object once to a decision that affected ``member``; it goes to another moderator."""
-    permissions.check_object(member, decision)
+    standing = standing_of(member)
+    permissions.check_object(standing, decision)
     if not has_visible_text(text):
         raise ValidationError(gettext("Explain why you object."), code="text_required")
     if len(text) > OBJECTION_MAX_LENGTH or has_control_characters(text, multiline=True):
@@ -96,7 +98,7 @@ def decision_from_link(token: str) -> tuple[User, ModerationLog]:
     decision = ModerationLog.objects.select_related("target_type").filter(pk=link.decision_pk).first()
     if member is None or decision is None:
         raise Http404
-    permissions.check_object(member, decision)
+    permissions.check_object(standing_of(member), decision)
     return member, decision
 
 
@@ -144,7 +146,8 @@ def objection_decide(*, acting_user: User, objection: Objection, uphold: bool, n
     Uphold or reject an open objection. Upholding reverses what can be reversed.
     The outcome is logged and sent to the member. Returns whether it was still open.
     """
-    permissions.check_decide_objection(acting_user, objection)
+    standing = standing_of(acting_user)
+    permissions.check_decide_objection(standing, objection)
     if not uphold and not has_visible_text(note):
         raise ValidationError(gettext("Give the reason the member will read."), code="note_required")
     state = Objection.State.UPHELD if uphold else Objection.State.REJECTED

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import SiteSettings, User
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog, Reason
 from core.text import sentence
 from forum import permissions, ratelimits, selectors
@@ -36,12 +37,13 @@ def report_file(*, reporter: User, target: Thread | Reply | User, reason: str, n
     report per item: reporting again returns it. When the site's number of
     different members has reported a post, it is hidden at once pending review.
     """
-    permissions.check_report(reporter, target)
+    standing = standing_of(reporter)
+    permissions.check_report(standing, target)
     if reason not in ReportReason.values:
         raise ValidationError(gettext("Choose a reason."), code="invalid_reason")
     if reason == ReportReason.OTHER and not note.strip():
         raise ValidationError(gettext("Explain what is wrong."), code="note_required")
-    limited = not permissions.is_moderator(reporter)
+    limited = not permissions.is_moderator(standing)
     if limited and ratelimits.is_limited(reporter, "report", settings.FORUM_REPORTS_PER_HOUR, 3600):
         raise ValidationError(
             gettext("You have sent many reports in a short time. Wait a moment and try again."), code="rate_limited"
@@ -109,7 +111,8 @@ def reports_resolve(*, acting_user: User, target: Thread | Reply | User, uphold:
     shows a post again that reports had hidden. Reporters hear the outcome.
     Returns how many reports were decided.
     """
-    permissions.check_resolve_reports(acting_user, target)
+    standing = standing_of(acting_user)
+    permissions.check_resolve_reports(standing, target)
     fields = _target_fields(target)
     open_reports = list(Report.objects.select_for_update().filter(state=Report.State.OPEN, **fields))
     if not open_reports:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Organisation, OrganisationDomain, SiteSettings
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, selectors, services
 from forum.models import HoldReason, Reply, Status, Thread
@@ -124,8 +125,8 @@ def test_moderators_are_not_held(premoderated, thread, moderator):
 
 def test_a_held_post_cannot_be_appreciated_or_replied_to(premoderated, user, other_user):
     thread = services.thread_create(author=user, theme=premoderated, title="Wacht", body="Tekst")
-    assert not permissions.can_react(other_user, thread)
-    assert not permissions.can_reply(user, thread)
+    assert not permissions.can_react(standing_of(other_user), thread)
+    assert not permissions.can_reply(standing_of(user), thread)
 
 
 # Approving and not approving ---------------------------------------------------------------------
@@ -185,7 +186,7 @@ def test_not_approving_hides_it_and_the_author_may_object(
     assert "Bevat niet-openbare informatie" in statement.message
     assert reverse("moderation:objection_list") in statement.message
     decision = ModerationLog.objects.get(action=ModerationAction.REJECT)
-    assert permissions.can_object(other_user, decision)
+    assert permissions.can_object(standing_of(other_user), decision)
     # Upholding the objection publishes the reply after all.
     objection = moderation_services.objection_file(member=other_user, decision=decision, text="Het is openbaar beleid.")
     assert moderation_services.objection_decide(acting_user=ModeratorFactory(), objection=objection, uphold=True)

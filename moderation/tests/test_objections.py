@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import sanctions
+from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import services
 from forum.models import Status
@@ -159,8 +160,8 @@ def test_automatic_hide_may_be_decided_by_any_moderator(user, moderator, hidden_
 
     decision = ModerationLog.objects.record(actor=None, action=ModerationAction.AUTO_HIDE, target=hidden_thread)
     objection = moderation_services.objection_file(member=user, decision=decision, text="Bezwaar")
-    assert permissions.can_decide_objection(moderator, objection)
-    assert not permissions.can_decide_objection(user, objection)
+    assert permissions.can_decide_objection(standing_of(moderator), objection)
+    assert not permissions.can_decide_objection(standing_of(user), objection)
 
 
 def test_visitors_are_sent_to_login(client, hide_decision, user):

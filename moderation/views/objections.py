@@ -62,7 +62,7 @@ def objection_list(request):
 @require_http_methods(["GET", "POST"])
 def objection_create(request, pk):
     decision = get_object_or_404(ModerationLog.objects.select_related("target_type"), pk=pk)
-    permissions.check_object(request.user, decision)
+    permissions.check_object(request.standing, decision)
     if Objection.objects.filter(decision=decision).exists():
         messages.info(request, _("You have already objected to this decision."))
         return redirect("moderation:objection_list")
@@ -116,7 +116,7 @@ def objection_by_link(request, token):
 @require_POST
 def objection_decide(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("decision", "member"), pk=pk)
-    permissions.check_decide_objection(request.user, objection)
+    permissions.check_decide_objection(request.standing, objection)
     form = ObjectionDecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

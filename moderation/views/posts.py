@@ -26,7 +26,7 @@ THREAD_ACTIONS = {
 @require_POST
 def thread_moderate(request, pk, action):
     thread = get_object_or_404(Thread, pk=pk)
-    permissions.check_moderate_post(request.user, thread)
+    permissions.check_moderate_post(request.standing, thread)
     if action in ("hide", "restore"):
         return _moderate_post(request, thread, action, navigation.next_url(request, thread.get_absolute_url()))
     if action == "close-at":
@@ -48,7 +48,7 @@ def thread_moderate(request, pk, action):
 @require_POST
 def reply_moderate(request, pk, action):
     reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
-    permissions.check_moderate_post(request.user, reply)
+    permissions.check_moderate_post(request.standing, reply)
     if action not in ("hide", "restore"):
         raise Http404
     return _moderate_post(
@@ -120,7 +120,7 @@ def held_decide(request, kind, pk, decision):
     post = get_object_or_404(
         HELD_KINDS[kind].objects.select_related(*(("thread",) if kind == "reactie" else ())), pk=pk
     )
-    permissions.check_moderate_post(request.user, post)
+    permissions.check_moderate_post(request.standing, post)
     approve = decision == "approve"
     next_url = navigation.next_url(request) or reverse("moderation:moderation_queue")
     form = HeldDecisionForm(request.POST, approve=approve)

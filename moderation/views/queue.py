@@ -24,8 +24,8 @@ def moderation_queue(request):
     each oldest first, filtered by theme (and reports by reason), with every decision
     on the item itself. A moderator limited to themes sees what they may decide.
     """
-    permissions.check_moderate(request.user)
-    themes = list(Theme.objects.filter(permissions.theme_scope_q(request.user, "pk")).order_by("position", "name"))
+    permissions.check_moderate(request.standing)
+    themes = list(Theme.objects.filter(permissions.theme_scope_q(request.standing, "pk")).order_by("position", "name"))
     theme_slug = request.GET.get("theme", "")
     if theme_slug not in {theme.slug for theme in themes}:
         theme_slug = ""
@@ -33,9 +33,9 @@ def moderation_queue(request):
     if reason not in ReportReason.values:
         reason = ""
     report_page, reported = selectors.reported_items(
-        request.user, theme_slug=theme_slug, reason=reason, page_number=request.GET.get("page")
+        request.standing, theme_slug=theme_slug, reason=reason, page_number=request.GET.get("page")
     )
-    held_page, held = selectors.held_posts(request.user, theme_slug=theme_slug, page_number=request.GET.get("held"))
+    held_page, held = selectors.held_posts(request.standing, theme_slug=theme_slug, page_number=request.GET.get("held"))
     filters = [(name, value) for name, value in (("theme", theme_slug), ("reason", reason)) if value]
     return render(
         request,
@@ -45,9 +45,9 @@ def moderation_queue(request):
             "page_obj": report_page,
             "held_items": held,
             "held_page": held_page,
-            "applicants": selectors.membership_applications(request.user),
-            "problem_reports": list(selectors.open_problem_reports(request.user)),
-            "can_take_measures": is_site_moderator(request.user),
+            "applicants": selectors.membership_applications(request.standing),
+            "problem_reports": list(selectors.open_problem_reports(request.standing)),
+            "can_take_measures": is_site_moderator(request.standing),
             "themes": themes,
             "reasons": ReportReason.choices,
             "theme_slug": theme_slug,
@@ -66,7 +66,7 @@ class ProblemReportCloseForm(forms.Form):
 @require_POST
 def problem_report_close(request, pk):
     """A moderator of the whole site marks a "Report a problem?" message handled; it is logged."""
-    permissions.check_site_moderator(request.user)
+    permissions.check_site_moderator(request.standing)
     report = get_object_or_404(ProblemReport, pk=pk)
     form = ProblemReportCloseForm(request.POST)
     if not form.is_valid():

@@ -25,7 +25,7 @@ TARGET_KINDS = {"discussie": Thread, "reactie": Reply, "lid": User}
 @require_http_methods(["GET", "POST"])
 def thread_report(request, pk):
     thread = get_object_or_404(Thread.objects.select_related("theme", "author"), pk=pk)
-    permissions.check_view_thread(request.user, thread)
+    permissions.check_view_thread(request.standing, thread)
     return _report(request, thread, thread.get_absolute_url())
 
 
@@ -33,7 +33,7 @@ def thread_report(request, pk):
 @require_http_methods(["GET", "POST"])
 def reply_report(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread", "author"), pk=pk)
-    permissions.check_view_reply(request.user, reply)
+    permissions.check_view_reply(request.standing, reply)
     return _report(request, reply, reply.get_absolute_url())
 
 
@@ -46,7 +46,7 @@ def member_report(request, handle):
 
 
 def _report(request, target, back_url):
-    permissions.check_report(request.user, target)
+    permissions.check_report(request.standing, target)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,14 +68,14 @@ def _after_report(request, target, back_url):
     Back to what was reported; when this report hid the post, to where the member can still
     go (the thread, or the theme of a hidden thread), saying what happened instead of a 404.
     """
-    if isinstance(target, Reply) and not permissions.can_view_reply(request.user, target):
-        if permissions.can_view_thread(request.user, target.thread):
+    if isinstance(target, Reply) and not permissions.can_view_reply(request.standing, target):
+        if permissions.can_view_thread(request.standing, target.thread):
             messages.success(
                 request, _("Thank you for your report. The reply is hidden until a moderator has looked at it.")
             )
             return redirect(target.thread.get_absolute_url())
         target = target.thread
-    if isinstance(target, Thread) and not permissions.can_view_thread(request.user, target):
+    if isinstance(target, Thread) and not permissions.can_view_thread(request.standing, target):
         messages.success(
             request, _("Thank you for your report. The discussion is hidden until a moderator has looked at it.")
         )
@@ -87,11 +87,11 @@ def _after_report(request, target, back_url):
 @login_required
 @require_POST
 def report_decide(request, kind, pk, decision):
-    permissions.check_moderate(request.user)
+    permissions.check_moderate(request.standing)
     if kind not in TARGET_KINDS or decision not in ("uphold", "dismiss"):
         raise Http404
     target = get_object_or_404(TARGET_KINDS[kind], pk=pk)
-    permissions.check_resolve_reports(request.user, target)
+    permissions.check_resolve_reports(request.standing, target)
     uphold = decision == "uphold"
     form = ReportDecisionForm(request.POST, uphold=uphold)
     if not form.is_valid():

@@ -63,7 +63,7 @@ def _date(value: str) -> date | None:
 @login_required
 @require_GET
 def moderation_log(request):
-    permissions.check_moderate(request.user)
+    permissions.check_moderate(request.standing)
     notices = []
     action = request.GET.get("actie", "")
     if action not in ModerationAction.values:
