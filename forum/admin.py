@@ -11,7 +11,7 @@ from core.admin import ReadOnlyAdmin
 from moderation import services as moderation_services
 
 from . import services
-from .models import Page, Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
+from .models import ContentKind, Page, Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
 
 
 @admin.register(Theme)
@@ -290,12 +290,12 @@ class PostKindFilter(admin.SimpleListFilter):
     parameter_name = "post"
 
     def lookups(self, request, model_admin):
-        return [("thread", _("Discussions")), ("reply", _("Replies"))]
+        return [(ContentKind.THREAD, _("Discussions")), (ContentKind.REPLY, _("Replies"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "thread":
+        if self.value() == ContentKind.THREAD:
             return queryset.filter(thread__isnull=False)
-        if self.value() == "reply":
+        if self.value() == ContentKind.REPLY:
             return queryset.filter(reply__isnull=False)
         return queryset
 

@@ -40,6 +40,17 @@ class Capacity(models.TextChoices):
     ORGANISATION = "organisation", _("on behalf of my organisation")
 
 
+class ContentKind(models.TextChoices):
+    """
+    What a post, a report or a held item is: a thread, a reply or a member (their profile).
+    The words in addresses (``discussie``, ``reactie``, ``lid``) are in ``forum.converters``.
+    """
+
+    THREAD = "thread", _("thread")
+    REPLY = "reply", _("reply")
+    MEMBER = "member", _("member")
+
+
 # How others read a post's capacity: about the author, not in their first person.
 CAPACITY_DISPLAY = {
     Capacity.PERSONAL: pgettext_lazy("capacity shown with a post", "in a personal capacity"),
@@ -88,6 +99,8 @@ class Theme(models.Model):
 
 class ModeratedPost(models.Model):
     """What threads and replies share: a Markdown body, an author and a state."""
+
+    content_kind: ContentKind  # each concrete model says which it is
 
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(_("rendered text"), editable=False)
@@ -140,6 +153,8 @@ class ModeratedPost(models.Model):
 
 class Thread(ModeratedPost):
     """A discussion: an article with replies, in a theme."""
+
+    content_kind = ContentKind.THREAD
 
     theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="threads")
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
@@ -233,6 +248,8 @@ class Thread(ModeratedPost):
 
 class Reply(ModeratedPost):
     """A reply ("reactie") under a thread."""
+
+    content_kind = ContentKind.REPLY
 
     # No index of its own: forum_reply_thread_idx (thread, status, created_at, id) begins with it,
     # and a second one on the thread alone tempts PostgreSQL's generic plans to sort a whole thread.

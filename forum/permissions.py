@@ -299,8 +299,8 @@ def check_report(standing: Standing, target) -> None:
 # Objections ("bezwaar") to moderation decisions.
 
 # Upholding reports on a post also writes a "hide" row for the same act: the member objects to that one.
-OBJECTABLE_POST_ACTIONS = ("hide", "auto_hide", "reject")
-OBJECTABLE_MEMBER_ACTIONS = ("warn", "suspend", "ban")
+OBJECTABLE_POST_ACTIONS = (ModerationAction.HIDE, ModerationAction.AUTO_HIDE, ModerationAction.REJECT)
+OBJECTABLE_MEMBER_ACTIONS = (ModerationAction.WARN, ModerationAction.SUSPEND, ModerationAction.BAN)
 
 
 def decision_affects(standing: Standing, decision) -> bool:

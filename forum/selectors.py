@@ -26,7 +26,7 @@ from core.models import ModerationAction, ModerationLog
 from moderation.models import Objection, ProblemReport, Report, ReportReason
 
 from . import permissions
-from .models import Capacity, Reply, Revision, Status, Theme, Thread
+from .models import Capacity, ContentKind, Reply, Revision, Status, Theme, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -432,6 +432,42 @@ QUEUE_ITEMS_PER_PAGE = 20
 EXCERPT_LENGTH = 300
 
 
+@dataclass(frozen=True)
+class QueueItem:
+    """
+    One item of the moderation queue: what it is (``kind``) and the thread, reply or member
+    itself (``target``), its thread (none for a member), the member it is about (the writer of a
+    post), an excerpt of a post, and ``prefix``, unique per page, for the element ids of its forms.
+    """
+
+    kind: ContentKind
+    target: Thread | Reply | User
+    thread: Thread | None
+    member: User
+    excerpt: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class ReportedItem(QueueItem):
+    """A reported item with all its open reports, how many members reported it and since when."""
+
+    reports: list[Report]
+    reporter_count: int
+    first_reported_at: datetime
+
+
+@dataclass(frozen=True)
+class HeldItem(QueueItem):
+    """A thread or reply waiting for approval."""
+
+    target: Thread | Reply
+
+    @property
+    def post(self) -> Thread | Reply:
+        return self.target
+
+
 def excerpt(post) -> str:
     """The start of a post as plain text (the template escapes it)."""
     return Truncator(" ".join(html.unescape(strip_tags(post.body_html)).split())).chars(EXCERPT_LENGTH)
@@ -493,21 +529,20 @@ def reported_items(user, *, theme_slug: str = "", reason: str = "", page_number=
         if not item_reports:
             continue  # decided between the two queries
         first = item_reports[0]
-        kind = "thread" if first.thread_id else "reply" if first.reply_id else "member"
+        kind = first.target_kind
         target = first.target
         items.append(
-            {
-                "kind": kind,
-                "url_kind": {"thread": "discussie", "reply": "reactie", "member": "lid"}[kind],
-                "prefix": f"report-{kind}-{target.pk}",  # unique element ids per item
-                "target": target,
-                "thread": first.thread or (first.reply.thread if first.reply else None),
-                "member": target if kind == "member" else (target.written_by or target.author),
-                "excerpt": excerpt(target) if kind != "member" else "",
-                "reports": item_reports,
-                "reporter_count": group["reporter_count"],
-                "first_reported_at": group["first_reported_at"],
-            }
+            ReportedItem(
+                kind=kind,
+                target=target,
+                thread=first.thread or (first.reply.thread if first.reply else None),
+                member=target if kind == ContentKind.MEMBER else (target.written_by or target.author),
+                excerpt=excerpt(target) if kind != ContentKind.MEMBER else "",
+                prefix=f"report-{kind}-{target.pk}",
+                reports=item_reports,
+                reporter_count=group["reporter_count"],
+                first_reported_at=group["first_reported_at"],
+            )
         )
     return page, items
 
@@ -524,39 +559,41 @@ def held_posts(user, *, theme_slug: str = "", page_number=None):
     if theme_slug:
         threads = threads.filter(theme__slug=theme_slug)
         replies = replies.filter(thread__theme__slug=theme_slug)
+
+    def rows_of(posts, kind: ContentKind):
+        return posts.order_by().values_list(Value(kind.value, output_field=CharField()), "pk", "created_at")
+
     rows = (
-        threads.order_by()
-        .values_list(Value("thread", output_field=CharField()), "pk", "created_at")
-        .union(replies.order_by().values_list(Value("reply", output_field=CharField()), "pk", "created_at"), all=True)
+        rows_of(threads, ContentKind.THREAD)
+        .union(rows_of(replies, ContentKind.REPLY), all=True)
         .order_by("created_at", "pk")
     )
     page = Paginator(rows, QUEUE_ITEMS_PER_PAGE).get_page(page_number)
-    wanted: dict[str, list[int]] = {"thread": [], "reply": []}
+    wanted: dict[ContentKind, list[int]] = {ContentKind.THREAD: [], ContentKind.REPLY: []}
     for kind, pk, _created_at in page:
-        wanted[kind].append(pk)
+        wanted[ContentKind(kind)].append(pk)
     found = {}
-    if wanted["thread"]:
-        for thread in Thread.objects.filter(pk__in=wanted["thread"]).with_related():
-            found["thread", thread.pk] = thread
-    if wanted["reply"]:
-        for reply in Reply.objects.filter(pk__in=wanted["reply"]).with_author().select_related("thread__theme"):
-            found["reply", reply.pk] = reply
+    if wanted[ContentKind.THREAD]:
+        for thread in Thread.objects.filter(pk__in=wanted[ContentKind.THREAD]).with_related():
+            found[ContentKind.THREAD, thread.pk] = thread
+    if wanted[ContentKind.REPLY]:
+        replies = Reply.objects.filter(pk__in=wanted[ContentKind.REPLY]).with_author().select_related("thread__theme")
+        for reply in replies:
+            found[ContentKind.REPLY, reply.pk] = reply
     items = []
     for kind, pk, _created_at in page:
-        post = found.get((kind, pk))
+        post = found.get((ContentKind(kind), pk))
         if post is None or not post.is_held:
             continue  # decided between the queries
         items.append(
-            {
-                "kind": kind,
-                "url_kind": "discussie" if kind == "thread" else "reactie",
-                "prefix": f"held-{kind}-{post.pk}",  # unique element ids per item
-                "post": post,
-                "target": post,
-                "thread": post if kind == "thread" else post.thread,
-                "member": post.written_by or post.author,
-                "excerpt": excerpt(post),
-            }
+            HeldItem(
+                kind=post.content_kind,
+                target=post,
+                thread=post if post.content_kind == ContentKind.THREAD else post.thread,
+                member=post.written_by or post.author,
+                excerpt=excerpt(post),
+                prefix=f"held-{post.content_kind}-{post.pk}",
+            )
         )
     return page, items
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .models import Reply, Status, Thread
+from .models import ContentKind, Reply, Status, Thread
 from .services import recipients
 
 
@@ -26,8 +26,8 @@ def thread_posted(thread_id: int) -> int:
 
 @task()
 def mentions_added(kind: str, post_id: int, previous_body: str) -> int:
-    """Tell the members an edit mentions for the first time (``kind``: "thread" or "reply")."""
-    model = Thread if kind == "thread" else Reply
-    related = ("theme", "author", "written_by") if kind == "thread" else ("thread__theme", "author", "written_by")
+    """Tell the members an edit mentions for the first time (``kind``: a ``ContentKind``, thread or reply)."""
+    model = Thread if kind == ContentKind.THREAD else Reply
+    related = ("theme", "author", "written_by") if model is Thread else ("thread__theme", "author", "written_by")
     post = model.objects.select_related(*related).filter(pk=post_id, status=Status.PUBLISHED).first()
     return len(recipients.mentions_added(post, previous_body)) if post else 0

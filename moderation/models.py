@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import ModerationLog
-from forum.models import Reply, Thread
+from forum.models import ContentKind, Reply, Thread
 
 User = settings.AUTH_USER_MODEL
 
@@ -149,6 +149,12 @@ class Report(models.Model):
     @property
     def target(self):
         return self.thread or self.reply or self.member
+
+    @property
+    def target_kind(self) -> ContentKind:
+        if self.thread_id:
+            return ContentKind.THREAD
+        return ContentKind.REPLY if self.reply_id else ContentKind.MEMBER
 
 
 class Objection(models.Model):

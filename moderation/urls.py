@@ -1,10 +1,15 @@
 """Moderation's addresses: the same paths as when they were the forum's, under the namespace "moderation"."""
 
-from django.urls import path
+from django.urls import path, register_converter
+
+from forum.converters import ContentKindConverter, PostKindConverter
 
 from .views import objections, posts, queue, reports, transparency
 
 app_name = "moderation"
+
+register_converter(ContentKindConverter, "content_kind")
+register_converter(PostKindConverter, "post_kind")
 
 urlpatterns = [
     path("discussie/<int:pk>/moderatie/<slug:action>/", posts.thread_moderate, name="thread_moderate"),
@@ -14,8 +19,8 @@ urlpatterns = [
     path("leden/<slug:handle>/melden/", reports.member_report, name="member_report"),
     path("moderatie/", queue.moderation_queue, name="moderation_queue"),
     path("moderatie/probleem/<int:pk>/afgehandeld/", queue.problem_report_close, name="problem_report_close"),
-    path("moderatie/wachtend/<slug:kind>/<int:pk>/<slug:decision>/", posts.held_decide, name="held_decide"),
-    path("moderatie/<slug:kind>/<int:pk>/<slug:decision>/", reports.report_decide, name="report_decide"),
+    path("moderatie/wachtend/<post_kind:kind>/<int:pk>/<slug:decision>/", posts.held_decide, name="held_decide"),
+    path("moderatie/<content_kind:kind>/<int:pk>/<slug:decision>/", reports.report_decide, name="report_decide"),
     path("moderatie/bezwaar/<int:pk>/", objections.objection_decide, name="objection_decide"),
     path("bezwaar/", objections.objection_list, name="objection_list"),
     path("bezwaar/<int:pk>/", objections.objection_create, name="objection_create"),

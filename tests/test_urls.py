@@ -2,12 +2,16 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from forum.models import ContentKind
+
 SAMPLES = {
     "int": 7,
     "slug": "voorbeeld",
     "string": "iets",
     "path": "iets/anders",
     "uuid": "12345678-1234-5678-1234-567812345678",
+    "contentkind": ContentKind.MEMBER,  # forum.converters
+    "postkind": ContentKind.REPLY,
 }
 
 

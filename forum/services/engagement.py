@@ -124,7 +124,7 @@ def _notify_reaction(*, member: User, post: Thread | Reply) -> None:
         actor=member,
         thread=thread,
         reply=reply,
-        group_key=f"reaction:{'reply' if reply is not None else 'thread'}:{post.pk}",
+        group_key=f"reaction:{post.content_kind}:{post.pk}",
     )
 
 

@@ -268,8 +268,9 @@ def _edit(
     if hold:
         _post_hold_again(post, hold)
     if post.status == Status.PUBLISHED and post.body != previous_body:
-        kind = "thread" if isinstance(post, Thread) else "reply"
-        transaction.on_commit(lambda: tasks.mentions_added.enqueue(kind, post.pk, previous_body), robust=True)
+        transaction.on_commit(
+            lambda: tasks.mentions_added.enqueue(post.content_kind.value, post.pk, previous_body), robust=True
+        )
     if not permissions.is_own_post(standing, post):
         ModerationLog.objects.record(actor=acting_user, action=ModerationAction.EDIT, target=post, reason=note)
         _tell_author_of_edit(post, note=note)

@@ -28,7 +28,7 @@ from accounts.models import Approval, SiteSettings, User
 from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, services
-from forum.models import Reply, Revision, Status, Theme, Thread
+from forum.models import ContentKind, Reply, Revision, Status, Theme, Thread
 from moderation import services as moderation_services
 from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction
 from notifications.models import Notification
@@ -263,7 +263,7 @@ def _approval(ctx):
 
 
 def _kind(target):
-    return {Thread: "discussie", Reply: "reactie", User: "lid"}[type(target)]
+    return {Thread: ContentKind.THREAD, Reply: ContentKind.REPLY, User: ContentKind.MEMBER}[type(target)]
 
 
 @dataclass(frozen=True)
@@ -782,7 +782,7 @@ def test_queue_shows_a_theme_moderator_only_their_themes(client, world, reports_
     moderator = _actor(THEME_MODERATOR, world)
     client.force_login(moderator)
     response = _queue(client)
-    assert [item["target"] for item in response.context["items"]] == [world.thread]
+    assert [item.target for item in response.context["items"]] == [world.thread]
     assert [theme.pk for theme in response.context["themes"]] == [world.theme.pk]
     assert response.context["moderation_item_count"]() == 1
 
@@ -790,7 +790,7 @@ def test_queue_shows_a_theme_moderator_only_their_themes(client, world, reports_
 def test_queue_shows_a_site_moderator_everything(client, world, reports_everywhere):
     client.force_login(_actor(SITE_MODERATOR, world))
     response = _queue(client)
-    assert {item["target"] for item in response.context["items"]} == {world.thread, reports_everywhere, world.author}
+    assert {item.target for item in response.context["items"]} == {world.thread, reports_everywhere, world.author}
     assert response.context["moderation_item_count"]() == 3
 
 
@@ -798,7 +798,7 @@ def test_queue_filter_on_another_theme_shows_nothing_more(client, world, reports
     """Asking the queue for a theme one does not moderate falls back to one's own themes."""
     client.force_login(_actor(THEME_MODERATOR, world))
     response = client.get(reverse("moderation:moderation_queue"), {"theme": world.other_theme.slug})
-    assert [item["target"] for item in response.context["items"]] == [world.thread]
+    assert [item.target for item in response.context["items"]] == [world.thread]
 
 
 def test_queue_objections_only_those_the_moderator_may_decide(client, world):

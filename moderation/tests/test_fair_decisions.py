@@ -18,7 +18,7 @@ from accounts import sanctions
 from accounts.models import User
 from core.models import ModerationAction, ModerationLog
 from forum import services
-from forum.models import Status
+from forum.models import ContentKind, Status
 from forum.selectors import waiting_count
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
 from moderation import objection_links
@@ -74,7 +74,7 @@ def test_upheld_automatic_hide_is_told_to_the_author_who_objects_and_another_mod
         _hide_by_reports(reply)
     upholder, other = ModeratorFactory(), ModeratorFactory()
     client.force_login(upholder)
-    decide_url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    decide_url = reverse("moderation:report_decide", args=[ContentKind.REPLY, reply.pk, "uphold"])
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(decide_url, {"note": REASON}, follow=True)

@@ -15,7 +15,7 @@ from accounts.models import Organisation, OrganisationDomain, SiteSettings
 from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, selectors, services
-from forum.models import HoldReason, Reply, Status, Thread
+from forum.models import ContentKind, HoldReason, Reply, Status, Thread
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
@@ -140,7 +140,9 @@ def test_approving_publishes_counts_and_notifies(
     assert not Notification.objects.filter(recipient=thread.author).exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
-            reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "approve"}),
+            reverse(
+                "moderation:held_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "approve"}
+            ),
             {"reason": "", "next": thread.get_absolute_url()},
         )
     assert response.status_code == HTTPStatus.FOUND
@@ -162,7 +164,7 @@ def test_not_approving_needs_a_reason_and_changes_nothing_without_one(
     premoderated, thread, other_user, moderator_client
 ):
     reply = services.reply_create(author=other_user, thread=thread, body="Twijfelachtig")
-    url = reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "reject"})
+    url = reverse("moderation:held_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "reject"})
     response = english(moderator_client).post(url, {"reason": "  "}, follow=True)
     assert "This field is required." in response.content.decode()
     reply.refresh_from_db()
@@ -174,7 +176,7 @@ def test_not_approving_hides_it_and_the_author_may_object(
     premoderated, thread, other_user, moderator_client, client, django_capture_on_commit_callbacks
 ):
     reply = services.reply_create(author=other_user, thread=thread, body="Vertrouwelijke memo")
-    url = reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "reject"})
+    url = reverse("moderation:held_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "reject"})
     with django_capture_on_commit_callbacks(execute=True):
         moderator_client.post(url, {"reason": "Bevat niet-openbare informatie"})
     reply.refresh_from_db()
@@ -410,7 +412,9 @@ def test_the_queue_lists_held_posts_oldest_first_with_why_and_the_decision(
     assert "Waiting for approval: 2 posts" in page
     assert page.index("Eerste wachtende reactie") < page.index("Tweede wachtende")
     assert "Held because: the theme is pre-moderated" in page
-    approve = reverse("moderation:held_decide", kwargs={"kind": "reactie", "pk": first.pk, "decision": "approve"})
+    approve = reverse(
+        "moderation:held_decide", kwargs={"kind": ContentKind.REPLY, "pk": first.pk, "decision": "approve"}
+    )
     assert f'action="{approve}"' in page
 
 

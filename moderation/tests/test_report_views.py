@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import ModerationLog
-from forum.models import Status
+from forum.models import ContentKind, Status
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import Report
@@ -116,8 +116,8 @@ def test_queue_groups_reports_per_item(moderator_client, reply, thread):
     response = moderator_client.get(reverse("moderation:moderation_queue"))
     assert response.status_code == HTTPStatus.OK
     items = response.context["items"]
-    assert [item["kind"] for item in items] == ["reply", "thread"]
-    assert items[0]["reporter_count"] == 2 and len(items[0]["reports"]) == 2
+    assert [item.kind for item in items] == ["reply", "thread"]
+    assert items[0].reporter_count == 2 and len(items[0].reports) == 2
     content = response.content.decode()
     assert "Reclame voor een bureau" in content and thread.title in content
     assert "Moderation (2 waiting)" in content
@@ -140,9 +140,9 @@ def test_queue_filters_by_theme_and_reason(moderator_client, reply):
     _report(other_thread, "off_topic")
     url = reverse("moderation:moderation_queue")
     items = moderator_client.get(url, {"theme": "ander-thema"}).context["items"]
-    assert [item["target"] for item in items] == [other_thread]
+    assert [item.target for item in items] == [other_thread]
     items = moderator_client.get(url, {"reason": "insulting"}).context["items"]
-    assert [item["target"] for item in items] == [reply] and len(items[0]["reports"]) == 2
+    assert [item.target for item in items] == [reply] and len(items[0].reports) == 2
     items = moderator_client.get(url, {"reason": "forged", "theme": "<x>"}).context["items"]
     assert len(items) == 2
 
@@ -173,7 +173,7 @@ def test_members_cannot_use_the_queue_or_decide(user_client, reply):
     """Members get 403 on the queue and on decisions; nothing changes."""
     _report(reply)
     assert user_client.get(reverse("moderation:moderation_queue")).status_code == HTTPStatus.FORBIDDEN
-    url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    url = reverse("moderation:report_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "uphold"})
     assert user_client.post(url, {"note": "Weg ermee"}).status_code == HTTPStatus.FORBIDDEN
     assert Report.objects.get().state == Report.State.OPEN
 
@@ -182,7 +182,7 @@ def test_upholding_hides_the_post_and_logs(moderator_client, reply):
     """Upholding through the queue hides the reply, decides all its reports and writes the log."""
     _report(reply)
     _report(reply, "insulting")
-    url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    url = reverse("moderation:report_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "uphold"})
     response = moderator_client.post(url, {"note": "Reclame"})
     assert response.status_code == HTTPStatus.FOUND and response.url == reverse("moderation:moderation_queue")
     reply.refresh_from_db()
@@ -194,7 +194,7 @@ def test_upholding_hides_the_post_and_logs(moderator_client, reply):
 def test_dismissing_a_member_report_logs(moderator_client, user):
     """Dismissing with an optional note closes the reports and writes the log."""
     _report(user, "spam")
-    url = reverse("moderation:report_decide", kwargs={"kind": "lid", "pk": user.pk, "decision": "dismiss"})
+    url = reverse("moderation:report_decide", kwargs={"kind": ContentKind.MEMBER, "pk": user.pk, "decision": "dismiss"})
     assert moderator_client.post(url, {"note": ""}).status_code == HTTPStatus.FOUND
     assert Report.objects.get().state == Report.State.DISMISSED
     assert ModerationLog.objects.filter(action="report_dismiss").exists()
@@ -203,14 +203,14 @@ def test_dismissing_a_member_report_logs(moderator_client, user):
 def test_upholding_without_reason_or_with_forged_ids_changes_nothing(moderator_client, reply):
     """An empty reason is refused; unknown kinds, decisions and ids are 404."""
     _report(reply)
-    url = reverse("moderation:report_decide", kwargs={"kind": "reactie", "pk": reply.pk, "decision": "uphold"})
+    url = reverse("moderation:report_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "uphold"})
     assert moderator_client.post(url, {"note": "  "}).status_code == HTTPStatus.FOUND
-    for kwargs in (
-        {"kind": "thema", "pk": reply.pk, "decision": "uphold"},
-        {"kind": "reactie", "pk": reply.pk, "decision": "delete"},
-        {"kind": "reactie", "pk": 999_999, "decision": "dismiss"},
+    for forged in (
+        f"/moderatie/thema/{reply.pk}/uphold/",  # no such kind: no such address
+        reverse("moderation:report_decide", kwargs={"kind": ContentKind.REPLY, "pk": reply.pk, "decision": "delete"}),
+        reverse("moderation:report_decide", kwargs={"kind": ContentKind.REPLY, "pk": 999_999, "decision": "dismiss"}),
     ):
-        response = moderator_client.post(reverse("moderation:report_decide", kwargs=kwargs), {"note": "x"})
-        assert response.status_code == HTTPStatus.NOT_FOUND, kwargs
+        response = moderator_client.post(forged, {"note": "x"})
+        assert response.status_code == HTTPStatus.NOT_FOUND, forged
     assert Report.objects.get().state == Report.State.OPEN
     assert moderator_client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED

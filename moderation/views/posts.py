@@ -9,16 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import navigation
+from core.models import ModerationAction
 from forum import permissions, services
 from forum.forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
-from forum.models import Reply, Thread
+from forum.models import ContentKind, Reply, Thread
 from moderation import services as moderation_services
 
+# The address names the act by its code in the moderation log (``close-at`` and ``slow-mode`` take a form of their own).
+POST_ACTIONS = (ModerationAction.HIDE, ModerationAction.RESTORE)
 THREAD_ACTIONS = {
-    "lock": (services.thread_lock, _("The thread has been locked.")),
-    "unlock": (services.thread_unlock, _("The thread has been unlocked.")),
-    "pin": (services.thread_pin, _("The thread has been pinned.")),
-    "unpin": (services.thread_unpin, _("The thread has been unpinned.")),
+    ModerationAction.LOCK: (services.thread_lock, _("The thread has been locked.")),
+    ModerationAction.UNLOCK: (services.thread_unlock, _("The thread has been unlocked.")),
+    ModerationAction.PIN: (services.thread_pin, _("The thread has been pinned.")),
+    ModerationAction.UNPIN: (services.thread_unpin, _("The thread has been unpinned.")),
 }
 
 
@@ -27,7 +30,7 @@ THREAD_ACTIONS = {
 def thread_moderate(request, pk, action):
     thread = get_object_or_404(Thread, pk=pk)
     permissions.check_moderate_post(request.standing, thread)
-    if action in ("hide", "restore"):
+    if action in POST_ACTIONS:
         return _moderate_post(request, thread, action, navigation.next_url(request, thread.get_absolute_url()))
     if action == "close-at":
         return _thread_close_at(request, thread)
@@ -49,7 +52,7 @@ def thread_moderate(request, pk, action):
 def reply_moderate(request, pk, action):
     reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
     permissions.check_moderate_post(request.standing, reply)
-    if action not in ("hide", "restore"):
+    if action not in POST_ACTIONS:
         raise Http404
     return _moderate_post(
         request, reply, action, navigation.next_url(request, f"{reply.thread.get_absolute_url()}#{reply.anchor}")
@@ -57,10 +60,11 @@ def reply_moderate(request, pk, action):
 
 
 def _moderate_post(request, post, action, next_url):
-    form = (HideForm if action == "hide" else ModerationReasonForm)(request.POST)
+    hide = action == ModerationAction.HIDE
+    form = (HideForm if hide else ModerationReasonForm)(request.POST)
     if not form.is_valid():
         return _moderation_form_error(request, form, next_url)
-    if action == "hide":
+    if hide:
         changed = services.post_hide(acting_user=request.user, post=post, reason=form.cleaned_data["reason"])
         message = _("The item has been hidden. Moderators can still see it.")
     else:
@@ -108,20 +112,18 @@ def _moderation_form_error(request, form, next_url):
     return redirect(next_url)
 
 
-HELD_KINDS = {"discussie": Thread, "reactie": Reply}
+HELD_POSTS = {ContentKind.THREAD: Thread.objects.all(), ContentKind.REPLY: Reply.objects.select_related("thread")}
 
 
 @login_required
 @require_POST
-def held_decide(request, kind, pk, decision):
+def held_decide(request, kind: ContentKind, pk, decision):
     """Approve or do not approve a post held for approval; back to where the moderator came from."""
-    if kind not in HELD_KINDS or decision not in ("approve", "reject"):
+    if decision not in (ModerationAction.APPROVE, ModerationAction.REJECT):
         raise Http404
-    post = get_object_or_404(
-        HELD_KINDS[kind].objects.select_related(*(("thread",) if kind == "reactie" else ())), pk=pk
-    )
+    post = get_object_or_404(HELD_POSTS[kind], pk=pk)
     permissions.check_moderate_post(request.standing, post)
-    approve = decision == "approve"
+    approve = decision == ModerationAction.APPROVE
     next_url = navigation.next_url(request) or reverse("moderation:moderation_queue")
     form = HeldDecisionForm(request.POST, approve=approve)
     if not form.is_valid():

@@ -13,12 +13,12 @@ from accounts import permissions as account_permissions
 from accounts.models import User
 from core.navigation import next_url
 from forum import permissions
-from forum.models import Reply, Thread
+from forum.models import ContentKind, Reply, Thread
 from moderation import services as moderation_services
 
 from ..forms import ReportDecisionForm, ReportForm
 
-TARGET_KINDS = {"discussie": Thread, "reactie": Reply, "lid": User}
+REPORT_TARGETS = {ContentKind.THREAD: Thread, ContentKind.REPLY: Reply, ContentKind.MEMBER: User}
 
 
 @login_required
@@ -26,7 +26,7 @@ TARGET_KINDS = {"discussie": Thread, "reactie": Reply, "lid": User}
 def thread_report(request, pk):
     thread = get_object_or_404(Thread.objects.select_related("theme", "author"), pk=pk)
     permissions.check_view_thread(request.standing, thread)
-    return _report(request, thread, thread.get_absolute_url())
+    return _report(request, thread, ContentKind.THREAD, thread.get_absolute_url())
 
 
 @login_required
@@ -34,7 +34,7 @@ def thread_report(request, pk):
 def reply_report(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread", "author"), pk=pk)
     permissions.check_view_reply(request.standing, reply)
-    return _report(request, reply, reply.get_absolute_url())
+    return _report(request, reply, ContentKind.REPLY, reply.get_absolute_url())
 
 
 @login_required
@@ -42,10 +42,10 @@ def reply_report(request, pk):
 def member_report(request, handle):
     member = get_object_or_404(User, handle=handle)
     account_permissions.check_profile_exists(member)
-    return _report(request, member, member.get_absolute_url())
+    return _report(request, member, ContentKind.MEMBER, member.get_absolute_url())
 
 
-def _report(request, target, back_url):
+def _report(request, target, kind: ContentKind, back_url):
     permissions.check_report(request.standing, target)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -54,8 +54,7 @@ def _report(request, target, back_url):
         except ValidationError as error:
             form.add_error("note" if error.code == "note_required" else "reason", error)
         else:
-            return _after_report(request, target, back_url)
-    kind = "thread" if isinstance(target, Thread) else "reply" if isinstance(target, Reply) else "member"
+            return _after_report(request, target, kind, back_url)
     return render(
         request,
         "forum/report_form.html",
@@ -63,19 +62,19 @@ def _report(request, target, back_url):
     )
 
 
-def _after_report(request, target, back_url):
+def _after_report(request, target, kind: ContentKind, back_url):
     """
     Back to what was reported; when this report hid the post, to where the member can still
     go (the thread, or the theme of a hidden thread), saying what happened instead of a 404.
     """
-    if isinstance(target, Reply) and not permissions.can_view_reply(request.standing, target):
+    if kind == ContentKind.REPLY and not permissions.can_view_reply(request.standing, target):
         if permissions.can_view_thread(request.standing, target.thread):
             messages.success(
                 request, _("Thank you for your report. The reply is hidden until a moderator has looked at it.")
             )
             return redirect(target.thread.get_absolute_url())
-        target = target.thread
-    if isinstance(target, Thread) and not permissions.can_view_thread(request.standing, target):
+        target, kind = target.thread, ContentKind.THREAD
+    if kind == ContentKind.THREAD and not permissions.can_view_thread(request.standing, target):
         messages.success(
             request, _("Thank you for your report. The discussion is hidden until a moderator has looked at it.")
         )
@@ -86,11 +85,11 @@ def _after_report(request, target, back_url):
 
 @login_required
 @require_POST
-def report_decide(request, kind, pk, decision):
+def report_decide(request, kind: ContentKind, pk, decision):
     permissions.check_moderate(request.standing)
-    if kind not in TARGET_KINDS or decision not in ("uphold", "dismiss"):
+    if decision not in ("uphold", "dismiss"):
         raise Http404
-    target = get_object_or_404(TARGET_KINDS[kind], pk=pk)
+    target = get_object_or_404(REPORT_TARGETS[kind], pk=pk)
     permissions.check_resolve_reports(request.standing, target)
     uphold = decision == "uphold"
     form = ReportDecisionForm(request.POST, uphold=uphold)
