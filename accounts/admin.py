@@ -28,7 +28,7 @@ from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.standing import standing_of
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, YesNoFilter
 
 from . import avatars, permissions, services
 from .forms import RefuseMemberForm
@@ -83,42 +83,22 @@ def _intermediate_page(modeladmin, request, template, *, title, objects, form, a
 # Members ----------------------------------------------------------------------------
 
 
-class VerifiedCivilServantFilter(admin.SimpleListFilter):
+class VerifiedCivilServantFilter(YesNoFilter):
     """Verified civil servants: their verified address is on an organisation's domain."""
 
     title = _("verified civil servant")
     parameter_name = "civil_servant"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        verified = Q(organisation__isnull=False, is_organisation_account=False)
-        if self.value() == "yes":
-            return queryset.filter(verified)
-        if self.value() == "no":
-            return queryset.exclude(verified)
-        return queryset
+    condition = Q(organisation__isnull=False, is_organisation_account=False)
 
 
-class EmailVerifiedFilter(admin.SimpleListFilter):
+class EmailVerifiedFilter(YesNoFilter):
     """Whether the address a member logs in with is verified (as ``permissions.has_verified_email``)."""
 
     title = _("e-mail address verified")
     parameter_name = "email_verified"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        verified = Exists(
-            EmailAddress.objects.filter(user_id=OuterRef("pk"), verified=True, email__iexact=OuterRef("email"))
-        )
-        if self.value() == "yes":
-            return queryset.filter(verified)
-        if self.value() == "no":
-            return queryset.exclude(verified)
-        return queryset
+    condition = Exists(
+        EmailAddress.objects.filter(user_id=OuterRef("pk"), verified=True, email__iexact=OuterRef("email"))
+    )
 
 
 class RoleFilter(admin.SimpleListFilter):

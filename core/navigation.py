@@ -1,5 +1,6 @@
-"""Where to send the member back: the ``next`` parameter, read safely and passed on."""
+"""Where to send the member back: the ``next`` parameter, read safely and passed on; what to tell them there."""
 
+from django.contrib import messages
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
@@ -25,3 +26,13 @@ def with_next(url: str, back_to: str) -> str:
 def login_url(back_to: str) -> str:
     """The login page, coming back to ``back_to`` after logging in."""
     return with_next(reverse("account_login"), back_to)
+
+
+def errors_as_messages(request, form) -> None:
+    """
+    Each error of ``form`` as a message on the page the member goes back to: for the forms of
+    buttons in a list or on a post (decide, hide, refuse), which have no page of their own.
+    """
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

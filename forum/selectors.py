@@ -358,8 +358,6 @@ LOGGED_FIGURES = (
     "suspensions",
     "bans",
 )
-# Every count a month has, for totals.
-FIGURES = (*LOGGED_FIGURES, "reports_upheld", "reports_dismissed", "objections_received")
 
 
 # The moderation log, for moderators ----------------------------------------------------

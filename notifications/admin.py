@@ -5,43 +5,27 @@ preferences, changed through the service as on the site.
 """
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, YesNoFilter
 
 from . import emails, services
 from .models import Notification, Preference
 
 
-class ReadFilter(admin.SimpleListFilter):
+class ReadFilter(YesNoFilter):
     title = _("read")
     parameter_name = "read"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Read")), ("no", _("Unread"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(read_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(read_at__isnull=True)
-        return queryset
+    condition = Q(read_at__isnull=False)
+    yes_label, no_label = _("Read"), _("Unread")
 
 
-class EmailFailedFilter(admin.SimpleListFilter):
+class EmailFailedFilter(YesNoFilter):
     title = _("e-mail failed")
     parameter_name = "email_failed"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(email_error="")
-        if self.value() == "no":
-            return queryset.filter(email_error="")
-        return queryset
+    condition = ~Q(email_error="")
 
 
 @admin.register(Notification)

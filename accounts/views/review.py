@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.navigation import next_url
+from core.navigation import errors_as_messages, next_url
 
 from .. import permissions, services
 from ..forms import RefuseMemberForm
@@ -37,8 +37,7 @@ def application_decide(request, pk, decision):
         return redirect(next_url(request, reverse("accounts:applications")))
     form = RefuseMemberForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("reason", []):
-            messages.error(request, error)
+        errors_as_messages(request, form)
         return redirect(next_url(request, reverse("accounts:applications")))
     if services.member_refuse(acting_user=request.user, member=member, reason=form.cleaned_data["reason"]):
         messages.success(request, _("%(name)s has been told the reason.") % {"name": member.display_name})

@@ -3,6 +3,10 @@ Thin views: parse the request, fetch through a permission-aware helper, run the
 form, call one service, add a message and redirect.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +31,7 @@ from . import engagement
 from .navigation import with_thread_page_query
 
 SORT_NEWEST, SORT_OLDEST = "newest", "oldest"
+Saved = TypeVar("Saved")
 
 
 def _capacity_filter(request):
@@ -105,34 +110,24 @@ def thread_create(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     permissions.check_create_thread(request.standing, theme)
     form = ThreadForm(request.POST or None, user=request.standing)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = form.cleaned_data["body"]
+    submission = _preview_or_save(
+        request,
+        form,
+        lambda data: services.thread_create(  # posting too fast: shown on the form
+            author=request.user, theme=theme, title=data["title"], body=data["body"], **form.authorship()
+        ),
+    )
+    if submission.saved:
+        thread = submission.result
+        if thread.is_held:
+            messages.info(
+                request,
+                _("Your thread waits for a moderator's approval. Until then only you and the moderators can see it."),
+            )
         else:
-            try:
-                thread = services.thread_create(
-                    author=request.user,
-                    theme=theme,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    **form.authorship(),
-                )
-            except ValidationError as error:  # posting too fast: shown on the form, nothing lost
-                form.add_error("body", error)
-            else:
-                if thread.is_held:
-                    messages.info(
-                        request,
-                        _(
-                            "Your thread waits for a moderator's approval. "
-                            "Until then only you and the moderators can see it."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("Your thread has been published."))
-                return redirect(thread)
-    return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": preview})
+            messages.success(request, _("Your thread has been published."))
+        return redirect(thread)
+    return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": submission.preview})
 
 
 @require_GET
@@ -302,29 +297,31 @@ def thread_edit(request, pk):
     form = ThreadForm(
         request.POST or None, user=request.standing, post=thread, initial={"title": thread.title, "body": thread.body}
     )
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = form.cleaned_data["body"]
-        else:
-            try:
-                changed = services.thread_edit(
-                    acting_user=request.user,
-                    thread=thread,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    capacity=form.cleaned_data.get("capacity") or None,
-                    note=form.cleaned_data.get("note", ""),
-                )
-            except ValidationError as error:  # a refusing watched word: shown on the form, nothing lost
-                form.add_error("body", error)
-            else:
-                _edit_saved(request, thread, changed)
-                return redirect(next_url(request, thread.get_absolute_url()))
+    submission = _preview_or_save(
+        request,
+        form,
+        lambda data: services.thread_edit(  # a refusing watched word: shown on the form
+            acting_user=request.user,
+            thread=thread,
+            title=data["title"],
+            body=data["body"],
+            capacity=data.get("capacity") or None,
+            note=data.get("note", ""),
+        ),
+    )
+    if submission.saved:
+        _edit_saved(request, thread, submission.result)
+        return redirect(next_url(request, thread.get_absolute_url()))
     return render(
         request,
         "forum/thread_form.html",
-        {"theme": thread.theme, "thread": thread, "form": form, "preview": preview, "next": next_url(request, "")},
+        {
+            "theme": thread.theme,
+            "thread": thread,
+            "form": form,
+            "preview": submission.preview,
+            "next": next_url(request, ""),
+        },
     )
 
 
@@ -334,29 +331,51 @@ def reply_edit(request, pk):
     reply = get_object_or_404(Reply.objects.select_related("thread", "thread__theme", "author"), pk=pk)
     permissions.check_edit_reply(request.standing, reply)
     form = ReplyForm(request.POST or None, user=request.standing, post=reply, initial={"body": reply.body})
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = form.cleaned_data["body"]
-        else:
-            try:
-                changed = services.reply_edit(
-                    acting_user=request.user,
-                    reply=reply,
-                    body=form.cleaned_data["body"],
-                    capacity=form.cleaned_data.get("capacity") or None,
-                    note=form.cleaned_data.get("note", ""),
-                )
-            except ValidationError as error:  # a refusing watched word: shown on the form, nothing lost
-                form.add_error("body", error)
-            else:
-                _edit_saved(request, reply, changed)
-                return redirect(next_url(request, reply.get_absolute_url()))
+    submission = _preview_or_save(
+        request,
+        form,
+        lambda data: services.reply_edit(  # a refusing watched word: shown on the form
+            acting_user=request.user,
+            reply=reply,
+            body=data["body"],
+            capacity=data.get("capacity") or None,
+            note=data.get("note", ""),
+        ),
+    )
+    if submission.saved:
+        _edit_saved(request, reply, submission.result)
+        return redirect(next_url(request, reply.get_absolute_url()))
     return render(
         request,
         "forum/reply_form.html",
-        {"reply": reply, "form": form, "preview": preview, "next": next_url(request, "")},
+        {"reply": reply, "form": form, "preview": submission.preview, "next": next_url(request, "")},
     )
+
+
+@dataclass(frozen=True)
+class Submission(Generic[Saved]):
+    """What became of a thread or reply form: the text to preview, or what saving it returned."""
+
+    preview: str | None = None
+    saved: bool = False
+    result: Saved | None = None
+
+
+def _preview_or_save(request, form, save: Callable[[dict[str, Any]], Saved]) -> Submission[Saved]:
+    """
+    A posted, valid form is shown as a preview (its Preview button) or saved through ``save``,
+    which gets the cleaned data. A ``ValidationError`` of the service (posting too fast, a
+    refusing watched word) is shown on the form's text, nothing the member wrote is lost.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return Submission()
+    if "preview" in request.POST:
+        return Submission(preview=form.cleaned_data["body"])
+    try:
+        return Submission(saved=True, result=save(form.cleaned_data))
+    except ValidationError as error:
+        form.add_error("body", error)
+        return Submission()
 
 
 def _edit_saved(request, post, changed: bool) -> None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.cleaning import has_visible_text
 from core.models import ModerationLog
+from core.navigation import errors_as_messages
 from forum import permissions
 from forum.forms import REASON_MAX_LENGTH
 from moderation import services as moderation_services
@@ -119,9 +120,7 @@ def objection_decide(request, pk):
     permissions.check_decide_objection(request.standing, objection)
     form = ObjectionDecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_as_messages(request, form)
         return redirect("moderation:moderation_queue")
     uphold = form.cleaned_data["decision"] == "uphold"
     if not moderation_services.objection_decide(

@@ -106,9 +106,7 @@ def _thread_slow_mode(request, thread):
 
 
 def _moderation_form_error(request, form, next_url):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    navigation.errors_as_messages(request, form)
     return redirect(next_url)
 
 

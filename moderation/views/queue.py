@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_moderator
+from core.navigation import errors_as_messages
 from forum import permissions, selectors, services
 from forum.forms import REASON_MAX_LENGTH
 from forum.models import Theme
@@ -70,9 +71,7 @@ def problem_report_close(request, pk):
     report = get_object_or_404(ProblemReport, pk=pk)
     form = ProblemReportCloseForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_as_messages(request, form)
     elif services.problem_report_close(acting_user=request.user, report=report, reason=form.cleaned_data["note"]):
         messages.success(request, _("The problem report has been marked as handled."))
     else:

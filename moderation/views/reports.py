@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
 from accounts.models import User
-from core.navigation import next_url
+from core.navigation import errors_as_messages, next_url
 from forum import permissions
 from forum.models import ContentKind, Reply, Thread
 from moderation import services as moderation_services
@@ -94,9 +94,7 @@ def report_decide(request, kind: ContentKind, pk, decision):
     uphold = decision == "uphold"
     form = ReportDecisionForm(request.POST, uphold=uphold)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_as_messages(request, form)
         return redirect(next_url(request) or reverse("moderation:moderation_queue"))
     decided = moderation_services.reports_resolve(
         acting_user=request.user, target=target, uphold=uphold, note=form.cleaned_data["note"]

@@ -1,12 +1,18 @@
 """Moderation in figures (public) and the moderation log (moderators)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
@@ -24,32 +30,87 @@ def _year(value: str, years: list[int]) -> int | None:
     return year if year in years else None
 
 
+@dataclass(frozen=True)
+class FiguresTable:
+    """One table of the figures page: its caption, the headings after "Month", the counts per month and the totals."""
+
+    caption: str
+    headings: list[str]
+    rows: list[tuple[date, list[int]]]
+    totals: list[int]
+
+
+Column = tuple[str, Callable[[selectors.MonthFigures], int]]
+
+
+def _by_reason(reason: str) -> Callable[[selectors.MonthFigures], int]:
+    return lambda month: month.reports_by_reason[reason]
+
+
+def _figure_tables() -> list[tuple[str, list[Column]]]:
+    """The tables of the figures page: each a caption (with the first and last month) and its columns."""
+    return [
+        (
+            gettext_lazy("Reports received per month, by reason, %(first)s to %(last)s, newest first"),
+            [
+                *((capfirst(label), _by_reason(reason)) for reason, label in ReportReason.choices),
+                (_("Total"), attrgetter("reports_received")),
+            ],
+        ),
+        (
+            gettext_lazy("Posts held for approval per month, %(first)s to %(last)s, newest first"),
+            [
+                (_("Held for approval"), attrgetter("held")),
+                (_("Approved"), attrgetter("approved")),
+                (_("Not approved"), attrgetter("not_approved")),
+            ],
+        ),
+        (
+            gettext_lazy("Moderation decisions per month, %(first)s to %(last)s, newest first"),
+            [
+                (_("Hidden by a moderator"), attrgetter("hidden_by_moderator")),
+                (_("Hidden automatically after reports"), attrgetter("hidden_automatically")),
+                (_("Shown again"), attrgetter("restored")),
+                (_("Reports upheld"), attrgetter("reports_upheld")),
+                (_("Reports dismissed"), attrgetter("reports_dismissed")),
+                (_("Membership applications approved"), attrgetter("members_approved")),
+                (_("Membership applications refused"), attrgetter("members_refused")),
+            ],
+        ),
+        (
+            gettext_lazy("Objections and measures against members per month, %(first)s to %(last)s, newest first"),
+            [
+                (_("Objections received"), attrgetter("objections_received")),
+                (_("Objections upheld"), attrgetter("objections_upheld")),
+                (_("Objections rejected"), attrgetter("objections_rejected")),
+                (_("Warnings"), attrgetter("warnings")),
+                (_("Suspensions"), attrgetter("suspensions")),
+                (_("Bans"), attrgetter("bans")),
+            ],
+        ),
+    ]
+
+
 @require_GET
 def moderation_figures(request):
     years = selectors.figures_years()
     year = _year(request.GET.get("jaar", ""), years)
     months = selectors.figures_months(year)
     figures = selectors.moderation_figures(months)
-    totals = selectors.MonthFigures(
-        month=months[-1],
-        reports_by_reason={
-            reason: sum(month.reports_by_reason[reason] for month in figures) for reason in ReportReason
-        },
-    )
-    for name in selectors.FIGURES:
-        setattr(totals, name, sum(getattr(month, name) for month in figures))
+    period = {"first": date_format(months[-1], "F Y"), "last": date_format(months[0], "F Y")}
+    tables = [
+        FiguresTable(
+            caption=caption % period,
+            headings=[heading for heading, _count in columns],
+            rows=[(month.month, [count(month) for _heading, count in columns]) for month in figures],
+            totals=[sum(count(month) for month in figures) for _heading, count in columns],
+        )
+        for caption, columns in _figure_tables()
+    ]
     return render(
         request,
         "forum/transparency.html",
-        {
-            "figures": figures,
-            "totals": totals,
-            "reasons": ReportReason.choices,
-            "year": year,
-            "years": years,
-            "first_month": months[-1],
-            "last_month": months[0],
-        },
+        {"figures": figures, "tables": tables, "year": year, "years": years},
     )
 
 
