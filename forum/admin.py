@@ -66,6 +66,16 @@ def _run_service(modeladmin, request, queryset, service, done_message, *, arg, *
         modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
 
 
+def _service_action(service, *, description, done, arg, **kwargs):
+    """An admin action that calls ``service`` for each selected item (``_run_service``)."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        _run_service(modeladmin, request, queryset, service, done, arg=arg, **kwargs)
+
+    return action
+
+
 class PostAdminMixin:
     """
     Hide and restore call the same services as the site, which log the act.
@@ -83,39 +93,27 @@ class PostAdminMixin:
         "hold_detail",
     ]
 
-    @admin.action(description=_("Hide selected items (reason: hidden in the administration)"))
-    def hide(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.post_hide,
-            lambda n: ngettext("%(count)d item hidden.", "%(count)d items hidden.", n) % {"count": n},
-            arg="post",
-            reason=_("Hidden in the administration."),
-        )
+    hide = _service_action(
+        services.post_hide,
+        description=_("Hide selected items (reason: hidden in the administration)"),
+        done=lambda n: ngettext("%(count)d item hidden.", "%(count)d items hidden.", n) % {"count": n},
+        arg="post",
+        reason=_("Hidden in the administration."),
+    )
 
-    @admin.action(description=_("Restore selected items"))
-    def restore(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.post_restore,
-            lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
-            arg="post",
-        )
+    restore = _service_action(
+        services.post_restore,
+        description=_("Restore selected items"),
+        done=lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
+        arg="post",
+    )
 
-    @admin.action(description=_("Approve selected items waiting for approval"))
-    def approve(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            moderation_services.post_approve,
-            lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
-            arg="post",
-        )
+    approve = _service_action(
+        moderation_services.post_approve,
+        description=_("Approve selected items waiting for approval"),
+        done=lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
+        arg="post",
+    )
 
     def has_add_permission(self, request):
         return False
@@ -192,49 +190,33 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
         if {"title", "body"} & set(form.changed_data):
             services.thread_edit(acting_user=request.user, thread=current, title=obj.title, body=obj.body)
 
-    @admin.action(description=_("Lock selected threads"))
-    def lock(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.thread_lock,
-            lambda n: ngettext("%(count)d thread locked.", "%(count)d threads locked.", n) % {"count": n},
-            arg="thread",
-        )
+    lock = _service_action(
+        services.thread_lock,
+        description=_("Lock selected threads"),
+        done=lambda n: ngettext("%(count)d thread locked.", "%(count)d threads locked.", n) % {"count": n},
+        arg="thread",
+    )
 
-    @admin.action(description=_("Unlock selected threads"))
-    def unlock(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.thread_unlock,
-            lambda n: ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", n) % {"count": n},
-            arg="thread",
-        )
+    unlock = _service_action(
+        services.thread_unlock,
+        description=_("Unlock selected threads"),
+        done=lambda n: ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", n) % {"count": n},
+        arg="thread",
+    )
 
-    @admin.action(description=_("Pin selected threads"))
-    def pin(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.thread_pin,
-            lambda n: ngettext("%(count)d thread pinned.", "%(count)d threads pinned.", n) % {"count": n},
-            arg="thread",
-        )
+    pin = _service_action(
+        services.thread_pin,
+        description=_("Pin selected threads"),
+        done=lambda n: ngettext("%(count)d thread pinned.", "%(count)d threads pinned.", n) % {"count": n},
+        arg="thread",
+    )
 
-    @admin.action(description=_("Unpin selected threads"))
-    def unpin(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.thread_unpin,
-            lambda n: ngettext("%(count)d thread unpinned.", "%(count)d threads unpinned.", n) % {"count": n},
-            arg="thread",
-        )
+    unpin = _service_action(
+        services.thread_unpin,
+        description=_("Unpin selected threads"),
+        done=lambda n: ngettext("%(count)d thread unpinned.", "%(count)d threads unpinned.", n) % {"count": n},
+        arg="thread",
+    )
 
 
 @admin.register(Reply)
