@@ -66,7 +66,7 @@ def _run_service(modeladmin, request, queryset, service, done_message, *, arg, *
         modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
 
 
-def _service_action(service, *, description, done, arg, **kwargs):
+def service_action(service, *, description, done, arg, **kwargs):
     """An admin action that calls ``service`` for each selected item (``_run_service``)."""
 
     @admin.action(description=description)
@@ -93,7 +93,7 @@ class PostAdminMixin:
         "hold_detail",
     ]
 
-    hide = _service_action(
+    hide = service_action(
         services.post_hide,
         description=_("Hide selected items (reason: hidden in the administration)"),
         done=lambda n: ngettext("%(count)d item hidden.", "%(count)d items hidden.", n) % {"count": n},
@@ -101,14 +101,14 @@ class PostAdminMixin:
         reason=_("Hidden in the administration."),
     )
 
-    restore = _service_action(
+    restore = service_action(
         services.post_restore,
         description=_("Restore selected items"),
         done=lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
         arg="post",
     )
 
-    approve = _service_action(
+    approve = service_action(
         moderation_services.post_approve,
         description=_("Approve selected items waiting for approval"),
         done=lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
@@ -190,28 +190,28 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
         if {"title", "body"} & set(form.changed_data):
             services.thread_edit(acting_user=request.user, thread=current, title=obj.title, body=obj.body)
 
-    lock = _service_action(
+    lock = service_action(
         services.thread_lock,
         description=_("Lock selected threads"),
         done=lambda n: ngettext("%(count)d thread locked.", "%(count)d threads locked.", n) % {"count": n},
         arg="thread",
     )
 
-    unlock = _service_action(
+    unlock = service_action(
         services.thread_unlock,
         description=_("Unlock selected threads"),
         done=lambda n: ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", n) % {"count": n},
         arg="thread",
     )
 
-    pin = _service_action(
+    pin = service_action(
         services.thread_pin,
         description=_("Pin selected threads"),
         done=lambda n: ngettext("%(count)d thread pinned.", "%(count)d threads pinned.", n) % {"count": n},
         arg="thread",
     )
 
-    unpin = _service_action(
+    unpin = service_action(
         services.thread_unpin,
         description=_("Unpin selected threads"),
         done=lambda n: ngettext("%(count)d thread unpinned.", "%(count)d threads unpinned.", n) % {"count": n},

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdmin
 from forum import services
-from forum.admin import _run_service
+from forum.admin import service_action
 
 from .models import ModeratorNote, Objection, ProblemReport, Report, Sanction, WatchedWord
 
@@ -24,16 +24,12 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Close selected reports"))
-    def close(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            services.problem_report_close,
-            lambda n: ngettext("%(count)d report closed.", "%(count)d reports closed.", n) % {"count": n},
-            arg="report",
-        )
+    close = service_action(
+        services.problem_report_close,
+        description=_("Close selected reports"),
+        done=lambda n: ngettext("%(count)d report closed.", "%(count)d reports closed.", n) % {"count": n},
+        arg="report",
+    )
 
 
 @admin.register(Report)
