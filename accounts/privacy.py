@@ -61,6 +61,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,7 @@ from accounts.standing import standing_of
 from core.links import absolute_url
 from core.models import ModerationAction, ModerationLog
 from moderation.models import ModeratorNote, Sanction
+from outbox.models import Mail
 
 from . import avatars, permissions
 from .models import AccountDelegate, OrganisationRole, ProfileVisibility, User
@@ -365,6 +367,13 @@ def _account_changes(member: User) -> list[dict]:
 
 
 def _erase_email_addresses(member: User) -> None:
+    addresses = {member.email or "", *EmailAddress.objects.filter(user=member).values_list("email", flat=True)}
+    # Mail still waiting to go out to the member holds their address and what it says of them.
+    waiting = Q()
+    for address in addresses - {""}:
+        waiting |= Q(to__iexact=address)
+    if waiting:
+        Mail.objects.filter(waiting).delete()
     EmailAddress.objects.filter(user=member).delete()
 
 

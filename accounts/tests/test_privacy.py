@@ -37,6 +37,7 @@ from moderation import services as moderation_services
 from moderation.models import ModeratorNote
 from notifications import services as notification_services
 from notifications.models import Frequency, Kind
+from outbox.models import Mail
 
 PASSWORD = "een-lang-wachtwoord"
 EXPORT_FILENAME = "ambtenaar20-mijn-gegevens.json"
@@ -923,3 +924,16 @@ def test_moderators_are_told_the_member_reads_their_notes(moderator_client, user
     html = response.content.decode()
     assert "het lid vindt ze ook terug bij ‘Mijn gegevens downloaden’" in html
     assert "Alleen moderators zien deze notities." not in html
+
+
+@pytest.mark.django_db
+def test_closing_discards_mail_still_waiting_for_the_member():
+    """A mail queued for the member but not yet sent goes with their address; mail to others stays."""
+    member = UserFactory(display_name="Anouk de Vries", email="anouk@example.nl")
+    other = UserFactory(email="bert@example.nl")
+    for to in ("Anouk@Example.nl", other.email):
+        Mail.objects.create(to=to, subject="Nieuwe reactie", body="Anouk de Vries, er is een nieuwe reactie.")
+
+    privacy.member_close_account(member=member)
+
+    assert list(Mail.objects.values_list("to", flat=True)) == [other.email]
