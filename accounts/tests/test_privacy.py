@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 from http import HTTPStatus
 from io import BytesIO
 
@@ -29,6 +28,7 @@ from PIL import Image
 from accounts import privacy, roles, sanctions
 from accounts import services as account_services
 from accounts.models import AccountDelegate, Organisation, OrganisationDomain, OrganisationRole, TermsAcceptance, User
+from accounts.tests.authenticator import authenticator_code
 from core.models import ModerationAction, ModerationLog
 from forum import services as forum_services
 from forum.models import Reply, Theme, Thread
@@ -59,10 +59,8 @@ def totp_tolerance(settings):
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
-    """The code an authenticator app shows now, made with allauth's own HOTP implementation."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    """The code an authenticator app shows now (pyotp), never one about to expire."""
+    return authenticator_code(secret)
 
 
 def png_upload(name: str = "foto.png") -> SimpleUploadedFile:

@@ -47,7 +47,7 @@ class UnverifiedUserFactory(UserFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=False)
 
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPOVSGC3TPMFZHK4TB"  # 160 bits, the length allauth gives a new key
 
 
 def add_totp(user, secret: str = TOTP_SECRET):

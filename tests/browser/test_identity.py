@@ -1,18 +1,16 @@
 """Members and identity in a real browser: joining with the terms, and two-factor authentication with TOTP."""
 
 import re
-import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts import services as account_services
 from accounts.models import TermsAcceptance, User
+from accounts.tests.authenticator import authenticator_code
 from forum.tests.factories import UserFactory
 
 DISPLAY_NAME = "Sanne Bakker"
@@ -132,8 +130,5 @@ def log_in_with_password(page: Page, base_url: str, email: str):
 
 
 def totp_code(secret: str) -> str:
-    """What an authenticator app shows now for ``secret`` (allauth's own computation); never a code about to expire."""
-    period = mfa_settings.TOTP_PERIOD
-    if period - time.time() % period < 3:
-        time.sleep(period - time.time() % period + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+    """What an authenticator app shows now for ``secret`` (pyotp); never a code about to expire."""
+    return authenticator_code(secret, margin=3)

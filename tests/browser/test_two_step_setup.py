@@ -2,35 +2,23 @@
 A new moderator sets up two-step verification in a real browser: every request the pages make
 is let through (the icon, the style sheets, the scripts), as in Chromium with default settings.
 The code is computed from the key the set-up page shows, as an authenticator app does it
-(RFC 6238: HMAC-SHA1 over the 30-second period, six digits).
+(RFC 6238, with pyotp).
 """
-
-import base64
-import hashlib
-import hmac
-import struct
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.tests.authenticator import authenticator_code
 from forum.tests.factories import ModeratorFactory
 
 PASSWORD = "een-lang-wachtwoord"  # UserFactory's
-PERIOD, DIGITS = 30, 6
 
 
 def authenticator_app_code(key: str) -> str:
-    """The code an authenticator app shows now for ``key`` (RFC 6238), waiting out a period about to end."""
-    if PERIOD - time.time() % PERIOD < 3:
-        time.sleep(PERIOD - time.time() % PERIOD + 0.2)
-    counter = int(time.time()) // PERIOD
-    digest = hmac.new(base64.b32decode(key, casefold=True), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 10**DIGITS:0{DIGITS}}"
+    """The code an authenticator app shows now for ``key`` (pyotp, RFC 6238), waiting out a period about to end."""
+    return authenticator_code(key, margin=3)
 
 
 def load_as_image(page, url: str) -> int:
