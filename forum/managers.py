@@ -8,23 +8,19 @@ from django.db.models.functions import Coalesce
 from accounts.permissions import is_member, is_moderator
 from accounts.standing import standing_of
 
-
-class PostStatus(models.TextChoices):
-    PUBLISHED = "published", "published"
-    HIDDEN = "hidden", "hidden"
-    HELD = "held", "held"
+from .choices import Capacity, Status
 
 
 class ThemeQuerySet(models.QuerySet):
     def with_thread_counts(self):
         return self.annotate(
-            published_thread_count=models.Count("threads", filter=models.Q(threads__status=PostStatus.PUBLISHED))
+            published_thread_count=models.Count("threads", filter=models.Q(threads__status=Status.PUBLISHED))
         )
 
 
 class ThreadQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=PostStatus.PUBLISHED)
+        return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
         """What ``user`` may read: moderators also see hidden threads."""
@@ -54,8 +50,6 @@ class ThreadQuerySet(models.QuerySet):
 
     def with_capacity(self, capacity):
         """Only threads written in ``capacity``; every thread when it is not a known capacity."""
-        from .models import Capacity  # not at the top: models.py imports this module
-
         return self.filter(capacity=capacity) if capacity in Capacity.values else self
 
     def for_listing(self):
@@ -79,7 +73,9 @@ class ThreadQuerySet(models.QuerySet):
         user = standing.user
         if not is_member(standing):
             return self
-        return self.annotate(last_read_at=models.Subquery(_last_read_at(user, models.OuterRef("pk")))).annotate(
+        visits = self.model._meta.get_field("visits").related_model.objects  # by relation, see below
+        last_read_at = visits.filter(member=user, thread=models.OuterRef("pk")).values("last_read_at")[:1]
+        return self.annotate(last_read_at=models.Subquery(last_read_at)).annotate(
             is_unread=models.ExpressionWrapper(
                 models.Q(last_activity_at__gt=_read_until(models.F("last_read_at"), user)),
                 output_field=models.BooleanField(),
@@ -99,8 +95,9 @@ class ThreadQuerySet(models.QuerySet):
         user = standing.user
         if not is_member(standing):
             return self
-        from .models import Reply, ThreadVisit  # not at the top: models.py imports this module
-
+        # The models by their relations (models.py imports this module, so not by name).
+        Reply = self.model._meta.get_field("replies").related_model
+        ThreadVisit = self.model._meta.get_field("visits").related_model
         # Written as SQL: the same subqueries built with the ORM (Subquery, OuterRef(OuterRef()),
         # Coalesce) cost the thread page some 4,500 Python calls to build and compile, every visit.
         # The visit belongs to this thread, not to each reply row, so the database looks it up once
@@ -126,7 +123,7 @@ class ThreadQuerySet(models.QuerySet):
         return self.annotate(
             first_unread_reply_id=models.expressions.RawSQL(  # noqa: S611 (model names, values as parameters)
                 first,
-                (PostStatus.PUBLISHED.value, user.pk, joined, user.pk, user.pk),
+                (Status.PUBLISHED.value, user.pk, joined, user.pk, user.pk),
                 output_field=models.BigIntegerField(),
             ),
             last_read_at=models.expressions.RawSQL(last_read, (user.pk,), output_field=models.DateTimeField()),  # noqa: S611
@@ -141,8 +138,7 @@ class ThreadQuerySet(models.QuerySet):
         user = standing.user
         if not is_member(standing):
             return self
-        from .models import ThreadFollow  # not at the top: models.py imports this module
-
+        ThreadFollow = self.model._meta.get_field("follows").related_model  # by relation, as above
         # As SQL, for the same reason as ``with_first_unread_reply_for``.
         quote = connections[self.db].ops.quote_name
         follows = (
@@ -208,7 +204,7 @@ class ThreadQuerySet(models.QuerySet):
 
 class ReplyQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=PostStatus.PUBLISHED)
+        return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
         standing = standing_of(user)
@@ -226,7 +222,7 @@ class ReplyQuerySet(models.QuerySet):
         user = standing.user
         if is_moderator(standing):
             return self
-        return self.filter(thread__status=PostStatus.PUBLISHED)
+        return self.filter(thread__status=Status.PUBLISHED)
 
     def with_author(self):
         return self.select_related("author__organisation", "written_by", "on_behalf_of")
@@ -293,8 +289,7 @@ def _appreciated_by(queryset, user, column):
     user = standing.user
     if not is_member(standing):
         return queryset
-    from .models import Reaction  # not at the top: models.py imports this module
-
+    Reaction = queryset.model._meta.get_field("reactions").related_model  # by relation, as ThreadQuerySet does
     quote = connections[queryset.db].ops.quote_name
     model = queryset.model
     exists = (
@@ -304,13 +299,6 @@ def _appreciated_by(queryset, user, column):
     return queryset.annotate(
         appreciated_by_viewer=models.expressions.RawSQL(exists, (user.pk,), output_field=models.BooleanField())  # noqa: S611
     )
-
-
-def _last_read_at(user, thread):
-    """Until when ``user`` read ``thread`` (a pk or an ``OuterRef``): a one-row subquery on ThreadVisit."""
-    from .models import ThreadVisit  # not at the top: models.py imports this module
-
-    return ThreadVisit.objects.filter(member=user, thread=thread).values("last_read_at")[:1]
 
 
 def _read_until(last_read_at, user):

@@ -10,45 +10,11 @@ from django.utils.translation import pgettext_lazy
 
 from core.text import render_markdown
 
-from .managers import PostStatus, ReplyQuerySet, ThemeQuerySet, ThreadQuerySet
+from .choices import Capacity, ContentKind, HoldReason, Status
+from .managers import ReplyQuerySet, ThemeQuerySet, ThreadQuerySet
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000
-
-
-class Status(models.TextChoices):
-    PUBLISHED = PostStatus.PUBLISHED, pgettext_lazy("post status", "published")
-    HIDDEN = PostStatus.HIDDEN, pgettext_lazy("post status", "hidden")
-    HELD = PostStatus.HELD, pgettext_lazy("post status", "waiting for approval")
-
-
-class HoldReason(models.TextChoices):
-    """Why a post waits for a moderator's approval before others see it."""
-
-    THEME = "theme", _("the theme is pre-moderated")
-    NEW_MEMBER = "new_member", _("one of the first posts of a new member")
-    WATCHED_WORD = "watched_word", _("contains a watched word")
-    LINK = "link", _("contains a link from a member with few approved posts")
-    EDIT = "edit", _("edited to contain a watched word")
-
-
-class Capacity(models.TextChoices):
-    """In which capacity a civil servant speaks (art. 125a old Ambtenarenwet, now Ambtenarenwet 2017)."""
-
-    PERSONAL = "personal", _("in a personal capacity")
-    FUNCTION = "function", _("in my professional role")
-    ORGANISATION = "organisation", _("on behalf of my organisation")
-
-
-class ContentKind(models.TextChoices):
-    """
-    What a post, a report or a held item is: a thread, a reply or a member (their profile).
-    The words in addresses (``discussie``, ``reactie``, ``lid``) are in ``forum.converters``.
-    """
-
-    THREAD = "thread", _("thread")
-    REPLY = "reply", _("reply")
-    MEMBER = "member", _("member")
 
 
 # How others read a post's capacity: about the author, not in their first person.
@@ -219,12 +185,12 @@ class Thread(ModeratedPost):
             # condition ("is_pinned", "NOT is_pinned"), so each list has an index of its own rows.
             models.Index(
                 fields=["-last_activity_at", "-id"],
-                condition=models.Q(status=PostStatus.PUBLISHED, is_pinned=False),
+                condition=models.Q(status=Status.PUBLISHED, is_pinned=False),
                 name="forum_thread_home_idx",
             ),
             models.Index(
                 fields=["-last_activity_at", "-id"],
-                condition=models.Q(status=PostStatus.PUBLISHED, is_pinned=True),
+                condition=models.Q(status=Status.PUBLISHED, is_pinned=True),
                 name="forum_thread_pinned_idx",
             ),
         ]
