@@ -6,6 +6,7 @@ import base64
 import secrets
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -66,8 +67,6 @@ def member_sync_organisation(*, member: User) -> bool:
     unlink them when it is no longer on such a domain. Returns whether it changed.
     A member waiting for approval who turns out to be a civil servant is approved.
     """
-    from allauth.account.models import EmailAddress
-
     verified = EmailAddress.objects.filter(user=member, primary=True, verified=True).values_list("email", flat=True)
     organisation = organisation_for_email(verified.first())
     changed = member.organisation_id != (organisation.pk if organisation else None)
@@ -216,8 +215,6 @@ def organisation_domains_resync(*, domains: list[str]) -> int:
     After domains were added to or removed from an organisation, link or unlink
     the members whose verified address is on them. Returns how many changed.
     """
-    from allauth.account.models import EmailAddress
-
     changed = 0
     for domain in {domain.strip().lower().lstrip("@") for domain in domains if domain}:
         user_ids = EmailAddress.objects.filter(primary=True, verified=True, email__iendswith=f"@{domain}").values_list(
