@@ -1,4 +1,4 @@
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 
 
 class KnownCountPaginator(Paginator):
@@ -32,7 +32,7 @@ class EitherEndPaginator(KnownCountPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self._rows(bottom, top), number, self)
+        return Page(self._rows(bottom, top), number, self)
 
     def _rows(self, bottom, top):
         if top <= bottom:
