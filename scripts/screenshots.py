@@ -21,8 +21,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from moderation import services as moderation_services
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUTPUT = BASE_DIR / "docs" / "screenshots"
 DATABASE_FILE = BASE_DIR / "screenshots.sqlite3"
@@ -45,6 +43,8 @@ SEEDED_THEME_SLUG = "sociale-media-en-overheid"
 
 def build_site() -> dict:
     """A fresh, seeded database with a member, a second member and a moderator; their session cookies."""
+    # A script, not a module of the site: Django's and the apps' modules can only be imported after
+    # django.setup(), which runs once the old database file is gone, so they are imported here.
     import django
 
     if DATABASE_URL.startswith("sqlite:") and DATABASE_FILE.exists() and "SCREENSHOTS_DATABASE_URL" not in os.environ:
@@ -63,6 +63,7 @@ def build_site() -> dict:
     from accounts.models import User
     from forum import services
     from forum.models import Reply, Thread
+    from moderation import services as moderation_services
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_forum", stdout=io.StringIO())
