@@ -81,12 +81,23 @@ def locked_thread(db, theme, user):
 
 @pytest.fixture
 def hidden_thread(db, theme, user, moderator):
-    from forum import services
+    from moderation import services
 
     thread = ThreadFactory(theme=theme, author=user)
     services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
     thread.refresh_from_db()
     return thread
+
+
+@pytest.fixture
+def hide_post(db):
+    """
+    Hide a thread or reply the way a moderator does (moderation's ``post_hide``), for the tests of
+    apps below moderation (notifications), which may not import it themselves.
+    """
+    from moderation import services
+
+    return services.post_hide
 
 
 @pytest.fixture
@@ -96,7 +107,7 @@ def reply(db, thread, other_user):
 
 @pytest.fixture
 def hidden_reply(db, thread, other_user, moderator):
-    from forum import services
+    from moderation import services
 
     reply = ReplyFactory(thread=thread, author=other_user)
     services.post_hide(acting_user=moderator, post=reply, reason="Spam")

@@ -232,6 +232,7 @@ def measure(duration, connections, warmup, worker_threads=1):
     from forum import services
     from forum.management.commands.seed_benchmark import LOGIN_EMAIL, MODERATOR_EMAIL
     from forum.models import Thread
+    from moderation import services as moderation_services
 
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         raise SystemExit("Set REDIS_URL: the workers share the cache (sessions, rate limits), as in production.")
@@ -282,7 +283,7 @@ def measure(duration, connections, warmup, worker_threads=1):
             if warmup:
                 wrk(cached.url, warmup, connections)
             shown, gone = _reply_during_load(
-                server, cached, path, thread, member, moderator, services, duration, connections
+                server, cached, path, thread, member, moderator, services, moderation_services, duration, connections
             )
             run_load(returning_cached, server, duration, connections, warmup)
             memory["post cache"] = server.memory()
@@ -332,7 +333,9 @@ def _folder(path):
     return path
 
 
-def _reply_during_load(server, cached, path, thread, member, moderator, services, duration, connections):
+def _reply_during_load(
+    server, cached, path, thread, member, moderator, services, moderation_services, duration, connections
+):
     """wrk runs the whole time; a reply goes in halfway and is hidden again; both must show at once."""
     import threading
 
@@ -347,7 +350,7 @@ def _reply_during_load(server, cached, path, thread, member, moderator, services
     marker = f"Benchmarkreactie {uuid.uuid4().hex[:12]}"
     reply = services.reply_create(author=member, thread=thread, body=marker)
     shown = marker in fetch(server.base + path)[1]
-    services.post_hide(acting_user=moderator, post=reply, reason="Benchmark: weer verborgen.")
+    moderation_services.post_hide(acting_user=moderator, post=reply, reason="Benchmark: weer verborgen.")
     gone = marker not in fetch(server.base + path)[1]
     print(
         f"  reply posted: {'shown' if shown else 'NOT SHOWN'}; hidden: {'gone' if gone else 'STILL SHOWN'}",

@@ -8,7 +8,6 @@ from django.utils.translation import ngettext
 
 from accounts.roles import MODERATE_PERMISSION
 from core.admin import ReadOnlyAdmin
-from moderation import services as moderation_services
 
 from . import services
 from .models import ContentKind, Page, Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
@@ -78,8 +77,9 @@ def service_action(service, *, description, done, arg, **kwargs):
 
 class PostAdminMixin:
     """
-    Hide and restore call the same services as the site, which log the act.
-    Threads and replies are written on the site, never added or deleted here.
+    Threads and replies are written on the site, never added or deleted here. Moderators' acts
+    (hide, restore, approve, lock, pin, move) are moderation's: its admin registers these
+    classes again with those actions (``moderation/admin.py``).
     """
 
     readonly_fields = [
@@ -92,28 +92,6 @@ class PostAdminMixin:
         "hold_reason",
         "hold_detail",
     ]
-
-    hide = service_action(
-        services.post_hide,
-        description=_("Hide selected items (reason: hidden in the administration)"),
-        done=lambda n: ngettext("%(count)d item hidden.", "%(count)d items hidden.", n) % {"count": n},
-        arg="post",
-        reason=_("Hidden in the administration."),
-    )
-
-    restore = service_action(
-        services.post_restore,
-        description=_("Restore selected items"),
-        done=lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
-        arg="post",
-    )
-
-    approve = service_action(
-        moderation_services.post_approve,
-        description=_("Approve selected items waiting for approval"),
-        done=lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
-        arg="post",
-    )
 
     def has_add_permission(self, request):
         return False
@@ -175,48 +153,19 @@ class ThreadAdmin(PostAdminMixin, admin.ModelAdmin):
         "view_count",
         "reply_count",
         "last_activity_at",
+        # Moving a thread is a moderator's act: moderation's admin makes the theme editable.
+        "theme",
     ]
     # No date_hierarchy: its list of dates scans the whole table on every load; the date filter does not.
     # Newest first by key, which is indexed: sorting 100,000 threads by date would read them all.
     ordering = ["-pk"]
     inlines = [RevisionInline]
-    actions = ["hide", "restore", "approve", "lock", "unlock", "pin", "unpin"]
 
     def save_model(self, request, obj, form, change):
         """Edits in the admin go through the services: a revision is kept and the act is logged."""
         current = Thread.objects.get(pk=obj.pk)
-        if "theme" in form.changed_data:
-            services.thread_move(acting_user=request.user, thread=current, theme=obj.theme)
         if {"title", "body"} & set(form.changed_data):
             services.thread_edit(acting_user=request.user, thread=current, title=obj.title, body=obj.body)
-
-    lock = service_action(
-        services.thread_lock,
-        description=_("Lock selected threads"),
-        done=lambda n: ngettext("%(count)d thread locked.", "%(count)d threads locked.", n) % {"count": n},
-        arg="thread",
-    )
-
-    unlock = service_action(
-        services.thread_unlock,
-        description=_("Unlock selected threads"),
-        done=lambda n: ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", n) % {"count": n},
-        arg="thread",
-    )
-
-    pin = service_action(
-        services.thread_pin,
-        description=_("Pin selected threads"),
-        done=lambda n: ngettext("%(count)d thread pinned.", "%(count)d threads pinned.", n) % {"count": n},
-        arg="thread",
-    )
-
-    unpin = service_action(
-        services.thread_unpin,
-        description=_("Unpin selected threads"),
-        done=lambda n: ngettext("%(count)d thread unpinned.", "%(count)d threads unpinned.", n) % {"count": n},
-        arg="thread",
-    )
 
 
 @admin.register(Reply)
@@ -230,7 +179,6 @@ class ReplyAdmin(PostAdminMixin, admin.ModelAdmin):
     # No date_hierarchy: its list of dates scans the whole table on every load; the date filter does not.
     ordering = ["-pk"]
     inlines = [RevisionInline]
-    actions = ["hide", "restore", "approve"]
 
     def save_model(self, request, obj, form, change):
         """Edits in the admin go through the services: a revision is kept and the act is logged."""

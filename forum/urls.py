@@ -22,6 +22,5 @@ urlpatterns = [
     path("reactie/<int:pk>/versies/", threads.reply_revisions, name="reply_revisions"),
     path("reactie/<int:pk>/waarderen/", engagement.reply_react, name="reply_react"),
     path("reactie/<int:pk>/waarderingen/", engagement.reply_reactions, name="reply_reactions"),
-    path("probleem-rapporteren/", pages.problem_report, name="problem_report"),
     path("pagina/<slug:slug>/", pages.page_detail, name="page"),
 ]

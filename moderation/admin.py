@@ -1,14 +1,102 @@
-"""The admin of moderation's records: most are read-only here, decided on the site through the services."""
+"""
+The admin of moderation's records (most are read-only here, decided on the site through the
+services), and moderators' acts in the forum's admin of threads and replies.
+
+The forum's admin knows no moderation: its ``ThreadAdmin`` and ``ReplyAdmin`` edit the text
+only. Moderation, the layer above, registers both models again with subclasses of those public
+classes that add the acts (hide, restore, approve, lock, pin) as admin actions and let the
+theme of a thread be changed (a move). ``admin.site.unregister`` and ``register`` are the
+admin's public way to replace another app's registration.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdmin
-from forum import services
-from forum.admin import service_action
+from forum.admin import ReplyAdmin, ThreadAdmin, service_action
+from forum.models import Reply, Thread
 
+from . import services
 from .models import ModeratorNote, Objection, ProblemReport, Report, Sanction, WatchedWord
+
+
+class ModeratedPostAdminMixin:
+    """Hide, restore and approve call the same services as the site, which check, log and tell the author."""
+
+    hide = service_action(
+        services.post_hide,
+        description=_("Hide selected items (reason: hidden in the administration)"),
+        done=lambda n: ngettext("%(count)d item hidden.", "%(count)d items hidden.", n) % {"count": n},
+        arg="post",
+        reason=_("Hidden in the administration."),
+    )
+
+    restore = service_action(
+        services.post_restore,
+        description=_("Restore selected items"),
+        done=lambda n: ngettext("%(count)d item restored.", "%(count)d items restored.", n) % {"count": n},
+        arg="post",
+    )
+
+    approve = service_action(
+        services.post_approve,
+        description=_("Approve selected items waiting for approval"),
+        done=lambda n: ngettext("%(count)d item approved.", "%(count)d items approved.", n) % {"count": n},
+        arg="post",
+    )
+
+
+class ModeratedThreadAdmin(ModeratedPostAdminMixin, ThreadAdmin):
+    """The forum's thread admin with the moderators' acts; a changed theme moves the thread (``thread_move``)."""
+
+    readonly_fields = [field for field in ThreadAdmin.readonly_fields if field != "theme"]
+    actions = ["hide", "restore", "approve", "lock", "unlock", "pin", "unpin"]
+
+    def save_model(self, request, obj, form, change):
+        if "theme" in form.changed_data:
+            services.thread_move(acting_user=request.user, thread=Thread.objects.get(pk=obj.pk), theme=obj.theme)
+        super().save_model(request, obj, form, change)
+
+    lock = service_action(
+        services.thread_lock,
+        description=_("Lock selected threads"),
+        done=lambda n: ngettext("%(count)d thread locked.", "%(count)d threads locked.", n) % {"count": n},
+        arg="thread",
+    )
+
+    unlock = service_action(
+        services.thread_unlock,
+        description=_("Unlock selected threads"),
+        done=lambda n: ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", n) % {"count": n},
+        arg="thread",
+    )
+
+    pin = service_action(
+        services.thread_pin,
+        description=_("Pin selected threads"),
+        done=lambda n: ngettext("%(count)d thread pinned.", "%(count)d threads pinned.", n) % {"count": n},
+        arg="thread",
+    )
+
+    unpin = service_action(
+        services.thread_unpin,
+        description=_("Unpin selected threads"),
+        done=lambda n: ngettext("%(count)d thread unpinned.", "%(count)d threads unpinned.", n) % {"count": n},
+        arg="thread",
+    )
+
+
+class ModeratedReplyAdmin(ModeratedPostAdminMixin, ReplyAdmin):
+    """The forum's reply admin with the moderators' acts."""
+
+    actions = ["hide", "restore", "approve"]
+
+
+admin.site.unregister(Thread)
+admin.site.register(Thread, ModeratedThreadAdmin)
+admin.site.unregister(Reply)
+admin.site.register(Reply, ModeratedReplyAdmin)
 
 
 @admin.register(ProblemReport)

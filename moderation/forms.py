@@ -1,4 +1,4 @@
-"""Moderation's forms: a member's report and a moderator's decision on reports."""
+"""Moderation's forms: a member's report, a moderator's decisions on reports and posts, and the problem form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +8,9 @@ from core.cleaning import has_visible_text
 from forum.forms import REASON_MAX_LENGTH
 
 from .models import ReportReason
+from .services.posts import SLOW_MODE_MAX_SECONDS
 
+MESSAGE_MAX_LENGTH = 5000
 REPORT_NOTE_MAX_LENGTH = 2000
 
 
@@ -59,3 +61,100 @@ class ReportDecisionForm(forms.Form):
         if self.uphold and not has_visible_text(note):
             raise ValidationError(self.fields["note"].error_messages["required"], code="required")
         return note
+
+
+class ModerationReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the moderation log."),
+    )
+
+
+class HideForm(ModerationReasonForm):
+    reason = forms.CharField(
+        label=_("Reason for hiding"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the moderation log and shown to moderators."),
+    )
+
+
+class HeldDecisionForm(ModerationReasonForm):
+    """Approving a held post takes an optional note; not approving it needs the reason the author will read."""
+
+    def __init__(self, *args, approve: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not approve:
+            self.fields["reason"].label = _("Reason for not approving")
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("Sent to the author and recorded in the moderation log.")
+
+
+class ProblemReportForm(forms.Form):
+    message = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    page_url = forms.CharField(
+        label=_("Page it is about (optional)"),
+        max_length=500,
+        required=False,
+        help_text=_("The address of the page, for example /discussie/1/…"),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your e-mail address (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("Only if you would like an answer. We use it for nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_page_url(self):
+        value = self.cleaned_data["page_url"].strip()
+        if value and not (
+            (value.startswith("/") and not value.startswith("//")) or value.startswith(("http://", "https://"))
+        ):
+            raise ValidationError(
+                _("Enter an address starting with / or https://."),
+                code="invalid_page_url",
+            )
+        if any(ord(char) < 32 for char in value):
+            raise ValidationError(_("Enter a valid address."), code="invalid_page_url")
+        return value
+
+
+class CloseAtForm(ModerationReasonForm):
+    """A closing date for a thread; empty takes it away."""
+
+    closes_at = forms.DateTimeField(
+        label=_("Closes for replies on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to keep the discussion open. A moment in the past closes it now."),
+        error_messages={"invalid": _("Enter a date and time, such as 2025-06-30 17:00.")},
+    )
+
+    def clean_closes_at(self):
+        value = self.cleaned_data["closes_at"]
+        if value is not None and not 2000 <= value.year <= 9000:
+            raise ValidationError(_("Enter a date between the years 2000 and 9000."), code="out_of_range")
+        return value
+
+
+class SlowModeForm(ModerationReasonForm):
+    """Slow mode in minutes, as moderators and members think of it; the service keeps seconds."""
+
+    minutes = forms.IntegerField(
+        label=_("Minutes between two replies of one member"),
+        min_value=0,
+        max_value=SLOW_MODE_MAX_SECONDS // 60,
+        help_text=_("0 turns slow mode off. At most a week (10080 minutes)."),
+    )
+
+    @property
+    def seconds(self) -> int:
+        return self.cleaned_data["minutes"] * 60

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core import signing
 from django.urls import reverse
 
-from core.links import absolute_url
+from core.links import absolute_reverse, absolute_url
 
 SALT = "forum.objection-link"  # kept when the module moved: links already sent stay valid
 MAX_AGE = timedelta(days=90)
@@ -60,3 +60,8 @@ def path(*, decision_pk: int, member_pk: int) -> str:
 def url(*, decision_pk: int, member_pk: int) -> str:
     """The full address, for notices and e-mail."""
     return absolute_url(path(decision_pk=decision_pk, member_pk=member_pk))
+
+
+def objection_url() -> str:
+    """Where a logged-in member objects to a decision, as a full address for notices and e-mail."""
+    return absolute_reverse("moderation:objection_list")

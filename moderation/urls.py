@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from forum.converters import ContentKindConverter, PostKindConverter
 
-from .views import objections, posts, queue, reports, transparency
+from .views import objections, posts, problem_reports, queue, reports, transparency
 
 app_name = "moderation"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("bezwaar/link/<str:token>/", objections.objection_by_link, name="objection_by_link"),
     path("moderatie/logboek/", transparency.moderation_log, name="moderation_log"),
     path("moderatie-in-cijfers/", transparency.moderation_figures, name="moderation_figures"),
+    path("probleem-rapporteren/", problem_reports.problem_report, name="problem_report"),
 ]

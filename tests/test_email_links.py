@@ -20,6 +20,7 @@ from accounts import services as account_services
 from accounts.models import Approval
 from forum import services as forum_services
 from forum.tests.factories import ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from notifications import services as notification_services
 from notifications.models import Kind, Notification
 
@@ -83,7 +84,7 @@ def test_moderation_notices_and_their_mails_link_to_the_site(
     """A hidden post and a warning: the notice on the site and the e-mail both lead to the objection page."""
     objections = f"{SERVED_ON}{reverse('moderation:objection_list')}"
     with django_capture_on_commit_callbacks(execute=True):
-        forum_services.post_hide(acting_user=moderator, post=thread, reason="Off-topic")
+        moderation_services.post_hide(acting_user=moderator, post=thread, reason="Off-topic")
     with django_capture_on_commit_callbacks(execute=True):
         sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Let op je toon")
     notices = Notification.objects.filter(recipient=user, kind=Kind.MODERATION)

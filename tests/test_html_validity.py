@@ -139,8 +139,8 @@ def collect_visitor_pages(pages: Pages, theme: Theme, thread: Thread):
     unverified = UnverifiedUserFactory()
     key = EmailConfirmationHMAC(EmailAddress.objects.get(user=unverified)).key
     pages.get(visitor, "visitor-confirm-email", reverse("account_confirm_email", args=[key]))
-    pages.get(visitor, "visitor-problem-report", reverse("forum:problem_report") + "?pagina=/")
-    pages.post(visitor, "visitor-problem-report-errors", reverse("forum:problem_report"), {})
+    pages.get(visitor, "visitor-problem-report", reverse("moderation:problem_report") + "?pagina=/")
+    pages.post(visitor, "visitor-problem-report-errors", reverse("moderation:problem_report"), {})
     pages.get(visitor, "visitor-terms", reverse("accounts:terms"))
     pages.get(visitor, "visitor-privacy", reverse("forum:page", args=[Page.Kind.PRIVACY]))
     pages.get(visitor, "visitor-transparency", reverse("moderation:moderation_figures"))
@@ -148,7 +148,7 @@ def collect_visitor_pages(pages: Pages, theme: Theme, thread: Thread):
     pages.post(
         client_for(enforce_csrf_checks=True),
         "visitor-csrf-failure",
-        reverse("forum:problem_report"),
+        reverse("moderation:problem_report"),
         {"message": "De knop werkt niet."},
         status=HTTPStatus.FORBIDDEN,
     )
@@ -219,7 +219,7 @@ def collect_member_pages(pages: Pages, member, other, moderator, theme: Theme, t
     pages.get(client, "member-not-found", "/bestaat-niet/", status=HTTPStatus.NOT_FOUND)
 
     # A moderator hid the member's reply: the member may object.
-    services.post_hide(acting_user=moderator, post=own_reply, reason="Persoonsgegevens van een collega")
+    moderation_services.post_hide(acting_user=moderator, post=own_reply, reason="Persoonsgegevens van een collega")
     pages.get(client, "member-objections", reverse("moderation:objection_list"))
     decision = ModerationLog.objects.filter(target_type__model="reply", target_id=own_reply.pk).latest("pk")
     objection_url = reverse("moderation:objection_create", args=[decision.pk])
@@ -235,9 +235,9 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     moderation_services.report_file(reporter=member, target=reply, reason="insulting", note="Scheldwoorden")
     moderation_services.report_file(reporter=member, target=other, reason="spam")
     moderation_services.report_file(reporter=other, target=thread, reason="other", note="Dubbel geplaatst")
-    services.problem_report_file(reporter=member, message="De knop werkt niet.", page_url="/")
+    moderation_services.problem_report_file(reporter=member, message="De knop werkt niet.", page_url="/")
     ThreadFactory(theme=theme, title="Vastgezette discussie", is_pinned=True, is_locked=True)
-    services.post_hide(acting_user=moderator, post=ThreadFactory(theme=theme), reason="Dubbel geplaatst")
+    moderation_services.post_hide(acting_user=moderator, post=ThreadFactory(theme=theme), reason="Dubbel geplaatst")
     UserFactory(display_name="Aanvrager", approval=Approval.PENDING)
     # Posts held for approval: in the queue, in place for moderators, in their own block for the author.
     premoderated = Theme.objects.create(name="Voorgemodereerd", slug="voorgemodereerd", is_premoderated=True)
@@ -264,7 +264,7 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     pages.get(client, "moderator-member", reverse("accounts:member_moderation", args=[other.handle]))
     pages.get(client, "moderator-transparency", reverse("moderation:moderation_figures"))
     pages.get(client, "moderator-thread-with-hidden-reply", hidden_reply.get_absolute_url(), follow=True)
-    services.post_hide(acting_user=moderator, post=thread, reason="Onder embargo")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Onder embargo")
     pages.get(client, "moderator-hidden-thread", thread.get_absolute_url())
     # A banned member: the page they see, and the objection form behind its signed link (logged out).
     banned = UserFactory()

@@ -30,7 +30,7 @@ def signup(client, **overrides):
 
 def contact_link(page: str) -> str:
     """The link to the problem report form, which remembers the page it came from."""
-    return f'<a href="{reverse("forum:problem_report")}?pagina={page}">{CONTACT}'
+    return f'<a href="{reverse("moderation:problem_report")}?pagina={page}">{CONTACT}'
 
 
 @pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_after_signing_up_the_confirmation_page_is_dutch_with_a_way_to_reach_us(
     assert "a.u.b." not in html
     page = reverse("account_email_verification_sent")
     assert contact_link(page) in html
-    assert client.get(f"{reverse('forum:problem_report')}?pagina={page}").status_code == 200
+    assert client.get(f"{reverse('moderation:problem_report')}?pagina={page}").status_code == 200
 
 
 @pytest.mark.django_db

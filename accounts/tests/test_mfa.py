@@ -354,7 +354,7 @@ def test_moderator_powers_wait_for_two_factor(moderator_without_totp, reply):
     """Without two-factor authentication a moderator's acts are refused, also by direct POST."""
     from django.core.exceptions import PermissionDenied
 
-    from forum import services
+    from moderation import services
 
     assert not permissions.is_moderator(standing_of(moderator_without_totp))
     with pytest.raises(PermissionDenied):

@@ -88,7 +88,7 @@ def active_member(terms, theme):
     other_thread = ThreadFactory(theme=theme, title="Sociale media en de Rob")
     reply = forum_services.reply_create(author=member, thread=other_thread, body="Eerste versie.")
     forum_services.reply_edit(acting_user=member, reply=reply, body="Tweede versie, groet uit Zwolle.")
-    forum_services.problem_report_file(
+    moderation_services.problem_report_file(
         reporter=member, message="De knop doet het niet.", page_url="/discussie/1/", contact_email="anouk@example.nl"
     )
     return member
@@ -100,7 +100,7 @@ def stranger_data(theme):
     stranger = UserFactory(display_name="Geheime Collega", email="geheim@example.nl")
     thread = ThreadFactory(theme=theme, author=stranger, title="Vertrouwelijk onderwerp van een ander")
     ReplyFactory(thread=thread, author=stranger, body="Reactie die niet van jou is.")
-    forum_services.problem_report_file(reporter=stranger, message="Melding van iemand anders.")
+    moderation_services.problem_report_file(reporter=stranger, message="Melding van iemand anders.")
     return stranger
 
 
@@ -174,7 +174,7 @@ def test_download_never_contains_another_members_data(client, active_member, str
 
 def test_download_includes_hidden_posts_with_their_state(client, user, thread, moderator):
     """A hidden thread is still the member's own words, so it is in the download, marked hidden."""
-    forum_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
     client.force_login(user)
     [exported] = download(client)["threads"]
     assert exported["status"] == "hidden"
@@ -261,7 +261,7 @@ def test_export_queries_do_not_grow_with_the_amount_of_data(terms, theme):
         forum_services.thread_edit(acting_user=member, thread=thread, title="Vraag", body="Andere tekst.")
         reply = forum_services.reply_create(author=member, thread=thread, body="Antwoord.")
         forum_services.reply_edit(acting_user=member, reply=reply, body="Beter antwoord.")
-        forum_services.problem_report_file(reporter=member, message="Probleem.")
+        moderation_services.problem_report_file(reporter=member, message="Probleem.")
 
     add_data()
     member = User.objects.get(pk=member.pk)
@@ -365,7 +365,7 @@ def test_closing_erases_personal_data(client, terms, administrator, django_captu
         may_speak_for_organisation=True,
     )
     account_services.moderator_grant(acting_user=administrator, member=member)
-    forum_services.problem_report_file(reporter=member, message="Kapot.", contact_email="anouk@zwolle.example")
+    moderation_services.problem_report_file(reporter=member, message="Kapot.", contact_email="anouk@zwolle.example")
     theme = Theme.objects.create(name="Open data", slug="open-data")
     theme.moderators.add(member)
     thread = ThreadFactory(theme=theme)
@@ -787,8 +787,8 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
         other_thread = ThreadFactory(theme=theme, author=writer, title="Sociale media en de Rob")
         reply = forum_services.reply_create(author=member, thread=other_thread, body="Eerste versie.")
         forum_services.reply_edit(acting_user=member, reply=reply, body="Tweede versie.")
-        problem = forum_services.problem_report_file(reporter=member, message="De knop doet het niet.")
-        forum_services.problem_report_close(acting_user=moderator, report=problem, reason="De knop is hersteld.")
+        problem = moderation_services.problem_report_file(reporter=member, message="De knop doet het niet.")
+        moderation_services.problem_report_close(acting_user=moderator, report=problem, reason="De knop is hersteld.")
         moderation_services.report_file(
             reporter=member, target=other_thread, reason="off_topic", note="Past niet hier."
         )
@@ -800,7 +800,7 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
         notification_services.preference_set(member=member, kind=Kind.REACTION, frequency=Frequency.NEVER)
         forum_services.reply_create(author=writer, thread=own_thread, body="Een antwoord voor Anouk.")
 
-        forum_services.post_hide(acting_user=moderator, post=own_thread, reason="Vertrouwelijke gegevens.")
+        moderation_services.post_hide(acting_user=moderator, post=own_thread, reason="Vertrouwelijke gegevens.")
         decision = ModerationLog.objects.get(action=ModerationAction.HIDE, target_id=own_thread.pk)
         moderation_services.objection_file(member=member, decision=decision, text="Er stond niets vertrouwelijks in.")
 
@@ -808,7 +808,7 @@ def member_with_everything(terms, theme, administrator, moderator, django_captur
         member = User.objects.get(pk=member.pk)
         theme.moderators.add(member)
         member.user_permissions.add(Permission.objects.get(content_type__app_label="forum", codename="view_theme"))
-        forum_services.post_hide(acting_user=member, post=other_thread, reason="Gedeeld adres van een collega.")
+        moderation_services.post_hide(acting_user=member, post=other_thread, reason="Gedeeld adres van een collega.")
         LogEntry.objects.log_actions(
             user_id=member.pk,
             queryset=Theme.objects.filter(pk=theme.pk),

@@ -1,7 +1,8 @@
 """
 Every change to the forum goes through these functions: views, admin actions,
-management commands and tests alike. Each checks permission first, runs in one
-transaction, and writes a moderation log row for moderation acts.
+management commands and tests alike. Each checks permission first and runs in one
+transaction. Moderators' acts on posts (hide, lock, pin, move, …) are moderation's
+rules, a layer above: ``moderation.services``.
 """
 
 from .engagement import (  # noqa: F401
@@ -9,19 +10,6 @@ from .engagement import (  # noqa: F401
     theme_follow_toggle,
     thread_follow_toggle,
     thread_mark_read,
-)
-from .moderation import (  # noqa: F401
-    post_hide,
-    post_restore,
-    problem_report_close,
-    problem_report_file,
-    thread_close_at,
-    thread_lock,
-    thread_move,
-    thread_pin,
-    thread_slow_mode,
-    thread_unlock,
-    thread_unpin,
 )
 from .posts import (  # noqa: F401
     mentions_of_closing_member,

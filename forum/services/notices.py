@@ -1,10 +1,16 @@
-"""Moderation notices to the member who wrote a post, in their own language."""
+"""
+Moderation notices to the member who wrote a post, in their own language.
+
+The forum's own edit service tells the author when a moderator changed their post;
+moderation's services (``moderation.services``, a layer above) tell them of every other
+decision about it through the same function. What names moderation's pages (the address
+to object at) is moderation's: ``moderation.objection_links.objection_url``.
+"""
 
 from collections.abc import Callable
 
 from django.utils import translation
 
-from core.links import absolute_reverse
 from notifications.models import Kind
 from notifications.services import notify_later
 
@@ -30,8 +36,3 @@ def tell_author(post: Thread | Reply, compose: Callable[[Thread], str], *, link:
         reply=post if link and isinstance(post, Reply) else None,
         include_restricted=True,
     )
-
-
-def objection_url() -> str:
-    """Where a member objects to a decision, as a full address for notices and e-mail."""
-    return absolute_reverse("moderation:objection_list")

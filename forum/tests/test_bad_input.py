@@ -342,7 +342,7 @@ def test_problem_report_form_refuses_bad_input(client, user, as_member, case, da
     if as_member:
         client.force_login(user)
     before = _snapshot()
-    response = client.post(reverse("forum:problem_report"), data)
+    response = client.post(reverse("moderation:problem_report"), data)
     _assert_refused(response, "form", field, kept, before)
 
 
@@ -352,7 +352,7 @@ def test_problem_report_stores_html_as_text(client, user, as_member):
     if as_member:
         client.force_login(user)
     message = f"{SCRIPT} werkt niet 🚧 مرحبا"
-    response = client.post(reverse("forum:problem_report"), {"message": message, "page_url": "/discussie/1/"})
+    response = client.post(reverse("moderation:problem_report"), {"message": message, "page_url": "/discussie/1/"})
     assert response.status_code == HTTPStatus.FOUND
     report = ProblemReport.objects.get()
     assert report.message == message
@@ -361,7 +361,7 @@ def test_problem_report_stores_html_as_text(client, user, as_member):
 
 def test_problem_report_page_parameter_is_escaped(client):
     """The ?pagina= value is put in the form escaped."""
-    response = client.get(reverse("forum:problem_report"), {"pagina": SCRIPT})
+    response = client.get(reverse("moderation:problem_report"), {"pagina": SCRIPT})
     assert response.status_code == HTTPStatus.OK
     _assert_escaped(response.content.decode())
 
@@ -534,7 +534,7 @@ def _csrf_cases():
             {"reason": "x"},
         ),
         ("lock", "moderator", lambda f: reverse("moderation:thread_moderate", args=[f["thread"].pk, "lock"]), {}),
-        ("problem report", None, lambda f: reverse("forum:problem_report"), {"message": "Kapot"}),
+        ("problem report", None, lambda f: reverse("moderation:problem_report"), {"message": "Kapot"}),
         ("signup", None, lambda f: reverse("account_signup"), _signup()),
     ]
 

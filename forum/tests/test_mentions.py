@@ -10,6 +10,7 @@ from accounts.models import User
 from core.text import MAX_MENTIONS, mentioned_members, render_markdown
 from forum import services
 from forum.models import Reply
+from moderation import services as moderation_services
 from notifications.models import Kind, Notification
 
 from .factories import ThreadFactory, UserFactory
@@ -331,14 +332,14 @@ def test_a_member_who_cannot_see_the_thread_is_not_notified(
     mentioned = UserFactory(display_name="Davied")
     with django_capture_on_commit_callbacks() as callbacks:
         post_reply(other_user, thread, "@Davied kijk eens")
-    services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
     for callback in callbacks:
         callback()
     assert not mentions_of(mentioned).exists()
     # Moderators still see the hidden thread, so a mentioned moderator is told.
     with django_capture_on_commit_callbacks() as callbacks:
         reply = post_reply(other_user, ThreadFactory(), f"@{moderator.handle} kijk eens")
-    services.post_hide(acting_user=moderator, post=reply.thread, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=reply.thread, reason="Spam")
     for callback in callbacks:
         callback()
     assert mentions_of(moderator).count() == 1

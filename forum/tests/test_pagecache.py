@@ -112,13 +112,13 @@ def test_hiding_and_restoring_show_at_once(thread, reply, moderator, committed):
     visit(url)
     assert reply.body in visit(url).content.decode()
     with committed():
-        services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+        moderation_services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     assert reply.body not in visit(url).content.decode()
     with committed():
-        services.post_restore(acting_user=moderator, post=reply)
+        moderation_services.post_restore(acting_user=moderator, post=reply)
     assert reply.body in visit(url).content.decode()
     with committed():
-        services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
+        moderation_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
     assert Client().get(url).status_code == HTTPStatus.NOT_FOUND
 
 
@@ -126,11 +126,11 @@ def test_locking_moving_and_appreciating_show_at_once(thread, reply, moderator, 
     url = thread.get_absolute_url()
     visit(url), visit(url)
     with committed():
-        services.thread_lock(acting_user=moderator, thread=thread)
+        moderation_services.thread_lock(acting_user=moderator, thread=thread)
     assert "This discussion is locked" in visit(url, HTTP_COOKIE="django_language=en").content.decode()
     other_theme = ThemeFactory(name="Ander thema")
     with committed():
-        services.thread_move(acting_user=moderator, thread=thread, theme=other_theme)
+        moderation_services.thread_move(acting_user=moderator, thread=thread, theme=other_theme)
     assert "Ander thema" in visit(url).content.decode()
     with committed():
         services.reaction_toggle(member=user, post=reply)

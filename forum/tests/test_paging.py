@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import services
 from forum.models import Reply
 from forum.pagination import EitherEndPaginator
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 
 PER_PAGE = 3
 
@@ -74,8 +74,8 @@ def test_last_page_is_read_from_the_far_end_without_a_count(client, thread, repl
 
 def test_moderators_page_through_hidden_replies_too(client, thread, replies, moderator):
     """Moderators see hidden replies in place; their pages count them (the stored count does not)."""
-    services.post_hide(acting_user=moderator, post=replies[0], reason="Spam")
-    services.post_hide(acting_user=moderator, post=replies[5], reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=replies[0], reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=replies[5], reason="Spam")
     newest_first = replies[::-1]
     visitor = shown(Client().get(thread.get_absolute_url(), {"page": 3}))
     assert visitor == [reply.pk for reply in newest_first if reply.pk not in (replies[0].pk, replies[5].pk)][6:9]

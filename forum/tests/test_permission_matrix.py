@@ -139,7 +139,7 @@ def _reply(world):
 def _hidden(post_of):
     def setup(world):
         post = post_of(world)
-        services.post_hide(acting_user=world.decider, post=post, reason="Spam")
+        moderation_services.post_hide(acting_user=world.decider, post=post, reason="Spam")
         return {"target": type(post).objects.get(pk=post.pk)}
 
     return setup
@@ -163,7 +163,7 @@ def _reported(target_of):
 
 
 def _hide_objection(world):
-    services.post_hide(acting_user=world.decider, post=world.thread, reason="Vertrouwelijk")
+    moderation_services.post_hide(acting_user=world.decider, post=world.thread, reason="Vertrouwelijk")
     decision = ModerationLog.objects.get(action=ModerationAction.HIDE, target_id=world.thread.pk)
     objection = moderation_services.objection_file(
         member=world.author, decision=decision, text="Er stond niets geheims in."
@@ -382,7 +382,7 @@ ACTS = [
         _thread,
         _status,
         (A.HIDE,),
-        lambda actor, ctx: services.post_hide(acting_user=actor, post=ctx["target"], reason="Spam"),
+        lambda actor, ctx: moderation_services.post_hide(acting_user=actor, post=ctx["target"], reason="Spam"),
     ),
     _thread_act(
         "restore thread",
@@ -390,21 +390,21 @@ ACTS = [
         _hidden(lambda world: world.thread),
         _status,
         (A.RESTORE,),
-        lambda actor, ctx: services.post_restore(acting_user=actor, post=ctx["target"]),
+        lambda actor, ctx: moderation_services.post_restore(acting_user=actor, post=ctx["target"]),
     ),
     _reply_act(
         "hide reply",
         "hide",
         _reply,
         (A.HIDE,),
-        lambda actor, ctx: services.post_hide(acting_user=actor, post=ctx["target"], reason="Spam"),
+        lambda actor, ctx: moderation_services.post_hide(acting_user=actor, post=ctx["target"], reason="Spam"),
     ),
     _reply_act(
         "restore reply",
         "restore",
         _hidden(lambda world: world.reply),
         (A.RESTORE,),
-        lambda actor, ctx: services.post_restore(acting_user=actor, post=ctx["target"]),
+        lambda actor, ctx: moderation_services.post_restore(acting_user=actor, post=ctx["target"]),
     ),
     _thread_act(
         "lock",
@@ -412,15 +412,15 @@ ACTS = [
         _thread,
         _thread_fields("is_locked"),
         (A.LOCK,),
-        lambda actor, ctx: services.thread_lock(acting_user=actor, thread=ctx["target"]),
+        lambda actor, ctx: moderation_services.thread_lock(acting_user=actor, thread=ctx["target"]),
     ),
     _thread_act(
         "unlock",
         "unlock",
-        _flagged(services.thread_lock),
+        _flagged(moderation_services.thread_lock),
         _thread_fields("is_locked"),
         (A.UNLOCK,),
-        lambda actor, ctx: services.thread_unlock(acting_user=actor, thread=ctx["target"]),
+        lambda actor, ctx: moderation_services.thread_unlock(acting_user=actor, thread=ctx["target"]),
     ),
     _thread_act(
         "pin",
@@ -428,15 +428,15 @@ ACTS = [
         _thread,
         _thread_fields("is_pinned"),
         (A.PIN,),
-        lambda actor, ctx: services.thread_pin(acting_user=actor, thread=ctx["target"]),
+        lambda actor, ctx: moderation_services.thread_pin(acting_user=actor, thread=ctx["target"]),
     ),
     _thread_act(
         "unpin",
         "unpin",
-        _flagged(services.thread_pin),
+        _flagged(moderation_services.thread_pin),
         _thread_fields("is_pinned"),
         (A.UNPIN,),
-        lambda actor, ctx: services.thread_unpin(acting_user=actor, thread=ctx["target"]),
+        lambda actor, ctx: moderation_services.thread_unpin(acting_user=actor, thread=ctx["target"]),
     ),
     _thread_act(
         "closing date",
@@ -444,7 +444,7 @@ ACTS = [
         _thread,
         _thread_fields("closes_at"),
         (A.CLOSE_AT,),
-        lambda actor, ctx: services.thread_close_at(
+        lambda actor, ctx: moderation_services.thread_close_at(
             acting_user=actor, thread=ctx["target"], closes_at=timezone.now() + timedelta(days=3), reason=""
         ),
         data={"closes_at": "2030-01-01T12:00", "reason": "Afgerond"},
@@ -455,7 +455,9 @@ ACTS = [
         _thread,
         _thread_fields("slow_mode_seconds"),
         (A.SLOW_MODE,),
-        lambda actor, ctx: services.thread_slow_mode(acting_user=actor, thread=ctx["target"], seconds=120, reason=""),
+        lambda actor, ctx: moderation_services.thread_slow_mode(
+            acting_user=actor, thread=ctx["target"], seconds=120, reason=""
+        ),
         data={"minutes": "2", "reason": "Rustig aan"},
     ),
     Act(
@@ -672,10 +674,10 @@ def test_moving_needs_both_the_current_and_the_destination_theme(world, listed_o
     before, last_log = _snapshot(), _last_log_pk()
     if not allowed:
         with pytest.raises(PermissionDenied):
-            services.thread_move(acting_user=moderator, thread=world.thread, theme=world.other_theme)
+            moderation_services.thread_move(acting_user=moderator, thread=world.thread, theme=world.other_theme)
         assert _snapshot() == before and _last_log_pk() == last_log
         return
-    assert services.thread_move(acting_user=moderator, thread=world.thread, theme=world.other_theme)
+    assert moderation_services.thread_move(acting_user=moderator, thread=world.thread, theme=world.other_theme)
     world.thread.refresh_from_db()
     assert world.thread.theme == world.other_theme
     assert _new_log_actions(last_log) == [A.MOVE]
@@ -685,7 +687,7 @@ def test_moving_needs_both_the_current_and_the_destination_theme(world, listed_o
 def test_members_cannot_move_a_thread(world, role):
     actor, before = _actor(role, world), _snapshot()
     with pytest.raises(PermissionDenied):
-        services.thread_move(acting_user=actor, thread=world.thread, theme=world.other_theme)
+        moderation_services.thread_move(acting_user=actor, thread=world.thread, theme=world.other_theme)
     assert _snapshot() == before
 
 
@@ -745,15 +747,15 @@ def test_moving_through_the_admin_between_own_themes(client, world, staff_theme_
 @pytest.mark.parametrize("role", ROLES)
 def test_closing_a_problem_report(world, role):
     """Closing a problem report (an admin action; there is no page for it) is for moderators of the whole site."""
-    report = services.problem_report_file(reporter=None, message="De zoekfunctie werkt niet.")
+    report = moderation_services.problem_report_file(reporter=None, message="De zoekfunctie werkt niet.")
     actor = _actor(role, world)
     before, last_log = _snapshot(), _last_log_pk()
     if _expected(SITE, role) == "ok":
-        assert services.problem_report_close(acting_user=actor, report=report)
+        assert moderation_services.problem_report_close(acting_user=actor, report=report)
         assert _new_log_actions(last_log) == [A.REPORT_CLOSE]
         return
     with pytest.raises(PermissionDenied):
-        services.problem_report_close(acting_user=actor, report=report)
+        moderation_services.problem_report_close(acting_user=actor, report=report)
     report.refresh_from_db()
     assert report.state == ProblemReport.State.OPEN
     assert _snapshot() == before and _last_log_pk() == last_log
@@ -805,7 +807,7 @@ def test_queue_objections_only_those_the_moderator_may_decide(client, world):
     """Objections to decisions in other themes and to measures are not offered to a theme moderator."""
     in_theme = _hide_objection(world)["target"]
     elsewhere = ThreadFactory(theme=world.other_theme, author=world.author)
-    services.post_hide(acting_user=world.decider, post=elsewhere, reason="Spam")
+    moderation_services.post_hide(acting_user=world.decider, post=elsewhere, reason="Spam")
     decision = ModerationLog.objects.get(action=A.HIDE, target_id=elsewhere.pk, target_type__model="thread")
     moderation_services.objection_file(member=world.author, decision=decision, text="Niet terecht.")
     _measure_objection(world)
@@ -843,7 +845,7 @@ def test_profile_offers_moderating_the_member_only_to_site_moderators(client, wo
 
 def test_theme_moderator_replies_to_locked_threads_only_in_their_themes(world):
     """Replying in a locked thread is a moderator's power, in the themes they moderate."""
-    services.thread_lock(acting_user=world.decider, thread=world.thread)
+    moderation_services.thread_lock(acting_user=world.decider, thread=world.thread)
     world.thread.refresh_from_db()
     elsewhere = ThreadFactory(theme=world.other_theme, author=world.author, is_locked=True)
     moderator = _actor(THEME_MODERATOR, world)

@@ -19,6 +19,7 @@ from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum import permissions, services
 from forum.models import Reply, Revision, Status, Thread
+from moderation import services as moderation_services
 
 from .factories import (
     AdministratorFactory,
@@ -181,8 +182,8 @@ SERVICE_CALLS = {
         lambda user, item: services.thread_edit(acting_user=user, thread=item, title="Nieuw", body="Nieuw"),
     ),
     "edit reply": ("reply", lambda user, item: services.reply_edit(acting_user=user, reply=item, body="Nieuw")),
-    "hide": ("thread", lambda user, item: services.post_hide(acting_user=user, post=item, reason="Spam")),
-    "lock": ("thread", lambda user, item: services.thread_lock(acting_user=user, thread=item)),
+    "hide": ("thread", lambda user, item: moderation_services.post_hide(acting_user=user, post=item, reason="Spam")),
+    "lock": ("thread", lambda user, item: moderation_services.thread_lock(acting_user=user, thread=item)),
 }
 
 
@@ -387,7 +388,7 @@ def test_hidden_thread_is_not_listed_for_members(client, user, hidden_thread, th
 @pytest.fixture
 def secret_reply(thread, other_user, moderator):
     reply = ReplyFactory(thread=thread, author=other_user, body="Dit is het burgerservicenummer 123456782.")
-    services.post_hide(acting_user=moderator, post=reply, reason="Persoonsgegevens")
+    moderation_services.post_hide(acting_user=moderator, post=reply, reason="Persoonsgegevens")
     reply.refresh_from_db()
     return reply
 

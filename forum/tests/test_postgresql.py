@@ -75,7 +75,9 @@ def test_two_moderators_hiding_at_once_log_once():
     moderators = [ModeratorFactory() for _ in range(WORKERS)]
 
     def hide(index):
-        return services.post_hide(acting_user=moderators[index], post=Reply.objects.get(pk=reply.pk), reason="Spam")
+        return moderation_services.post_hide(
+            acting_user=moderators[index], post=Reply.objects.get(pk=reply.pk), reason="Spam"
+        )
 
     results = run_concurrently(hide, WORKERS)
     assert results.count(True) == 1

@@ -21,7 +21,7 @@ def test_hidden_post_notice_has_one_full_stop_after_the_reason(moderator, reason
     """Notice and e-mail read "Reden: Persoonlijke aanval. Het bericht …", never "aanval.." or "aanval Het"."""
     reply = ReplyFactory(body="Jij snapt er niks van.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_hide(acting_user=moderator, post=reply, reason=reason)
+        moderation_services.post_hide(acting_user=moderator, post=reply, reason=reason)
     message = Notification.objects.get(recipient=reply.author, kind="moderation").message
     assert "Reden: Persoonlijke aanval. Het bericht is niet verwijderd." in message
     assert ".." not in message
@@ -45,7 +45,7 @@ def test_not_approved_notice_has_one_full_stop_after_the_reason(
 
 def test_slow_mode_wait_reads_in_minutes(moderator, other_user, thread):
     """A member who must wait ten minutes reads "over 10 minuten", not seconds."""
-    services.thread_slow_mode(acting_user=moderator, thread=thread, seconds=600, reason="Verhit")
+    moderation_services.thread_slow_mode(acting_user=moderator, thread=thread, seconds=600, reason="Verhit")
     thread.refresh_from_db()
     services.reply_create(author=other_user, thread=thread, body="Eerste.")
     with pytest.raises(ValidationError) as error:

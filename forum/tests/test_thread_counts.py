@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from forum import selectors, services
+from moderation import services as moderation_services
 
 from .factories import ThreadFactory
 
@@ -26,18 +27,18 @@ def test_the_theme_counts_follow_new_hidden_moved_and_restored_threads(client, t
     assert _theme_count(client, theme) == 1  # counted, and now cached
     thread = services.thread_create(author=user, theme=theme, title="Nieuw", body="Tekst")
     assert _theme_count(client, theme) == 2
-    services.post_hide(acting_user=moderator, post=thread, reason="Dubbel")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Dubbel")
     assert _theme_count(client, theme) == 1
-    services.post_restore(acting_user=moderator, post=thread)
+    moderation_services.post_restore(acting_user=moderator, post=thread)
     other = ThemeFactory()
-    services.thread_move(acting_user=moderator, thread=thread, theme=other)
+    moderation_services.thread_move(acting_user=moderator, thread=thread, theme=other)
     assert (_theme_count(client, theme), _theme_count(client, other)) == (1, 1)
 
 
 def test_the_home_page_count_leaves_pinned_threads_out(theme, moderator):
     threads = [ThreadFactory(theme=theme) for _ in range(3)]
     assert selectors.listed_thread_count() == 3
-    services.thread_pin(acting_user=moderator, thread=threads[0])
+    moderation_services.thread_pin(acting_user=moderator, thread=threads[0])
     assert selectors.listed_thread_count() == 2
 
 

@@ -32,7 +32,7 @@ def _reply_url(thread):
 
 def test_closing_date_in_the_past_closes_thread_for_members(thread, user, moderator):
     """A closing date in the past stops members from replying at once."""
-    services.thread_close_at(
+    moderation_services.thread_close_at(
         acting_user=moderator, thread=thread, closes_at=timezone.now() - timedelta(hours=1), reason=""
     )
     assert not permissions.can_reply(standing_of(user), thread)
@@ -40,7 +40,7 @@ def test_closing_date_in_the_past_closes_thread_for_members(thread, user, modera
 
 def test_closing_date_in_the_future_keeps_thread_open(thread, user, moderator):
     """Until the closing date members may still reply."""
-    services.thread_close_at(
+    moderation_services.thread_close_at(
         acting_user=moderator, thread=thread, closes_at=timezone.now() + timedelta(days=1), reason=""
     )
     assert permissions.can_reply(standing_of(user), thread)
@@ -49,7 +49,7 @@ def test_closing_date_in_the_future_keeps_thread_open(thread, user, moderator):
 def test_closing_date_passes_without_further_action(thread, user, moderator, monkeypatch):
     """Once the future closing date has passed, the thread is closed."""
     closes_at = timezone.now() + timedelta(days=1)
-    services.thread_close_at(acting_user=moderator, thread=thread, closes_at=closes_at, reason="")
+    moderation_services.thread_close_at(acting_user=moderator, thread=thread, closes_at=closes_at, reason="")
     monkeypatch.setattr(timezone, "now", lambda: closes_at + timedelta(seconds=1))
     assert not permissions.can_reply(standing_of(user), thread)
 
@@ -85,8 +85,12 @@ def test_moderator_may_reply_to_closed_thread(moderator_client, thread):
 def test_closing_date_is_logged_with_reason_once(thread, moderator):
     """Setting the closing date writes one log row with the reason; repeating it changes nothing."""
     closes_at = timezone.now() + timedelta(days=2)
-    assert services.thread_close_at(acting_user=moderator, thread=thread, closes_at=closes_at, reason="Afgerond")
-    assert not services.thread_close_at(acting_user=moderator, thread=thread, closes_at=closes_at, reason="Afgerond")
+    assert moderation_services.thread_close_at(
+        acting_user=moderator, thread=thread, closes_at=closes_at, reason="Afgerond"
+    )
+    assert not moderation_services.thread_close_at(
+        acting_user=moderator, thread=thread, closes_at=closes_at, reason="Afgerond"
+    )
     log = ModerationLog.objects.get(action=ModerationAction.CLOSE_AT)
     assert log.reason == "Afgerond"
     assert log.actor == moderator
@@ -96,8 +100,10 @@ def test_closing_date_is_logged_with_reason_once(thread, moderator):
 
 def test_closing_date_can_be_removed(thread, moderator, user):
     """Clearing the closing date opens the thread again, and is logged."""
-    services.thread_close_at(acting_user=moderator, thread=thread, closes_at=timezone.now() - timedelta(1), reason="")
-    assert services.thread_close_at(acting_user=moderator, thread=thread, closes_at=None, reason="Heropend")
+    moderation_services.thread_close_at(
+        acting_user=moderator, thread=thread, closes_at=timezone.now() - timedelta(1), reason=""
+    )
+    assert moderation_services.thread_close_at(acting_user=moderator, thread=thread, closes_at=None, reason="Heropend")
     thread.refresh_from_db()
     assert thread.closes_at is None
     assert permissions.can_reply(standing_of(user), thread)
@@ -149,7 +155,7 @@ def test_moderation_page_shows_thread_tools(moderator_client, thread):
 
 @pytest.fixture
 def slow_thread(thread, moderator):
-    services.thread_slow_mode(acting_user=moderator, thread=thread, seconds=60, reason="Verhit")
+    moderation_services.thread_slow_mode(acting_user=moderator, thread=thread, seconds=60, reason="Verhit")
     thread.refresh_from_db()
     return thread
 
@@ -195,7 +201,9 @@ def test_moderators_are_exempt_from_slow_mode(slow_thread, moderator):
 
 def test_slow_mode_is_logged_with_reason_once(slow_thread, moderator):
     """Slow mode writes one log row with the reason; setting the same value again changes nothing."""
-    assert not services.thread_slow_mode(acting_user=moderator, thread=slow_thread, seconds=60, reason="Verhit")
+    assert not moderation_services.thread_slow_mode(
+        acting_user=moderator, thread=slow_thread, seconds=60, reason="Verhit"
+    )
     log = ModerationLog.objects.get(action=ModerationAction.SLOW_MODE)
     assert log.reason == "Verhit"
     assert log.data == {"seconds": 60}
@@ -228,7 +236,7 @@ def test_bad_slow_mode_shows_error(moderator_client, thread, value):
 def test_slow_mode_service_refuses_bad_values(thread, moderator, seconds):
     """The service itself refuses values outside 0 to a week."""
     with pytest.raises(ValidationError):
-        services.thread_slow_mode(acting_user=moderator, thread=thread, seconds=seconds, reason="")
+        moderation_services.thread_slow_mode(acting_user=moderator, thread=thread, seconds=seconds, reason="")
 
 
 @pytest.mark.parametrize("action", ["close-at", "slow-mode"])
@@ -244,9 +252,9 @@ def test_members_cannot_use_thread_tools(user_client, thread, action):
 def test_services_refuse_members(thread, user):
     """The services check permission themselves."""
     with pytest.raises(PermissionDenied):
-        services.thread_close_at(acting_user=user, thread=thread, closes_at=None, reason="")
+        moderation_services.thread_close_at(acting_user=user, thread=thread, closes_at=None, reason="")
     with pytest.raises(PermissionDenied):
-        services.thread_slow_mode(acting_user=user, thread=thread, seconds=10, reason="")
+        moderation_services.thread_slow_mode(acting_user=user, thread=thread, seconds=10, reason="")
 
 
 # Rate limits

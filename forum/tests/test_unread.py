@@ -14,6 +14,7 @@ from accounts.models import ProfileVisibility
 from forum import selectors, services
 from forum.models import ThreadVisit
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 
 NOW = timezone.now()
 
@@ -89,7 +90,7 @@ def test_visiting_a_thread_marks_it_read(member_client, recent_thread, theme):
 
 def test_pinned_threads_are_marked_too(member_client, recent_thread, moderator):
     """The pinned list on the home page shows the marker as well."""
-    services.thread_pin(acting_user=moderator, thread=recent_thread)
+    moderation_services.thread_pin(acting_user=moderator, thread=recent_thread)
     assert thread_items(member_client.get(reverse("forum:home"))) == {"Recente discussie": True}
 
 
@@ -143,10 +144,10 @@ def test_hidden_replies_do_not_count_as_unread(member_client, recent_thread, mod
     """The jump skips a hidden reply; with only hidden replies since the visit there is no jump."""
     member_client.get(recent_thread.get_absolute_url())
     hidden = ReplyFactory(thread=recent_thread, created_at=days_ago(3))
-    services.post_hide(acting_user=moderator, post=hidden, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=hidden, reason="Spam")
     assert jump_link(member_client.get(recent_thread.get_absolute_url())) is None
     later_hidden = ReplyFactory(thread=recent_thread, created_at=days_ago(2))
-    services.post_hide(acting_user=moderator, post=later_hidden, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=later_hidden, reason="Spam")
     published = ReplyFactory(thread=recent_thread, created_at=days_ago(1))
     response = member_client.get(recent_thread.get_absolute_url())
     assert jump_link(response) == reverse("forum:reply", kwargs={"pk": published.pk})
@@ -205,10 +206,10 @@ def activity_world(db, theme, moderator):
     author = UserFactory(display_name="Auteur", date_joined=days_ago(400))
     public = ThreadFactory(theme=theme, author=author, title="Openbare discussie", created_at=days_ago(9))
     hidden_thread = ThreadFactory(theme=theme, author=author, title="Verborgen discussie", created_at=days_ago(8))
-    services.post_hide(acting_user=moderator, post=hidden_thread, reason="Vertrouwelijk")
+    moderation_services.post_hide(acting_user=moderator, post=hidden_thread, reason="Vertrouwelijk")
     reply = ReplyFactory(thread=public, author=author, created_at=days_ago(7))
     hidden_reply = ReplyFactory(thread=public, author=author, created_at=days_ago(6))
-    services.post_hide(acting_user=moderator, post=hidden_reply, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=hidden_reply, reason="Spam")
     reply_in_hidden_thread = ReplyFactory(thread=hidden_thread, author=author, created_at=days_ago(5))
     moderator.date_joined = days_ago(500)
     moderator.save(update_fields=["date_joined"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from forum import services
 from forum.models import Reply, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
+from moderation import services as moderation_services
 from moderation.models import ProblemReport
 
 
@@ -185,7 +186,7 @@ def test_moderator_sees_hidden_reply_with_reason(moderator_client, hidden_reply)
 def test_home_lists_pinned_and_latest_threads(client, theme, moderator):
     """The home page shows the site name, pinned threads first, then the latest."""
     old = ThreadFactory(theme=theme, title="Oude vastgezette discussie")
-    services.thread_pin(acting_user=moderator, thread=old)
+    moderation_services.thread_pin(acting_user=moderator, thread=old)
     ThreadFactory(theme=theme, title="Nieuwste discussie")
     html = client.get(reverse("forum:home")).content.decode()
     assert "Ambtenaar 2.0" in html and "samen werken aan overheid 2.0" in html
@@ -194,10 +195,10 @@ def test_home_lists_pinned_and_latest_threads(client, theme, moderator):
 
 def test_problem_report_is_stored_for_moderators(client, seeded):
     """Visitors report a problem with the page it is about; moderators read it in the admin."""
-    form = client.get(reverse("forum:problem_report"), {"pagina": seeded.get_absolute_url()})
+    form = client.get(reverse("moderation:problem_report"), {"pagina": seeded.get_absolute_url()})
     assert seeded.get_absolute_url() in form.content.decode()
     response = client.post(
-        reverse("forum:problem_report"),
+        reverse("moderation:problem_report"),
         {"message": "Deze link werkt niet", "page_url": seeded.get_absolute_url(), "contact_email": ""},
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -232,7 +233,7 @@ def test_share_links_are_plain_links(client, seeded):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["forum:home", "thread", "account_signup", "account_login", "forum:problem_report"]
+    "url_name", ["forum:home", "thread", "account_signup", "account_login", "moderation:problem_report"]
 )
 def test_pages_load_nothing_from_elsewhere_and_nothing_inline(client, seeded, url_name):
     """No third-party request and no inline script or style: a strict CSP holds."""

@@ -37,6 +37,8 @@ from forum.models import HoldReason, Reply, Status, Thread
 from forum.services import notices
 from moderation.models import WATCHED_WORDS_CACHE_KEY, WatchedWord
 
+from ..objection_links import objection_url
+
 if TYPE_CHECKING:
     from accounts.models import User
     from forum.models import Theme
@@ -246,6 +248,6 @@ def _tell_author(post: Thread | Reply, *, approved: bool, reason: str) -> None:
         return gettext(
             "A moderator did not approve your post in “%(thread)s”. Reason: %(reason)s "
             "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-        ) % {"thread": thread.title, "reason": sentence(reason), "url": notices.objection_url()}
+        ) % {"thread": thread.title, "reason": sentence(reason), "url": objection_url()}
 
     notices.tell_author(post, compose, link=approved)

@@ -18,12 +18,12 @@ from core.cleaning import has_control_characters, has_visible_text
 from core.models import ModerationAction, ModerationLog, Reason
 from forum import permissions, ratelimits
 from forum.models import Reply, Status, Thread
-from forum.services.moderation import post_restore
 from moderation.models import Objection, Sanction
 from notifications.models import Kind
 from notifications.services import notify_later
 
 from .. import objection_links
+from .posts import post_restore
 
 OBJECTION_MAX_LENGTH = 5000
 # A brake on one member's objections (also through a signed link, which needs no login).

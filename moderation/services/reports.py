@@ -14,10 +14,12 @@ from core.text import sentence
 from forum import permissions, ratelimits, selectors
 from forum.models import Reply, Status, Thread
 from forum.services import notices
-from forum.services.moderation import post_hide, post_restore
 from moderation.models import Report, ReportReason
 from notifications.models import Kind
 from notifications.services import notify_later
+
+from ..objection_links import objection_url
+from .posts import post_hide, post_restore
 
 
 def _target_fields(target: Thread | Reply | User) -> dict[str, Thread | Reply | User]:
@@ -175,7 +177,7 @@ def _tell_author_upheld(post: Thread | Reply, *, reason: Reason) -> None:
                 gettext("Reason: %(reason)s") % {"reason": sentence(str(reason))},
                 gettext("It is not deleted."),
                 gettext("Do you disagree? Object at %(url)s; another moderator will look at it.")
-                % {"url": notices.objection_url()},
+                % {"url": objection_url()},
             ]
         )
 

@@ -17,7 +17,6 @@ from django.urls import resolve, reverse
 from accounts import sanctions
 from accounts.models import User
 from core.models import ModerationAction, ModerationLog
-from forum import services
 from forum.models import ContentKind, Status
 from forum.selectors import waiting_count
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
@@ -263,7 +262,7 @@ def test_problem_reports_reach_the_queue_and_are_marked_handled(client, theme, m
     Site moderators see open problem reports in the queue and mark them handled (logged); a
     moderator limited to a theme and a member neither see them nor may close them.
     """
-    report = services.problem_report_file(
+    report = moderation_services.problem_report_file(
         reporter=None, message="De zoekfunctie geeft een foutmelding.", contact_email="bezoeker@example.org"
     )
     client.force_login(moderator)
@@ -294,7 +293,7 @@ def test_problem_reports_reach_the_queue_and_are_marked_handled(client, theme, m
 def test_problem_reports_count_as_waiting(moderator):
     """The moderators' count of waiting items includes open problem reports."""
     before = waiting_count(moderator)
-    services.problem_report_file(reporter=None, message="Kapotte link")
+    moderation_services.problem_report_file(reporter=None, message="Kapotte link")
     assert waiting_count(moderator) == before + 1
 
 
@@ -351,7 +350,7 @@ def test_new_pages_read_in_dutch(client, user, moderator):
     decision = ModerationLog.objects.get(action=ModerationAction.BAN)
     form = client.get(objection_links.path(decision_pk=decision.pk, member_pk=user.pk)).content.decode()
     assert "Je kunt één keer bezwaar maken tegen dit besluit, zonder in te loggen." in form
-    services.problem_report_file(reporter=None, message="Kapotte link")
+    moderation_services.problem_report_file(reporter=None, message="Kapotte link")
     client.force_login(ModeratorFactory())
     queue = client.get(reverse("moderation:moderation_queue")).content.decode()
     assert "Probleemmeldingen: 1" in queue and "Markeren als afgehandeld" in queue

@@ -520,14 +520,14 @@ def test_hiding_the_newest_reply_moves_the_latest_activity_back_and_showing_it_a
     newest = ReplyFactory(thread=thread)
     thread.refresh_from_db()
     assert thread.last_activity_at == newest.created_at
-    services.post_hide(acting_user=moderator, post=newest, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=newest, reason="Spam")
     thread.refresh_from_db()
     assert thread.last_activity_at == older.created_at
-    services.post_restore(acting_user=moderator, post=newest)
+    moderation_services.post_restore(acting_user=moderator, post=newest)
     thread.refresh_from_db()
     assert thread.last_activity_at == newest.created_at
-    services.post_hide(acting_user=moderator, post=older, reason="Spam")
-    services.post_hide(acting_user=moderator, post=newest, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=older, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=newest, reason="Spam")
     thread.refresh_from_db()
     assert thread.last_activity_at == thread.created_at
 

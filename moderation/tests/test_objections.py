@@ -7,7 +7,6 @@ from django.urls import reverse
 from accounts import sanctions
 from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
-from forum import services
 from forum.models import Status
 from forum.tests.factories import ModeratorFactory
 from moderation import services as moderation_services
@@ -193,7 +192,7 @@ def test_queue_queries_do_not_grow_with_objections(client, user, theme, moderato
 
     def add_objection():
         thread = ThreadFactory(theme=theme, author=user)
-        services.post_hide(acting_user=moderator, post=thread, reason="Spam")
+        moderation_services.post_hide(acting_user=moderator, post=thread, reason="Spam")
         decision = ModerationLog.objects.filter(action=ModerationAction.HIDE).first()
         moderation_services.objection_file(member=user, decision=decision, text="Bezwaar")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Approval
 from core.models import ModerationAction, ModerationLog
-from forum import selectors, services
+from forum import selectors
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import Report
@@ -45,7 +45,9 @@ def moderation_history(db, theme, moderator):
     old_reply = ReplyFactory(thread=ThreadFactory(theme=theme, author=author), author=author)
     moderation_services.report_file(reporter=UserFactory(), target=old_reply, reason="off_topic")
     moderation_services.reports_resolve(acting_user=moderator, target=old_reply, uphold=False)
-    services.post_hide(acting_user=moderator, post=ThreadFactory(theme=theme, author=author), reason="Off-topic")
+    moderation_services.post_hide(
+        acting_user=moderator, post=ThreadFactory(theme=theme, author=author), reason="Off-topic"
+    )
     old = months_ago(3)
     Report.objects.update(created_at=old, resolved_at=old)
     ModerationLog.objects.update(created_at=old)
@@ -54,7 +56,7 @@ def moderation_history(db, theme, moderator):
     for reason in ("spam", "spam", "insulting"):
         moderation_services.report_file(reporter=UserFactory(), target=reported, reason=reason)
     moderation_services.reports_resolve(acting_user=moderator, target=reported, uphold=False, note="Geen overtreding")
-    services.post_hide(
+    moderation_services.post_hide(
         acting_user=moderator, post=ReplyFactory(thread=reported, author=author), reason="Persoonsgegevens"
     )
     confidential = ThreadFactory(theme=theme, author=author)
@@ -133,7 +135,7 @@ def test_figures_page_shows_no_names_or_titles(client, theme, moderator):
     thread = ThreadFactory(theme=theme, author=member, title="Geheim rapport")
     moderation_services.report_file(reporter=UserFactory(), target=thread, reason="confidential")
     moderation_services.report_file(reporter=UserFactory(), target=member, reason="insulting")
-    services.post_hide(acting_user=moderator, post=thread, reason="Geheim rapport van Jan Jansen")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Geheim rapport van Jan Jansen")
     moderation_services.reports_resolve(
         acting_user=moderator, target=member, uphold=True, note="Jan Jansen intimideert"
     )
@@ -161,11 +163,11 @@ def test_log_lists_acts_newest_first_with_moderator_reason_and_links(
     moderator_client, moderator, thread, reply, django_capture_on_commit_callbacks
 ):
     """Rows show the time, who acted (or "automatic"), the action, the item with a link, and the reason."""
-    services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
-    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
+    moderation_services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     for _ in range(3):
         moderation_services.report_file(reporter=UserFactory(), target=ThreadFactory(theme=thread.theme), reason="spam")
-    services.thread_pin(acting_user=moderator, thread=thread)
+    moderation_services.thread_pin(acting_user=moderator, thread=thread)
     response = moderator_client.get(LOG_URL)
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
@@ -197,9 +199,9 @@ def test_log_links_to_a_member_profile(moderator_client, moderator):
 def test_log_filters_by_action_and_moderator(moderator_client, moderator, thread, reply):
     """?actie= keeps one kind of act and ?moderator= the acts of one moderator; unknown values are ignored."""
     other = ModeratorFactory()
-    services.post_hide(acting_user=moderator, post=thread, reason="Een")
-    services.post_hide(acting_user=other, post=reply, reason="Twee")
-    services.thread_lock(acting_user=other, thread=thread)
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Een")
+    moderation_services.post_hide(acting_user=other, post=reply, reason="Twee")
+    moderation_services.thread_lock(acting_user=other, thread=thread)
 
     def actions(**query):
         response = moderator_client.get(LOG_URL, query)
@@ -215,9 +217,9 @@ def test_log_filters_by_action_and_moderator(moderator_client, moderator, thread
 
 def test_log_filters_by_period(moderator_client, moderator, thread):
     """?van= and ?tot= keep the acts between two dates, both included."""
-    services.thread_pin(acting_user=moderator, thread=thread)
+    moderation_services.thread_pin(acting_user=moderator, thread=thread)
     ModerationLog.objects.update(created_at=months_ago(2))
-    services.thread_lock(acting_user=moderator, thread=thread)
+    moderation_services.thread_lock(acting_user=moderator, thread=thread)
     old = timezone.localtime(months_ago(2)).date()
 
     def actions(**query):
@@ -231,7 +233,7 @@ def test_log_filters_by_period(moderator_client, moderator, thread):
 @pytest.mark.parametrize("value", ["gisteren", "2026-13-45", "99999-01-01", "-1"])
 def test_log_ignores_a_bad_date_with_a_message(moderator_client, moderator, thread, value):
     """A date that cannot be read is ignored, and the page says so."""
-    services.thread_pin(acting_user=moderator, thread=thread)
+    moderation_services.thread_pin(acting_user=moderator, thread=thread)
     response = moderator_client.get(LOG_URL, {"van": value, "tot": value})
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["entries"]) == 1
@@ -241,8 +243,8 @@ def test_log_ignores_a_bad_date_with_a_message(moderator_client, moderator, thre
 def test_log_is_paginated_by_fifty(moderator_client, moderator, thread):
     """Fifty rows a page; the next page has the rest and keeps the filter."""
     for _ in range(26):
-        services.thread_pin(acting_user=moderator, thread=thread)
-        services.thread_unpin(acting_user=moderator, thread=thread)
+        moderation_services.thread_pin(acting_user=moderator, thread=thread)
+        moderation_services.thread_unpin(acting_user=moderator, thread=thread)
     first = moderator_client.get(LOG_URL, {"moderator": moderator.pk})
     assert len(first.context["entries"]) == 50
     assert f"page=2&amp;moderator={moderator.pk}" in first.content.decode()
@@ -254,8 +256,10 @@ def _log_acts(moderator, theme, count):
     author = UserFactory()
     for _ in range(count):
         thread = ThreadFactory(theme=theme, author=author)
-        services.post_hide(acting_user=moderator, post=thread, reason="Reden")
-        services.post_hide(acting_user=moderator, post=ReplyFactory(thread=thread, author=author), reason="Reden")
+        moderation_services.post_hide(acting_user=moderator, post=thread, reason="Reden")
+        moderation_services.post_hide(
+            acting_user=moderator, post=ReplyFactory(thread=thread, author=author), reason="Reden"
+        )
         account_services.member_approve(acting_user=moderator, member=UserFactory(approval=Approval.PENDING))
 
 
@@ -277,7 +281,7 @@ def test_objections_and_measures_are_counted(client, moderator, user, reply):
     from accounts import sanctions
 
     client.cookies["django_language"] = "en"
-    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     decision = ModerationLog.objects.get(action="hide")
     objection = moderation_services.objection_file(member=reply.author, decision=decision, text="Onterecht")
     other = ModeratorFactory()

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from core import navigation
 from core.models import ModerationAction
-from forum import permissions, services
-from forum.forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
+from forum import permissions
 from forum.models import ContentKind, Reply, Thread
-from moderation import services as moderation_services
+
+from .. import services
+from ..forms import CloseAtForm, HeldDecisionForm, HideForm, ModerationReasonForm, SlowModeForm
 
 # The address names the act by its code in the moderation log (``close-at`` and ``slow-mode`` take a form of their own).
 POST_ACTIONS = (ModerationAction.HIDE, ModerationAction.RESTORE)
@@ -127,9 +128,9 @@ def held_decide(request, kind: ContentKind, pk, decision):
     if not form.is_valid():
         return _moderation_form_error(request, form, next_url)
     reason = form.cleaned_data["reason"]
-    if approve and moderation_services.post_approve(acting_user=request.user, post=post, reason=reason):
+    if approve and services.post_approve(acting_user=request.user, post=post, reason=reason):
         messages.success(request, _("The post has been approved: everyone can read it now."))
-    elif not approve and moderation_services.post_reject(acting_user=request.user, post=post, reason=reason):
+    elif not approve and services.post_reject(acting_user=request.user, post=post, reason=reason):
         messages.success(request, _("The post has not been approved. Its author has been told why."))
     else:
         messages.info(request, _("This post was not waiting for approval any more."))

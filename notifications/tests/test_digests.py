@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from forum import services as forum_services
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 from notifications import selectors, services, tasks
 from notifications.models import Frequency, Kind, Notification
@@ -83,13 +82,15 @@ def test_each_member_gets_the_digest_they_chose(english_member, followed_activit
     assert "Your weekly summary: 4 notifications" in mail.outbox[0].subject
 
 
-def test_digests_leave_out_read_immediate_never_and_hidden(english_member, followed_activity, member, moderator):
+def test_digests_leave_out_read_immediate_never_and_hidden(
+    english_member, followed_activity, member, moderator, hide_post
+):
     """Read notifications, immediate kinds, kinds set to never and hidden posts stay out of the summary."""
     first, second = followed_activity
     read = Notification.objects.filter(thread=first, kind=Kind.REPLY_IN_FOLLOWED).first()
     services.notification_mark_read(acting_user=english_member, notification=read)
     services.notify(recipient=english_member, kind=Kind.MENTION, actor=member, thread=first)
-    forum_services.post_hide(acting_user=moderator, post=second, reason="Dubbel")
+    hide_post(acting_user=moderator, post=second, reason="Dubbel")
     services.preference_set(member=member, kind=Kind.REPLY_IN_FOLLOWED, frequency=Frequency.NEVER)
     services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=english_member, thread=first)
     send("daily")

@@ -176,12 +176,12 @@ def test_retry_skips_digest_kinds_read_ones_and_dry_runs(member, other_user, thr
     assert list(Notification.objects.filter(emailed_at__isnull=False)) == [waiting]
 
 
-def test_no_email_when_the_member_changed_their_mind_or_the_post_was_hidden(notification, member, moderator):
+def test_no_email_when_the_member_changed_their_mind_or_the_post_was_hidden(notification, member, moderator, hide_post):
     """At sending time the member's current choice and what they may see count, not those at notify time."""
     services.preference_set(member=member, kind=Kind.MENTION, frequency=Frequency.NEVER)
     assert emails.send_notification(notification.pk) is False
     services.preference_set(member=member, kind=Kind.MENTION, frequency=Frequency.IMMEDIATELY)
-    forum_services.post_hide(acting_user=moderator, post=notification.thread, reason="Spam")
+    hide_post(acting_user=moderator, post=notification.thread, reason="Spam")
     assert emails.send_notification(notification.pk) is False
     assert mail.outbox == []
     assert Notification.objects.get(pk=notification.pk).email_attempts == 0

@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from forum import services as forum_services
 from forum.tests.factories import ThreadFactory, UserFactory
 from notifications import services
 from notifications.models import Kind, Notification
@@ -116,10 +115,12 @@ def test_the_swapped_bell_is_the_headers_bell(member_client, member, thread):
     assert comparable(swapped) == comparable(header)
 
 
-def test_marking_an_unavailable_notification_read_with_htmx_focuses_the_item(member_client, member, thread, moderator):
+def test_marking_an_unavailable_notification_read_with_htmx_focuses_the_item(
+    member_client, member, thread, moderator, hide_post
+):
     """A notification whose post was hidden has no link: the item itself takes the focus."""
     notification = mention(member, thread=thread)
-    forum_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
+    hide_post(acting_user=moderator, post=thread, reason="Vertrouwelijk")
     html = member_client.post(mark_read_url(notification), **HTMX).content.decode()
     item = item_html(html, notification)
     assert re.search(r'<li id="notification-\d+"\s+class="notification-item"\s+tabindex="-1" autofocus>', item)

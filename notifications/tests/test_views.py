@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum import services as forum_services
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 from notifications import selectors, services, views
 from notifications.models import Frequency, Kind, Notification
@@ -143,10 +142,10 @@ def test_opening_a_thread_notification_goes_to_the_thread(member_client, member,
     assert response["Location"] == thread.get_absolute_url()
 
 
-def test_a_notification_about_something_hidden_since_leads_nowhere(member_client, member, thread, moderator):
+def test_a_notification_about_something_hidden_since_leads_nowhere(member_client, member, thread, moderator, hide_post):
     """When the thread was hidden since, the list does not show its title and opening it leads back to the list."""
     notification = mention(member, thread=thread)
-    forum_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijk")
+    hide_post(acting_user=moderator, post=thread, reason="Vertrouwelijk")
     html = main_html(member_client.get(reverse("notifications:list")))
     assert thread.title not in html
     assert "no longer available" in html

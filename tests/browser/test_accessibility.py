@@ -436,7 +436,7 @@ def thread_page_unverified(site: Site):
 @page_visit("moderator", "thread-with-hidden-reply", languages=("nl", "en"))
 def thread_with_hidden_reply(site: Site):
     reply = Reply.objects.filter(thread=site.thread).order_by("created_at").first()
-    services.post_hide(acting_user=site.user, post=reply, reason="Persoonsgegevens van een collega")
+    moderation_services.post_hide(acting_user=site.user, post=reply, reason="Persoonsgegevens van een collega")
     site.open(site.thread.get_absolute_url())
     expect(site.page.locator("article.reply--hidden")).to_have_count(1)
     expect(site.page.locator("details.moderation")).to_have_count(6)
@@ -447,7 +447,7 @@ def home_with_badges(site: Site):
     # Pinned, locked and hidden threads: the badges in the thread list.
     ThreadFactory(theme=site.theme, title="Vastgezette discussie", is_pinned=True, is_locked=True)
     hidden = ThreadFactory(theme=site.theme, title="Verborgen discussie")
-    services.post_hide(acting_user=site.user, post=hidden, reason="Dubbel geplaatst")
+    moderation_services.post_hide(acting_user=site.user, post=hidden, reason="Dubbel geplaatst")
     site.open("/")
     expect(site.page.locator(".thread-list .badge:not(.badge-unread)")).to_have_count(3)
 
@@ -463,7 +463,7 @@ def applications(site: Site):
 
 @page_visit("moderator", "hidden-thread")
 def hidden_thread(site: Site):
-    services.post_hide(acting_user=site.user, post=site.thread, reason="Onder embargo")
+    moderation_services.post_hide(acting_user=site.user, post=site.thread, reason="Onder embargo")
     site.open(site.thread.get_absolute_url())
     expect(site.page.locator("article.thread .badge")).to_be_visible()
 
@@ -483,9 +483,11 @@ def moderation_queue(site: Site):
     services.reply_create(author=other, thread=held_in, body="Een reactie die wacht")
     UserFactory(display_name="Aanvrager", approval=Approval.PENDING)
     own = services.reply_create(author=member, thread=site.thread, body="Mijn reactie")
-    services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
+    moderation_services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
     moderation_services.objection_file(member=member, decision=ModerationLog.objects.latest("pk"), text="Onterecht.")
-    services.problem_report_file(reporter=None, message="De knop werkt niet.", contact_email="bezoeker@example.org")
+    moderation_services.problem_report_file(
+        reporter=None, message="De knop werkt niet.", contact_email="bezoeker@example.org"
+    )
     site.open("/moderatie/")
     expect(site.page.locator(".report-queue > li")).to_have_count(3)
     expect(site.page.locator(".held-queue > li")).to_have_count(2)
@@ -506,7 +508,7 @@ def thread_with_held_reply(site: Site):
 
 @page_visit("moderator", "moderation-log")
 def moderation_log(site: Site):
-    services.thread_lock(acting_user=site.user, thread=site.thread, reason="Discussie is afgerond")
+    moderation_services.thread_lock(acting_user=site.user, thread=site.thread, reason="Discussie is afgerond")
     site.open("/moderatie/logboek/")
     expect(site.page.locator("main table")).to_be_visible()
 
@@ -550,7 +552,7 @@ def report_form_with_errors(site: Site):
 @page_visit("member", "objections")
 def objections(site: Site):
     own = services.reply_create(author=site.user, thread=site.thread, body="Mijn reactie")
-    services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
+    moderation_services.post_hide(acting_user=ModeratorFactory(), post=own, reason="Persoonsgegevens")
     site.open("/bezwaar/")
     expect(site.page.locator("main").first).to_be_visible()
 

@@ -1,4 +1,8 @@
-"""Moderators' acts: hide, restore, lock, pin, move, close, slow mode; each writes one log row."""
+"""
+Moderators' acts on threads and replies: hide, restore, lock, pin, move, close, slow mode.
+Each checks the forum's permission, changes the post in one conditional ``UPDATE`` (so it is
+idempotent and returns whether anything changed) and writes one log row in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,11 @@ from django.utils.translation import gettext
 from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog, Reason
 from core.text import sentence
-from moderation.models import ProblemReport
+from forum import permissions, selectors
+from forum.models import Reply, Status, Theme, Thread
+from forum.services import notices
 
-from .. import permissions, selectors
-from ..models import Reply, Status, Theme, Thread
-from . import notices
+from ..objection_links import objection_url
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -101,7 +105,7 @@ def _tell_author(post: Thread | Reply, *, hidden: bool, reason: Reason) -> None:
             return gettext(
                 "A moderator hid your post in “%(thread)s”. Reason: %(reason)s "
                 "It is not deleted. Do you disagree? Object at %(url)s; another moderator will look at it."
-            ) % {"thread": thread.title, "reason": sentence(str(reason)), "url": notices.objection_url()}
+            ) % {"thread": thread.title, "reason": sentence(str(reason)), "url": objection_url()}
         return gettext("A moderator has shown your post in “%(thread)s” again.") % {"thread": thread.title}
 
     notices.tell_author(post, compose, link=False)
@@ -183,30 +187,6 @@ def thread_unpin(*, acting_user: User, thread: Thread, reason: str = "") -> bool
         action=ModerationAction.UNPIN,
         reason=reason,
     )
-
-
-@transaction.atomic
-def problem_report_file(*, reporter: User, message: str, page_url: str = "", contact_email: str = "") -> ProblemReport:
-    """Store a report from the footer form; visitors may file one too."""
-    return ProblemReport.objects.create(
-        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
-        message=message,
-        page_url=page_url,
-        contact_email=contact_email,
-    )
-
-
-@transaction.atomic
-def problem_report_close(*, acting_user: User, report: ProblemReport, reason: str = "") -> bool:
-    standing = standing_of(acting_user)
-    permissions.check_site_moderator(standing)
-    if not ProblemReport.objects.filter(pk=report.pk, state=ProblemReport.State.OPEN).update(
-        state=ProblemReport.State.CLOSED
-    ):
-        return False
-    report.state = ProblemReport.State.CLOSED
-    ModerationLog.objects.record(actor=acting_user, action=ModerationAction.REPORT_CLOSE, target=report, reason=reason)
-    return True
 
 
 SLOW_MODE_MAX_SECONDS = 7 * 24 * 60 * 60  # a week
