@@ -6,7 +6,7 @@ from django.utils.translation import pgettext
 from accounts import permissions as account_permissions
 from accounts.standing import standing_of
 from core.text import render_markdown
-from forum import permissions, selectors
+from forum import permissions
 from forum.links import page_reverse
 
 register = template.Library()
@@ -113,20 +113,3 @@ def moderatable_by(post, standing):
 def reportable_by(target, standing):
     """Whether the viewer may report ``target`` (a thread, a reply, a member): ``{% if x|reportable_by:standing %}``."""
     return permissions.can_report(standing_of(standing), target)
-
-
-OBJECTIONS_SHOWN = 50
-
-
-@register.simple_tag
-def objections_to_decide(user):
-    """
-    Open objections ``user`` may decide (not on their own decisions; for a moderator limited to
-    themes, only on posts in those themes), oldest first, in one query:
-    ``{% objections_to_decide standing as objections %}``.
-    """
-    return list(
-        selectors.objections_to_decide(user)
-        .select_related("decision__actor", "decision__target_type", "member")
-        .order_by("created_at", "pk")[:OBJECTIONS_SHOWN]
-    )

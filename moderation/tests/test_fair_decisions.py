@@ -18,11 +18,11 @@ from accounts import sanctions
 from accounts.models import User
 from core.models import ModerationAction, ModerationLog
 from forum.models import ContentKind, Status
-from forum.selectors import waiting_count
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
 from moderation import objection_links
 from moderation import services as moderation_services
 from moderation.models import Objection, ProblemReport, Report
+from moderation.selectors import waiting_count
 from moderation.services import objections as objection_services
 from notifications.models import Notification
 

@@ -14,9 +14,10 @@ from django.utils import translation
 from accounts.models import Organisation, OrganisationDomain, SiteSettings
 from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
-from forum import permissions, selectors, services
+from forum import permissions, services
 from forum.models import ContentKind, HoldReason, Reply, Status, Thread
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
+from moderation import selectors
 from moderation import services as moderation_services
 from moderation.models import WatchedWord
 from moderation.services.approval import watched_word_pattern

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Approval
 from core.models import ModerationAction, ModerationLog
-from forum import selectors
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
+from moderation import selectors
 from moderation import services as moderation_services
 from moderation.models import Report
 

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_site_moderator
 from core.navigation import errors_as_messages
-from forum import permissions, selectors
+from forum import permissions
 from forum.forms import REASON_MAX_LENGTH
 from forum.models import Theme
 from moderation.models import ProblemReport, ReportReason
 
-from .. import services
+from .. import selectors, services
 
 
 @login_required

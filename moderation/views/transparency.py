@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from core.models import ModerationAction, ModerationLog
-from forum import permissions, selectors
+from forum import permissions
 from moderation.models import ReportReason
+
+from .. import selectors
 
 
 def _year(value: str, years: list[int]) -> int | None:
