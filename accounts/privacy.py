@@ -4,8 +4,9 @@ Privacy services (AVG/GDPR): a member downloads their data and closes their acco
 The download is put together from parts that each app registers with ``registry``
 in its own ``privacy`` module, imported from its ``AppConfig.ready()`` (the way
 ``admin.site`` is filled): accounts registers the profile, addresses, consents,
-roles, measures and notes below; forum and notifications register theirs in
-``forum/privacy.py`` and ``notifications/privacy.py``. A part names the
+roles and organisation roles below; forum, moderation and notifications register
+theirs in ``forum/privacy.py``, ``moderation/privacy.py`` (reports, objections,
+decisions, measures, moderator notes) and ``notifications/privacy.py``. A part names the
 references to the member (``"app_label.Model.field"``) whose rows it holds, so
 a test can walk every model and fail on a reference that no part accounts for.
 Closing an account asks the parts the same way: a part's ``erase`` anonymises or
@@ -69,7 +70,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.standing import standing_of
 from core.links import absolute_url
 from core.models import ModerationAction, ModerationLog
-from moderation.models import ModeratorNote, Sanction
 from outbox.models import Mail
 
 from . import avatars, permissions
@@ -141,7 +141,7 @@ class PrivacyRegistry:
             self._kept[reference] = keeps
 
     def parts(self) -> list[PrivacyPart]:
-        """The parts in the order they were registered (accounts first, then forum, notifications)."""
+        """The parts in the order they were registered (accounts first, then forum, moderation, notifications)."""
         return list(self._parts.values())
 
     def references(self) -> dict[str, list[str]]:
@@ -302,34 +302,6 @@ def _organisation_accounts(member: User) -> list[dict]:
     ]
 
 
-def _sanctions(member: User) -> list[dict]:
-    # The measure and its statement of reasons; not which moderator took or lifted it.
-    return [
-        {
-            "kind": row["kind"],
-            "kind_label": label(Sanction.Kind, row["kind"]),
-            "reason": row["reason"],
-            "rule": row["rule"],
-            "starts_at": iso(row["starts_at"]),
-            "ends_at": iso(row["ends_at"]),
-            "acknowledged_at": iso(row["acknowledged_at"]),
-            "lifted_at": iso(row["lifted_at"]),
-            "lift_reason": row["lift_reason"],
-        }
-        for row in Sanction.objects.filter(member=member)
-        .order_by("starts_at", "pk")
-        .values("kind", "reason", "rule", "starts_at", "ends_at", "acknowledged_at", "lifted_at", "lift_reason")
-    ]
-
-
-def _moderator_notes(member: User) -> list[dict]:
-    # What moderators wrote about the member, not who wrote it.
-    return [
-        {"text": row["text"], "created_at": iso(row["created_at"])}
-        for row in ModeratorNote.objects.filter(member=member).order_by("created_at", "pk").values("text", "created_at")
-    ]
-
-
 def _administration_changes(member: User) -> list[dict]:
     # What an administrator changed in the admin: when, what kind of item and which fields,
     # not the item's name (that may be another member's).
@@ -455,20 +427,6 @@ registry.register(
     erase=_erase_organisation_accounts,
 )
 registry.register(
-    "sanctions",
-    label=_("Measures moderators took against you, with their reasons"),
-    export=_sanctions,
-    refers_by=["moderation.Sanction.member"],
-    keeps="Measures are records of moderation: they stay, about an account that no longer has a name.",
-)
-registry.register(
-    "moderator_notes",
-    label=_("Notes moderators wrote about you"),
-    export=_moderator_notes,
-    refers_by=["moderation.ModeratorNote.member"],
-    keeps="Notes are records of moderation: they stay, about an account that no longer has a name.",
-)
-registry.register(
     "administration_changes",
     label=_("What you changed in the administration"),
     export=_administration_changes,
@@ -492,11 +450,6 @@ registry.omit(
     "accounts.AccountDelegate.account",
     reason="An organisation account is not a person and downloads nothing; its members' rows are theirs.",
     keeps="An organisation account cannot be closed by a member; a member's own delegations are erased with them.",
-)
-registry.omit(
-    "moderation.ModeratorNote.author",
-    reason="A note a moderator wrote is about another member and in that member's download.",
-    keeps="A note stays with the member it is about; its author is then an account without a name.",
 )
 
 

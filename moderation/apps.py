@@ -8,9 +8,12 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self):
-        # The forum asks whether a post is held through its registration point; moderation answers.
+        # In ready(), not at the top: these import the models, which need the app registry.
+        # Importing privacy registers moderation's parts of a member's data download.
         from forum import holds
 
+        from . import privacy  # noqa: F401
         from .services import approval
 
+        # The forum asks whether a post is held through its registration point; moderation answers.
         holds.register(approval)
