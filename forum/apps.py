@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import profile_sections
 from accounts import standing_parts as standing
-from notifications import targets
 
 
 class ForumConfig(AppConfig):
@@ -12,9 +11,9 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from . import checks, cooked, permissions, privacy, selectors  # noqa: F401  (registers the system checks and the privacy parts; models are ready only now)
+        from . import checks, cooked, notification_targets, privacy, selectors  # noqa: F401  (registers the system checks and the privacy parts; models are ready only now)
 
         cooked.connect_signals()
-        targets.register_visibility(permissions.can_view_post_or_thread)
+        notification_targets.register()
         standing.register_moderation_scope(selectors.theme_moderator_listing)
         profile_sections.register("forum/_profile_posts.html", context=selectors.member_posts_for_profile)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -90,6 +91,10 @@ class ModeratedPost(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The notifications about the post (a generic target to them): deleted with it.
+    notifications = GenericRelation(
+        "notifications.Notification", content_type_field="target_type", object_id_field="target_id"
     )
 
     class Meta:

@@ -37,13 +37,6 @@ def can_view_reply(standing: Standing, reply: Reply) -> bool:
     return can_view_thread(standing, reply.thread) and _can_view_post(standing, reply)
 
 
-def can_view_post_or_thread(standing: Standing, *, thread: Thread | None = None, reply: Reply | None = None) -> bool:
-    """Whether the member may see the reply (in its thread), else the thread: what a notification is about."""
-    if reply is not None:
-        return can_view_reply(standing, reply)
-    return thread is None or can_view_thread(standing, thread)
-
-
 def can_post(standing: Standing) -> bool:
     """Verified, approved members who accepted the current terms may write."""
     return account_permissions.can_post(standing)

@@ -35,7 +35,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "kind", "actor", "actor_count", "updated_at", "read_at", "emailed_at", "email_failed"]
     list_filter = ["kind", ReadFilter, EmailFailedFilter, "created_at"]
     list_select_related = ["recipient", "actor"]
-    raw_id_fields = ["recipient", "actor", "thread", "reply"]
+    raw_id_fields = ["recipient", "actor"]
     search_fields = ["recipient__display_name", "recipient__email"]
     # Newest first by key, which is indexed; no date_hierarchy, whose list of dates would scan
     # the whole table (the largest of the site) on every load.

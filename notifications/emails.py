@@ -20,7 +20,7 @@ from accounts.standing import standing_of
 from core.links import absolute_reverse, absolute_url
 from outbox import services as outbox
 
-from . import permissions, tokens
+from . import permissions, targets, tokens
 from .models import Frequency, Kind, Notification
 from .selectors import frequency_for
 
@@ -32,11 +32,9 @@ DIGEST_FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY)
 
 
 def target_url(notification) -> str:
-    """Where the notification leads: the reply (on its page, at its anchor) or the thread."""
-    if notification.reply_id is not None:
-        return absolute_url(notification.reply.get_absolute_url())
-    if notification.thread_id is not None:
-        return absolute_url(notification.thread.get_absolute_url())
+    """Where the notification leads: its target (a reply on its page, at its anchor; a thread), else the list."""
+    if notification.target is not None:
+        return absolute_url(targets.url(notification.target))
     return absolute_reverse("notifications:list")
 
 
@@ -79,7 +77,8 @@ def send_notification(notification_id: int) -> bool:
     visibly); the retry command sends it later.
     """
     notification = (
-        Notification.objects.select_related("recipient", "actor", "thread", "reply__thread")
+        Notification.objects.with_targets()
+        .select_related("recipient")
         .filter(pk=notification_id, emailed_at__isnull=True, read_at__isnull=True)
         .first()
     )
@@ -88,9 +87,10 @@ def send_notification(notification_id: int) -> bool:
     member = notification.recipient
     # Moderation decisions reach a suspended member too: they are the statement of reasons.
     restricted_ok = notification.kind == Kind.MODERATION
-    if not member.email or not permissions.can_receive(
-        member, thread=notification.thread, reply=notification.reply, include_restricted=restricted_ok
-    ):
+    target = notification.target
+    if not member.email or (target is None and notification.target_type_id is not None):
+        return False  # no address, or what it was about is gone
+    if not permissions.can_receive(member, target=target, include_restricted=restricted_ok):
         return False
     if frequency_for(member, notification.kind) != Frequency.IMMEDIATELY:
         return False
@@ -164,7 +164,8 @@ def digest_batches(*, frequency: str, max_attempts: int = MAX_ATTEMPTS) -> list[
         Notification.objects.awaiting_email(max_attempts=max_attempts)
         .with_email_frequency()
         .filter(email_frequency=frequency)
-        .select_related("recipient", "actor", "thread", "reply__thread")
+        .with_targets()
+        .select_related("recipient")
         .order_by("recipient_id", "-updated_at", "-pk")
     )
     by_member, members = defaultdict(list), {}
@@ -175,25 +176,29 @@ def digest_batches(*, frequency: str, max_attempts: int = MAX_ATTEMPTS) -> list[
     return [(members[pk], found) for pk, found in by_member.items()]
 
 
-def group_by_thread(notifications) -> list[dict]:
-    """The notifications per thread, the most recently active thread first; those about no thread last."""
+def group_by_topic(notifications) -> list[dict]:
+    """
+    The notifications per topic (a reply's and a thread's: the thread), the most recently active
+    topic first; those about nothing last. Each group: its ``title`` (``None`` for those about
+    nothing) and its ``items``, each a ``notification`` and its ``url``.
+    """
     groups: dict = {}
     for notification in notifications:
-        groups.setdefault(notification.thread_id, {"thread": notification.thread, "notifications": []})
-        groups[notification.thread_id]["notifications"].append(notification)
-    return sorted(groups.values(), key=lambda group: group["thread"] is None)
+        topic = targets.topic(notification.target) if notification.target is not None else None
+        key = (type(topic), topic.pk) if topic is not None else None
+        group = groups.setdefault(key, {"title": targets.title(topic) if topic is not None else None, "items": []})
+        group["items"].append({"notification": notification, "url": target_url(notification)})
+    return sorted(groups.values(), key=lambda group: group["title"] is None)
 
 
 def send_digest(*, member, notifications, frequency: str) -> None:
     """One e-mail with all ``notifications``; marks them e-mailed, or records the failure and raises."""
-    for notification in notifications:
-        notification.target_url = target_url(notification)
     message = _message(
         member=member,
         template="notifications/email/digest",
         context={
             "frequency": frequency,
-            "groups": group_by_thread(notifications),
+            "groups": group_by_topic(notifications),
             "count": len(notifications),
             "notifications_url": absolute_reverse("notifications:list"),
         },

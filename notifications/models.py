@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import targets
 
 
 class Kind(models.TextChoices):
@@ -36,8 +40,16 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def with_targets(self):
+        """The actor joined, and the targets loaded in bulk: one query per model of target, not per row."""
+        return self.select_related("actor").prefetch_related(targets.prefetch())
+
     def for_list(self):
-        return self.select_related("actor", "thread", "reply__thread").order_by("-updated_at", "-pk")
+        return self.with_targets().order_by("-updated_at", "-pk")
+
+    def about(self, target: models.Model):
+        """The notifications about ``target``."""
+        return self.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
 
     def with_email_frequency(self):
         """
@@ -87,12 +99,20 @@ class Notification(models.Model):
         related_name="+",
     )
     actor_count = models.PositiveIntegerField(_("number of members"), default=1)
-    thread = models.ForeignKey(
-        "forum.Thread", verbose_name=_("thread"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    # What it is about, of any model registered in ``targets`` (a thread, a reply), or nothing (a
+    # decision about the member): this app knows no model above it. The model that is pointed at
+    # deletes its notifications with it (``GenericRelation``).
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("about (kind of content)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # notif_target_idx begins with it
     )
-    reply = models.ForeignKey(
-        "forum.Reply", verbose_name=_("reply"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    target_id = models.PositiveBigIntegerField(_("about (number)"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
     message = models.TextField(_("message"), blank=True)
     group_key = models.CharField(_("bundle"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -111,17 +131,36 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at", "-updated_at"], name="notif_recipient_unread_idx"),
             models.Index(fields=["emailed_at", "kind"], name="notif_email_pending_idx"),
+            # Deleting a target finds its notifications (``GenericRelation``), as ``about`` does.
+            models.Index(fields=["target_type", "target_id"], name="notif_target_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_type__isnull=True, target_id__isnull=True)
+                | models.Q(target_type__isnull=False, target_id__isnull=False),
+                name="notif_target_whole",
+            ),
             models.UniqueConstraint(
                 fields=["recipient", "group_key"],
                 condition=models.Q(read_at__isnull=True) & ~models.Q(group_key=""),
                 name="notif_one_unread_bundle",
-            )
+            ),
         ]
 
     def __str__(self):
         return f"{self.recipient} – {self.get_kind_display()}"
+
+    @property
+    def target_title(self) -> str:
+        """What the target is called (a reply: its thread's title); empty for a notification about nothing."""
+        target = self.target
+        return targets.title(target) if target is not None else ""
+
+    @property
+    def is_about_topic(self) -> bool:
+        """About a whole topic (a thread), not a part of one (a reply in it)."""
+        target = self.target
+        return target is not None and targets.topic(target) == target
 
 
 class Preference(models.Model):

@@ -3,6 +3,7 @@ Who may see and mark a notification: its recipient only. For anyone else it
 does not exist (``Http404``), so ids reveal nothing.
 """
 
+from django.db.models import Model
 from django.http import Http404
 
 from accounts.permissions import is_member, is_restricted
@@ -25,7 +26,7 @@ def can_have_notifications(standing: Standing) -> bool:
     return is_member(standing) and not standing.user.is_organisation_account
 
 
-def can_receive(member, *, thread=None, reply=None, include_restricted: bool = False) -> bool:
+def can_receive(member, *, target: Model | None = None, include_restricted: bool = False) -> bool:
     """
     Active members who can see what the notification is about; not suspended or banned members,
     unless ``include_restricted`` (a moderation decision reaches them too). ``member``: a
@@ -37,13 +38,12 @@ def can_receive(member, *, thread=None, reply=None, include_restricted: bool = F
         return False
     if is_restricted(standing) and not include_restricted:
         return False
-    return targets.can_see(standing, thread=thread, reply=reply)
+    return targets.can_see(standing, target)
 
 
 def is_available(standing: Standing, notification) -> bool:
-    """Whether what the notification is about is still there for the member (not hidden since)."""
-    return targets.can_see(
-        standing,
-        thread=notification.thread if notification.thread_id is not None else None,
-        reply=notification.reply if notification.reply_id is not None else None,
-    )
+    """Whether what the notification is about is still there for the member (not hidden or deleted since)."""
+    target = notification.target
+    if target is None:
+        return notification.target_type_id is None  # about nothing, or about something gone
+    return targets.can_see(standing, target)

@@ -8,21 +8,23 @@ the recipient's download, and the row is not in the actor's either: what the
 actor did (a reply, an appreciation) is in their own download already.
 """
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.privacy import iso, label, registry
-from core.links import absolute_reverse
+from core.links import absolute_url
 
+from . import targets
 from .models import Frequency, Kind, Notification, Preference
 
 
 def _about(row: dict) -> str | None:
-    if row["reply_id"]:
-        return absolute_reverse("forum:reply", kwargs={"pk": row["reply_id"]})
-    if row["thread_id"]:
-        return absolute_reverse("forum:thread_short", kwargs={"pk": row["thread_id"]})
-    return None
+    """A lasting address of what the notification is about (a thread, a reply), as its app registered it."""
+    if row["target_id"] is None:
+        return None
+    model = apps.get_model(row["target_type__app_label"], row["target_type__model"])
+    return absolute_url(targets.permalink(model, row["target_id"]))
 
 
 def notifications(member: User) -> list[dict]:
@@ -43,8 +45,9 @@ def notifications(member: User) -> list[dict]:
         .values(
             "kind",
             "message",
-            "thread_id",
-            "reply_id",
+            "target_type__app_label",
+            "target_type__model",
+            "target_id",
             "actor_count",
             "created_at",
             "updated_at",
@@ -97,3 +100,12 @@ registry.omit(
     ),
     keeps="Another member's notification stays theirs; it names the closed account as a former member.",
 )
+for reference in ("notifications.Notification.target", "notifications.Notification.target_type"):
+    registry.omit(
+        reference,
+        reason=(
+            "What a notification is about is a post (or another target an app registered in notifications.targets), "
+            "never a member; the notification itself is its recipient's."
+        ),
+        keeps="A notification about a post stays its recipient's when the post's author closes their account.",
+    )

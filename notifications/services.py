@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +30,8 @@ from .selectors import frequency_for
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from django.db.models import Model
+
     from accounts.models import User
 
 
@@ -38,20 +41,20 @@ def notify(
     recipient: User,
     kind: str,
     actor: User | None = None,
-    thread: Any = None,
-    reply: Any = None,
+    target: Model | None = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
 ) -> Notification | None:
     """
-    Tell ``recipient`` of something. With a ``group_key`` an unread notification
+    Tell ``recipient`` of something, about ``target`` (an object of a model registered in
+    ``targets``: a thread, a reply) or about nothing. With a ``group_key`` an unread notification
     for the same thing is bundled: its count goes up instead of a new one.
     Returns the notification, or ``None`` when nobody is to be told.
     """
     if actor is not None and recipient.pk == actor.pk:
         return None
-    if not permissions.can_receive(recipient, thread=thread, reply=reply, include_restricted=include_restricted):
+    if not permissions.can_receive(recipient, target=target, include_restricted=include_restricted):
         return None
     now = timezone.now()
     if group_key:
@@ -64,8 +67,7 @@ def notify(
                 recipient=recipient,
                 kind=kind,
                 actor=actor,
-                thread=thread,
-                reply=reply,
+                target=target,
                 message=message,
                 group_key=group_key,
                 created_at=now,
@@ -86,8 +88,7 @@ def notify_later(
     recipient: User,
     kind: str,
     actor: User | None = None,
-    thread: Any = None,
-    reply: Any = None,
+    target: Model | None = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
@@ -101,8 +102,8 @@ def notify_later(
         "recipient_id": recipient.pk,
         "kind": str(kind),
         "actor_id": actor.pk if actor is not None else None,
-        "thread_id": thread.pk if thread is not None else None,
-        "reply_id": reply.pk if reply is not None else None,
+        "target_type_id": ContentType.objects.get_for_model(target).pk if target is not None else None,
+        "target_id": target.pk if target is not None else None,
         "message": str(message),
         "group_key": group_key,
         "include_restricted": include_restricted,
@@ -117,8 +118,8 @@ def notify_task(
     recipient_id: int,
     kind: str,
     actor_id: int | None = None,
-    thread_id: int | None = None,
-    reply_id: int | None = None,
+    target_type_id: int | None = None,
+    target_id: int | None = None,
     message: str = "",
     group_key: str = "",
     include_restricted: bool = False,
@@ -126,16 +127,14 @@ def notify_task(
     """Make (and e-mail) one notification queued by ``notify_later``; returns whether one was made."""
     members = get_user_model().objects
     recipient = members.filter(pk=recipient_id).first()
-    thread = _target("thread", thread_id)
-    reply = _target("reply", reply_id)
-    if recipient is None or (thread_id and thread is None) or (reply_id and reply is None):
+    target = _target(target_type_id, target_id)
+    if recipient is None or (target_type_id is not None and target is None):
         return False  # gone since: an erased member, a deleted post
     notification = notify(
         recipient=recipient,
         kind=kind,
         actor=members.filter(pk=actor_id).first() if actor_id else None,
-        thread=thread,
-        reply=reply,
+        target=target,
         message=message,
         group_key=group_key,
         include_restricted=include_restricted,
@@ -143,12 +142,11 @@ def notify_task(
     return notification is not None
 
 
-def _target(field: str, pk: int | None) -> Any:
-    """The thread or reply a notification is about, through the notification's own foreign key."""
-    if pk is None:
+def _target(type_id: int | None, pk: int | None) -> Model | None:
+    """What a queued notification is about, if it is still there."""
+    if type_id is None or pk is None:
         return None
-    model = Notification._meta.get_field(field).related_model  # the thread's or reply's model
-    return model.objects.filter(pk=pk).first()  # type: ignore[union-attr]  # a foreign key has one
+    return ContentType.objects.get_for_id(type_id).get_all_objects_for_this_type(pk=pk).first()
 
 
 # The member's own list and settings ---------------------------------------------------------------

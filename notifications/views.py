@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, services, tokens
+from . import permissions, services, targets, tokens
 from .forms import PreferencesForm
 from .models import Kind, Notification
 
@@ -43,7 +43,7 @@ def _page_number(request) -> str:
 
 
 def _own_notification(request, pk):
-    notification = get_object_or_404(Notification.objects.select_related("actor", "thread", "reply__thread"), pk=pk)
+    notification = get_object_or_404(Notification.objects.with_targets(), pk=pk)
     permissions.check_view_notification(request.standing, notification)
     return notification
 
@@ -82,16 +82,14 @@ def notification_list(request):
 @login_required
 @require_GET
 def notification_open(request, pk):
-    """Mark the notification read and go to what it is about: the reply at its place in the thread, or the thread."""
+    """Mark the notification read and go to what it is about (a reply at its place in the thread, a thread)."""
     notification = _own_notification(request, pk)
     services.notification_mark_read(acting_user=request.user, notification=notification)
     if not permissions.is_available(request.standing, notification):
         messages.info(request, _("What this notification was about is no longer available."))
         return redirect("notifications:list")
-    if notification.reply_id is not None:
-        return redirect(notification.reply.get_absolute_url())
-    if notification.thread_id is not None:
-        return redirect(notification.thread.get_absolute_url())
+    if notification.target is not None:
+        return redirect(targets.url(notification.target))
     return redirect("notifications:list")
 
 

@@ -195,7 +195,7 @@ MAKERS = {
     Objection: _objection,
     WatchedWord: lambda number: WatchedWord.objects.create(phrase=f"woord{number}"),
     Notification: lambda number: Notification.objects.create(
-        recipient=UserFactory(), kind=Kind.MENTION, actor=UserFactory(), thread=ThreadFactory()
+        recipient=UserFactory(), kind=Kind.MENTION, actor=UserFactory(), target=ThreadFactory()
     ),
     Preference: lambda number: Preference.objects.create(
         member=UserFactory(), kind=Kind.MENTION, frequency=Frequency.NEVER

@@ -72,7 +72,7 @@ def test_notification_and_digest_mails_link_to_the_site(user, other_user, theme,
     [immediate] = mail.outbox
     assert_links_lead_to_the_site(immediate)
     mail.outbox.clear()
-    notification_services.notify(recipient=user, kind=Kind.REPLY_IN_FOLLOWED, actor=other_user, thread=thread)
+    notification_services.notify(recipient=user, kind=Kind.REPLY_IN_FOLLOWED, actor=other_user, target=thread)
     call_command("send_digests", "--frequency", "daily", verbosity=0)
     [digest] = mail.outbox
     assert_links_lead_to_the_site(digest)

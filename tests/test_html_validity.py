@@ -161,8 +161,8 @@ def collect_visitor_pages(pages: Pages, theme: Theme, thread: Thread):
 def collect_member_pages(pages: Pages, member, other, moderator, theme: Theme, thread: Thread, reply: Reply):
     client = client_for(member)
     # Something in the bell and on the notifications page, read and unread.
-    notify(recipient=member, kind="reply_to_thread", actor=other, thread=thread, reply=reply)
-    notify(recipient=member, kind="mention", actor=other, thread=thread, reply=reply)
+    notify(recipient=member, kind="reply_to_thread", actor=other, target=reply)
+    notify(recipient=member, kind="mention", actor=other, target=reply)
     Notification.objects.filter(recipient=member, kind="mention").update(read_at=timezone.now())
     own_thread = ThreadFactory(theme=theme, author=member, title="Mijn eigen discussie")
     services.thread_edit(acting_user=member, thread=own_thread, title="Mijn discussie", body="Tweede tekst.")

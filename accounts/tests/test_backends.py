@@ -49,7 +49,7 @@ def fresh(user):
 def unread(member, count):
     thread = ThreadFactory()
     for _ in range(count):
-        Notification.objects.create(recipient=member, kind="mention", thread=thread)
+        Notification.objects.create(recipient=member, kind="mention", target=thread)
 
 
 def answers(standing):

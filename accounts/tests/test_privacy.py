@@ -372,7 +372,7 @@ def test_closing_erases_personal_data(client, terms, administrator, django_captu
     forum_services.thread_follow_toggle(member=member, thread=thread)
     forum_services.theme_follow_toggle(member=member, theme=theme)
     forum_services.thread_mark_read(member=member, thread=thread, until=thread.last_activity_at)
-    notification_services.notify(recipient=member, kind=Kind.MENTION, actor=administrator, thread=thread)
+    notification_services.notify(recipient=member, kind=Kind.MENTION, actor=administrator, target=thread)
     notification_services.preference_set(member=member, kind=Kind.MENTION, frequency=Frequency.NEVER)
     LogEntry.objects.log_actions(user_id=administrator.pk, queryset=[member], action_flag=CHANGE, change_message="")
     assert LogEntry.objects.get(object_id=str(member.pk)).object_repr == str(member)

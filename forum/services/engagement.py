@@ -117,13 +117,11 @@ def _notify_reaction(*, member: User, post: Thread | Reply) -> None:
     account's post was written by a member: that member hears of it (nobody
     reads an organisation account's notifications).
     """
-    thread, reply = (post.thread, post) if isinstance(post, Reply) else (post, None)
     notify_later(
         recipient=post.written_by or post.author,
         kind=Kind.REACTION,
         actor=member,
-        thread=thread,
-        reply=reply,
+        target=post,
         group_key=f"reaction:{post.content_kind}:{post.pk}",
     )
 

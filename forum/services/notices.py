@@ -32,7 +32,6 @@ def tell_author(post: Thread | Reply, compose: Callable[[Thread], str], *, link:
         recipient=author,
         kind=Kind.MODERATION,
         message=message,
-        thread=thread if link else None,
-        reply=post if link and isinstance(post, Reply) else None,
+        target=post if link else None,
         include_restricted=True,
     )

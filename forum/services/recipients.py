@@ -30,7 +30,7 @@ def reply_posted(reply: Reply) -> list[Notification]:
         if member.pk in told:
             return
         told.add(member.pk)
-        notification = notify(recipient=member, kind=kind, actor=reply.author, thread=thread, reply=reply)
+        notification = notify(recipient=member, kind=kind, actor=reply.author, target=reply)
         if notification is not None:
             sent.append(notification)
 
@@ -51,13 +51,13 @@ def thread_posted(thread: Thread) -> list[Notification]:
     for member in mentioned_members(thread.body):
         if member.pk not in told:
             told.add(member.pk)
-            if notification := notify(recipient=member, kind=Kind.MENTION, actor=thread.author, thread=thread):
+            if notification := notify(recipient=member, kind=Kind.MENTION, actor=thread.author, target=thread):
                 sent.append(notification)
     for follow in ThemeFollow.objects.filter(theme_id=thread.theme_id).select_related("member"):
         if follow.member_id not in told:
             told.add(follow.member_id)
             if notification := notify(
-                recipient=follow.member, kind=Kind.REPLY_IN_FOLLOWED, actor=thread.author, thread=thread
+                recipient=follow.member, kind=Kind.REPLY_IN_FOLLOWED, actor=thread.author, target=thread
             ):
                 sent.append(notification)
     return sent
@@ -69,7 +69,6 @@ def mentions_added(post: Thread | Reply, previous_body: str) -> list[Notificatio
     ``previous_body`` were told when it was posted (mentions in quotations are not told, as ever).
     """
     actor = post.written_by or post.author
-    thread = post.thread if isinstance(post, Reply) else post
     told = {member.pk for member in mentioned_members(previous_body)} | {actor.pk}
     sent = []
     for member in mentioned_members(post.body):
@@ -80,8 +79,7 @@ def mentions_added(post: Thread | Reply, previous_body: str) -> list[Notificatio
             recipient=member,
             kind=Kind.MENTION,
             actor=post.author,
-            thread=thread,
-            reply=post if isinstance(post, Reply) else None,
+            target=post,
         )
         if notification is not None:
             sent.append(notification)

@@ -241,7 +241,7 @@ def test_two_appreciations_make_one_notification(reply, django_capture_on_commit
     assert notification.kind == Kind.REACTION
     assert notification.actor_count == 2
     assert notification.actor == second
-    assert notification.reply == reply and notification.thread == reply.thread
+    assert notification.target == reply and notification.target.thread == reply.thread
     assert notification.group_key == f"reaction:reply:{reply.pk}"
 
 
@@ -252,7 +252,7 @@ def test_thread_appreciation_notifies_its_author(thread, member, django_capture_
     notification = Notification.objects.get()
     assert notification.recipient == thread.author
     assert notification.group_key == f"reaction:thread:{thread.pk}"
-    assert notification.reply is None
+    assert notification.target == thread
 
 
 def test_taking_back_tells_nobody(reply, member, django_capture_on_commit_callbacks):

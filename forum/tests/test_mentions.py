@@ -304,7 +304,7 @@ def test_a_reply_mentioning_a_member_notifies_them(thread, other_user, django_ca
         reply = post_reply(other_user, thread, "Wat vind jij, @Zoë Çelik?")
     assert links(reply.body_html) == [(mentioned.get_absolute_url(), "@Zoë Çelik")]
     notification = mentions_of(mentioned).get()
-    assert (notification.reply, notification.thread, notification.actor) == (reply, thread, other_user)
+    assert (notification.target, notification.target.thread, notification.actor) == (reply, thread, other_user)
 
 
 def test_a_new_thread_mentioning_a_member_notifies_them(theme, user, django_capture_on_commit_callbacks):
@@ -314,7 +314,7 @@ def test_a_new_thread_mentioning_a_member_notifies_them(theme, user, django_capt
         thread = services.thread_create(
             author=user, theme=theme, title="Vraag", body="Graag je mening, @fatou-van-den-hoff"
         )
-    assert mentions_of(mentioned).get().thread == thread
+    assert mentions_of(mentioned).get().target == thread
 
 
 def test_mentioning_yourself_notifies_nobody(thread, other_user, django_capture_on_commit_callbacks):

@@ -32,7 +32,7 @@ def test_a_reply_tells_the_thread_author_once_and_not_the_replier(post, user, ot
     reply = post(other_user, thread)
     notification = Notification.objects.get()
     assert (notification.recipient, notification.kind) == (user, Kind.REPLY_TO_THREAD)
-    assert (notification.actor, notification.thread, notification.reply) == (other_user, thread, reply)
+    assert (notification.actor, notification.target, notification.target.thread) == (other_user, reply, thread)
     assert told(other_user) == []
     assert summary(notification) == f"{other_user.display_name} replied to your discussion “Open data”"
 

@@ -63,7 +63,7 @@ def test_a_reply_in_a_premoderated_theme_waits_and_is_counted_nowhere(premoderat
     assert (thread.reply_count, thread.held_reply_count) == (before.reply_count, 1)
     assert thread.last_activity_at == before.last_activity_at
     # The thread's author hears of it only once it is approved.
-    assert not Notification.objects.filter(recipient=thread.author, reply=reply).exists()
+    assert not Notification.objects.about(reply).filter(recipient=thread.author).exists()
     row = ModerationLog.objects.get(action=ModerationAction.HOLD, target_id=reply.pk)
     assert row.actor is None
 
@@ -153,7 +153,7 @@ def test_approving_publishes_counts_and_notifies(
     assert reply.status == Status.PUBLISHED
     assert (thread.reply_count, thread.held_reply_count) == (1, 0)
     # The thread's author now hears of the reply, and the reply's author of the approval.
-    assert Notification.objects.filter(recipient=thread.author, reply=reply).exists()
+    assert Notification.objects.about(reply).filter(recipient=thread.author).exists()
     told = Notification.objects.filter(recipient=other_user, kind="moderation").values_list("message", flat=True)
     assert any("goedgekeurd" in message for message in told)  # the approval, in the member's Dutch
     assert (
@@ -220,7 +220,7 @@ def test_an_approved_thread_comes_to_the_top_and_notifies_theme_followers(
     assert not Notification.objects.filter(recipient=follower).exists()
     with django_capture_on_commit_callbacks(execute=True):
         moderation_services.post_approve(acting_user=moderator, post=thread)
-    assert Notification.objects.filter(recipient=follower, thread=thread).exists()
+    assert Notification.objects.about(thread).filter(recipient=follower).exists()
     assert Thread.objects.visible_to(follower).filter(pk=thread.pk).exists()
 
 
@@ -545,7 +545,7 @@ def test_members_first_mentioned_by_an_edit_are_told_once(thread, other_user, dj
             body=f"Zie @{mentioned_before.handle} en @{mentioned_later.handle}",
         )
     assert Notification.objects.filter(recipient=mentioned_before, kind="mention").count() == 1
-    assert Notification.objects.filter(recipient=mentioned_later, kind="mention", reply=reply).count() == 1
+    assert Notification.objects.about(reply).filter(recipient=mentioned_later, kind="mention").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.reply_edit(acting_user=other_user, reply=reply, body=f"Alleen @{mentioned_later.handle} nog")
     assert Notification.objects.filter(recipient=mentioned_later, kind="mention").count() == 1
@@ -584,7 +584,7 @@ def test_the_author_of_a_held_thread_finds_it_again_through_a_notification(
     user.save()
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.thread_create(author=user, theme=premoderated, title="Een geheim plan", body="Tekst")
-    notice = Notification.objects.get(recipient=user, kind="moderation", thread=thread)
+    notice = Notification.objects.about(thread).get(recipient=user, kind="moderation")
     assert "waits for a moderator's approval (contains a watched word)" in notice.message
     assert "geheim" not in notice.message.replace("Een geheim plan", "")  # the word itself is not given away
     client.force_login(user)

@@ -28,7 +28,7 @@ def member_client(client, member):
 @pytest.fixture
 def notification(member, other_user, thread):
     """An unread notification for ``member``: a mention in ``thread`` by ``other_user``."""
-    return services.notify(recipient=member, kind=Kind.MENTION, actor=other_user, thread=thread)
+    return services.notify(recipient=member, kind=Kind.MENTION, actor=other_user, target=thread)
 
 
 SITE_URL = "https://ambtenaar20.example"

@@ -23,14 +23,14 @@ def administrator_client(client, administrator):
 @pytest.fixture
 def failed(member, other_user, thread):
     """A notification whose e-mail failed."""
-    notification = services.notify(recipient=member, kind=Kind.MENTION, actor=other_user, thread=thread)
+    notification = services.notify(recipient=member, kind=Kind.MENTION, actor=other_user, target=thread)
     Notification.objects.filter(pk=notification.pk).update(email_attempts=1, email_error="421 Service not available")
     return notification
 
 
 def test_notifications_are_listed_and_filtered_by_failed_email(administrator_client, failed, member, thread):
     """The list filters on kind, read and "e-mail failed"; a notification opens read-only."""
-    fine = services.notify(recipient=member, kind=Kind.REPLY_TO_THREAD, actor=UserFactory(), thread=thread)
+    fine = services.notify(recipient=member, kind=Kind.REPLY_TO_THREAD, actor=UserFactory(), target=thread)
     url = reverse("admin:notifications_notification_changelist")
     assert administrator_client.get(url).status_code == HTTPStatus.OK
     response = administrator_client.get(url, {"email_failed": "yes"})
@@ -64,10 +64,10 @@ def test_the_list_costs_a_fixed_number_of_queries(administrator_client, member, 
             administrator_client.get(url)
         return len(captured)
 
-    services.notify(recipient=member, kind=Kind.MENTION, actor=UserFactory(), thread=ThreadFactory(theme=theme))
+    services.notify(recipient=member, kind=Kind.MENTION, actor=UserFactory(), target=ThreadFactory(theme=theme))
     few = queries()
     for _ in range(10):
-        services.notify(recipient=UserFactory(), kind=Kind.MENTION, actor=UserFactory(), thread=ThreadFactory())
+        services.notify(recipient=UserFactory(), kind=Kind.MENTION, actor=UserFactory(), target=ThreadFactory())
     assert queries() == few
 
 

@@ -25,8 +25,8 @@ def followed_activity(english_member, theme):
     writers = [UserFactory(display_name=name) for name in ("Davied", "sietze zijl", "Harro Ranter")]
     for thread, writer in [(first, writers[0]), (second, writers[1]), (first, writers[2])]:
         reply = ReplyFactory(thread=thread, author=writer)
-        services.notify(recipient=english_member, kind=Kind.REPLY_IN_FOLLOWED, actor=writer, thread=thread, reply=reply)
-    services.notify(recipient=english_member, kind=Kind.REACTION, actor=writers[0], thread=first, group_key="t")
+        services.notify(recipient=english_member, kind=Kind.REPLY_IN_FOLLOWED, actor=writer, target=reply)
+    services.notify(recipient=english_member, kind=Kind.REACTION, actor=writers[0], target=first, group_key="t")
     return first, second
 
 
@@ -52,7 +52,7 @@ def test_daily_digest_is_one_email_grouped_by_thread(english_member, followed_ac
     [(html, _mimetype)] = message.alternatives
     assert re.search(r"<h2>\s*Open data\s*</h2>", html) and re.search(r"<h2>\s*Thuiswerken\s*</h2>", html)
     for reply_notification in Notification.objects.filter(kind=Kind.REPLY_IN_FOLLOWED):
-        assert f'href="{SITE_URL}{reply_notification.reply.get_absolute_url()}"' in html
+        assert f'href="{SITE_URL}{reply_notification.target.get_absolute_url()}"' in html
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
@@ -87,12 +87,12 @@ def test_digests_leave_out_read_immediate_never_and_hidden(
 ):
     """Read notifications, immediate kinds, kinds set to never and hidden posts stay out of the summary."""
     first, second = followed_activity
-    read = Notification.objects.filter(thread=first, kind=Kind.REPLY_IN_FOLLOWED).first()
+    read = Notification.objects.about(first.replies.first()).get(kind=Kind.REPLY_IN_FOLLOWED)
     services.notification_mark_read(acting_user=english_member, notification=read)
-    services.notify(recipient=english_member, kind=Kind.MENTION, actor=member, thread=first)
+    services.notify(recipient=english_member, kind=Kind.MENTION, actor=member, target=first)
     hide_post(acting_user=moderator, post=second, reason="Dubbel")
     services.preference_set(member=member, kind=Kind.REPLY_IN_FOLLOWED, frequency=Frequency.NEVER)
-    services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=english_member, thread=first)
+    services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=english_member, target=first)
     send("daily")
     [message] = mail.outbox
     assert message.to == [english_member.email]
@@ -102,7 +102,7 @@ def test_digests_leave_out_read_immediate_never_and_hidden(
 
 def test_one_email_per_member(english_member, followed_activity, member, theme):
     """Two members with daily notifications get one summary each, in their own language."""
-    services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=english_member, thread=followed_activity[0])
+    services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=english_member, target=followed_activity[0])
     send("daily")
     by_address = {message.to[0]: message for message in mail.outbox}
     assert set(by_address) == {english_member.email, member.email}

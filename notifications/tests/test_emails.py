@@ -163,10 +163,10 @@ def test_retry_leaves_fresh_notifications_to_the_worker(notification):
 def test_retry_skips_digest_kinds_read_ones_and_dry_runs(member, other_user, thread, capsys):
     """Only immediate kinds are retried, not what the member already read; --dry-run sends nothing."""
     failed = {"email_attempts": 1, "email_error": "421"}
-    followed = services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=other_user, thread=thread)
-    read = services.notify(recipient=member, kind=Kind.MENTION, actor=other_user, thread=thread)
+    followed = services.notify(recipient=member, kind=Kind.REPLY_IN_FOLLOWED, actor=other_user, target=thread)
+    read = services.notify(recipient=member, kind=Kind.MENTION, actor=other_user, target=thread)
     services.notification_mark_read(acting_user=member, notification=read)
-    waiting = services.notify(recipient=member, kind=Kind.REPLY_TO_THREAD, actor=other_user, thread=thread)
+    waiting = services.notify(recipient=member, kind=Kind.REPLY_TO_THREAD, actor=other_user, target=thread)
     Notification.objects.filter(pk__in=[followed.pk, read.pk, waiting.pk]).update(**failed)
     call_command("retry_notification_emails", "--dry-run")
     assert "Would try 1 notification e-mail(s) again." in capsys.readouterr().out
@@ -181,7 +181,7 @@ def test_no_email_when_the_member_changed_their_mind_or_the_post_was_hidden(noti
     services.preference_set(member=member, kind=Kind.MENTION, frequency=Frequency.NEVER)
     assert emails.send_notification(notification.pk) is False
     services.preference_set(member=member, kind=Kind.MENTION, frequency=Frequency.IMMEDIATELY)
-    hide_post(acting_user=moderator, post=notification.thread, reason="Spam")
+    hide_post(acting_user=moderator, post=notification.target, reason="Spam")
     assert emails.send_notification(notification.pk) is False
     assert mail.outbox == []
     assert Notification.objects.get(pk=notification.pk).email_attempts == 0

@@ -27,7 +27,7 @@ def _english():
 
 
 def mention(member, *, thread=None):
-    return services.notify(recipient=member, kind=Kind.MENTION, actor=UserFactory(), thread=thread or ThreadFactory())
+    return services.notify(recipient=member, kind=Kind.MENTION, actor=UserFactory(), target=thread or ThreadFactory())
 
 
 def mark_read_url(notification):

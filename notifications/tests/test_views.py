@@ -18,8 +18,7 @@ def mention(member, *, thread=None, reply=None, actor=None):
         recipient=member,
         kind=Kind.MENTION,
         actor=actor or UserFactory(),
-        thread=thread or (reply.thread if reply else ThreadFactory()),
-        reply=reply,
+        target=reply or thread or ThreadFactory(),
     )
 
 
@@ -56,7 +55,7 @@ def test_visitors_have_no_bell(client, db):
 def test_the_list_shows_sentences_newest_first_and_marks_unread(member_client, member, other_user, thread):
     """Each notification is a sentence linking to it; the newest first; unread ones say so."""
     older = mention(member, thread=thread, actor=other_user)
-    newer = services.notify(recipient=member, kind=Kind.REPLY_TO_THREAD, actor=other_user, thread=thread)
+    newer = services.notify(recipient=member, kind=Kind.REPLY_TO_THREAD, actor=other_user, target=thread)
     services.notification_mark_read(acting_user=member, notification=older)
     html = main_html(member_client.get(reverse("notifications:list")))
     newer_link = f'href="{reverse("notifications:open", kwargs={"pk": newer.pk})}"'
@@ -121,7 +120,8 @@ def test_the_list_costs_the_same_queries_for_few_and_many(member_client, member,
             mention(member, reply=ReplyFactory(thread=other, author=UserFactory()))
     assert _count_queries(member_client, url) == few
     # the member, the moderator check (permissions of the user and of their groups), the count for the
-    # paginator, the page of notifications with actor, thread and reply (one join), and the unread count.
+    # paginator, the page of notifications with their actors, their targets in one query per kind
+    # (the threads; the replies with their threads), and the unread count.
     assert few <= 6
 
 

@@ -41,7 +41,7 @@ def expect_bell(page: Page, unread: int):
 
 
 def mention(member, thread, actor):
-    return services.notify(recipient=member, kind=Kind.MENTION, actor=actor, thread=thread)
+    return services.notify(recipient=member, kind=Kind.MENTION, actor=actor, target=thread)
 
 
 @pytest.mark.browser
@@ -67,7 +67,7 @@ def test_a_member_is_mentioned_sees_the_bell_opens_the_notification_and_lands_on
     # The task runs after the commit (the immediate backend, in the live server's thread).
     reply = Reply.objects.get(thread=thread, author=bram)
     notification = Notification.objects.get(recipient=anouk)
-    assert (notification.kind, notification.reply_id, notification.read_at) == (Kind.MENTION, reply.pk, None)
+    assert (notification.kind, notification.target, notification.read_at) == (Kind.MENTION, reply, None)
 
     with browsing_as(browser, request, live_server.url, anouk) as anouks_page:
         anouks_page.goto(live_server.url + "/")
