@@ -4,23 +4,24 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
-from django.shortcuts import render
 from django.utils import translation
 
 from core.links import absolute_reverse
-from moderation.services.objections import ban_objection_path
 from outbox import services as outbox
 
 from . import selectors, services
 from .models import User
-from .sanctions import sanction_state
 
 # When the member of this session logged in (accounts.signals), for ``is_reauthentication_required``.
 LOGGED_IN_AT_SESSION_KEY = "accounts.logged_in_at"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Fills in what our sign-up form asks beyond allauth's own: name, terms, approval."""
+    """
+    Fills in what our sign-up form asks beyond allauth's own: name, terms, approval; sends allauth's
+    mails through the outbox. The adapter the site uses is moderation's subclass of this one
+    (``moderation.adapters``), which also refuses a banned member's login.
+    """
 
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
@@ -81,16 +82,6 @@ class AccountAdapter(DefaultAccountAdapter):
                 self.add_message(request, 40, "account/messages/email_confirmation_failed.txt")
             return False
         return super().confirm_email(request, email_address)
-
-    def pre_login(self, request, user, **kwargs):
-        """
-        A banned member cannot log in; they are told why. Their session is emptied (Django's
-        ``flush``), so nothing of the attempt (allauth's record of the password step) stays.
-        """
-        if user.is_active and sanction_state(user).banned:
-            request.session.flush()
-            return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(user)}, status=403)
-        return super().pre_login(request, user, **kwargs)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """

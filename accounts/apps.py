@@ -3,8 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core import mentions as text_mentions
 
-from . import standing_parts
-
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -15,7 +13,5 @@ class AccountsConfig(AppConfig):
         # Importing registers accounts' privacy parts and connects the allauth signal receivers.
         # In ready(), not at the top: these import the models, which need the app registry.
         from . import mentions, privacy, signals  # noqa: F401
-        from .sanctions import sanction_state
 
         text_mentions.use_member_lookup(mentions.members_named)
-        standing_parts.register_measures(sanction_state)  # the standing reads a member's measures through it

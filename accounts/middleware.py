@@ -1,17 +1,17 @@
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import navigation
-from moderation.services.objections import ban_objection_path
 
 from . import permissions, selectors
 from .standing import ACCEPTED_TERMS_SESSION_KEY
 
 # Pages a member can always reach: account and security pages, the terms and
-# privacy pages, their own data, the language switch, the problem form, and the
-# objection pages (a member warned or banned can always object to the decision).
+# privacy pages, their own data, the language switch, the problem form, the
+# warning to acknowledge and the objection pages (moderation's: a member warned or
+# banned can always object to the decision). Moderation's middleware uses the same list.
 EXEMPT_PREFIXES = (
     "/accounts/",
     "/algemene-voorwaarden/",
@@ -48,7 +48,8 @@ class MemberObligationsMiddleware:
     """
     Before a member goes on: moderators and administrators set up two-factor
     authentication when the site requires it, and every member accepts a new
-    version of the terms. Only page visits (GET navigations, ``is_page_navigation``) are
+    version of the terms (after moderation's ``MeasuresMiddleware``: a ban or a warning
+    comes first). Only page visits (GET navigations, ``is_page_navigation``) are
     redirected: the browser's own requests for the icon, images and scripts, and htmx swaps,
     are answered as they are. Every write path checks the same rules in the services.
     """
@@ -62,32 +63,10 @@ class MemberObligationsMiddleware:
             and permissions.is_member(request.standing)
             and not request.path.startswith(EXEMPT_PREFIXES)
         ):
-            redirect_to = is_page_navigation(request) and (
-                self._ban_logout(request)
-                or self._mfa_redirect(request)
-                or self._warning_redirect(request)
-                or self._terms_redirect(request)
-            )
+            redirect_to = is_page_navigation(request) and (self._mfa_redirect(request) or self._terms_redirect(request))
             if redirect_to:
                 return redirect_to
         return self.get_response(request)
-
-    def _ban_logout(self, request):
-        """A member banned while logged in is logged out at their next page."""
-        from django.contrib.auth import logout
-
-        if not request.standing.sanction.banned:
-            return None
-        member = request.user
-        logout(request)
-        # The page offers the signed link to object to the ban: they can no longer log in.
-        return render(request, "accounts/banned.html", {"objection_path": ban_objection_path(member)}, status=403)
-
-    def _warning_redirect(self, request):
-        """A warning must be acknowledged before the member goes on."""
-        if request.standing.sanction.unacknowledged_warning is None:
-            return None
-        return redirect("accounts:warning")
 
     def _mfa_redirect(self, request):
         standing = request.standing

@@ -128,7 +128,10 @@ class Standing:
 
     @cached_property
     def sanction(self):
-        """The measures in force (a ``SanctionState``, read by the registered reader from the shared cache)."""
+        """
+        The measures in force, as moderation's registered reader gives them (its ``SanctionState``,
+        from the shared cache). Accounts' permissions read ``restricted``; moderation reads the rest.
+        """
         return measures_of(self.user)
 
     @cached_property

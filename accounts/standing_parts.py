@@ -7,8 +7,9 @@ the User model's manager holds) can read them:
   themes a moderator is listed on). A moderator listed on none moderates the whole site.
 - ``register``: any other answer, loaded with the member and read with ``Standing.part`` (the
   notifications: the unread count of the bell).
-- ``register_measures``: the reader of the measures in force against a member (accounts'
-  sanctions, which import moderation: the standing, read by every layer's permissions, does not).
+- ``register_measures``: the reader of the measures in force against a member (moderation's
+  ``selectors.sanction_state``). Accounts reads only whether one restricts the member
+  (``restricted``: may read, not post); what else the measures say is moderation's.
 """
 
 from collections.abc import Callable
@@ -65,4 +66,6 @@ def register_measures(reader: Callable[[Any], Any]) -> None:
 
 def measures_of(member):
     """The measures in force against ``member``, as the registered reader gives them."""
+    if not _measures:
+        raise ImproperlyConfigured("No app has registered the reader of a member's measures (register_measures).")
     return _measures[0](member)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import moderation, organisations, privacy, profiles, review, sanctions, terms
+from .views import organisations, privacy, profiles, review, terms
 
 app_name = "accounts"
 
@@ -28,13 +28,6 @@ urlpatterns = [
         "organisatie/<int:pk>/accounts/<int:account_pk>/leden/<int:member_pk>/verwijderen/",
         organisations.organisation_delegate_remove,
         name="organisation_delegate_remove",
-    ),
-    path("waarschuwing/", sanctions.warning, name="warning"),
-    path("moderatie/lid/<slug:handle>/", moderation.member_moderation, name="member_moderation"),
-    path(
-        "moderatie/lid/<slug:handle>/maatregel/<int:pk>/opheffen/",
-        moderation.member_sanction_lift,
-        name="member_sanction_lift",
     ),
     path("leden/", profiles.directory, name="directory"),
     path("leden/<slug:handle>/", profiles.profile, name="profile"),

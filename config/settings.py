@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "moderation.middleware.MeasuresMiddleware",  # a ban or a warning before anything else
     "accounts.middleware.MemberObligationsMiddleware",
 ]
 
@@ -180,7 +181,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "forum:home"
 
 # django-allauth: e-mail is the login, verification is mandatory.
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "moderation.adapters.AccountAdapter"  # accounts' adapter, and no login while banned
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

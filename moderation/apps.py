@@ -10,10 +10,13 @@ class ModerationConfig(AppConfig):
     def ready(self):
         # In ready(), not at the top: these import the models, which need the app registry.
         # Importing privacy registers moderation's parts of a member's data download.
+        from accounts import standing_parts
         from forum import holds
 
-        from . import privacy  # noqa: F401
+        from . import privacy, selectors  # noqa: F401
         from .services import approval
 
         # The forum asks whether a post is held through its registration point; moderation answers.
         holds.register(approval)
+        # A member's standing (accounts) reads the measures in force against them through moderation's reader.
+        standing_parts.register_measures(selectors.sanction_state)

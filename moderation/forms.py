@@ -1,10 +1,16 @@
-"""Moderation's forms: a member's report, a moderator's decisions on reports and posts, and the problem form."""
+"""
+Moderation's forms: a member's report, a moderator's decisions on reports and posts, the problem
+form, measures against a member (warn, suspend, ban, lift) and moderators' notes.
+"""
+
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.cleaning import has_visible_text
+from core.cleaning import clean_multiline_text, has_visible_text, refuse_control_characters
 from forum.forms import REASON_MAX_LENGTH
 
 from .models import ReportReason
@@ -158,3 +164,79 @@ class SlowModeForm(ModerationReasonForm):
     @property
     def seconds(self) -> int:
         return self.cleaned_data["minutes"] * 60
+
+
+class MemberSanctionForm(forms.Form):
+    """A moderator's measure against a member: the reason the member will read and, optionally, the rule."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The member reads this reason."),
+    )
+    rule = forms.CharField(
+        label=_("Rule"), max_length=200, required=False, help_text=_("Which rule of the terms (optional).")
+    )
+
+    def clean_reason(self):
+        return clean_multiline_text(self.cleaned_data["reason"])
+
+    def clean_rule(self):
+        return refuse_control_characters(" ".join(self.cleaned_data["rule"].split()))
+
+    @property
+    def until(self):
+        return None
+
+
+class MemberSuspensionForm(MemberSanctionForm):
+    """A suspension: like any measure, with an optional last day."""
+
+    until_date = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The suspension ends at the end of this day. Empty: until a moderator lifts it."),
+    )
+
+    def clean_until_date(self):
+        value = self.cleaned_data["until_date"]
+        if value is not None:
+            try:
+                self._until = self._end_of_day(value)
+            except (OverflowError, ValueError):
+                raise forms.ValidationError(_("Enter a valid date."), code="invalid") from None
+        return value
+
+    @staticmethod
+    def _end_of_day(value):
+        next_day = value + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+
+    @property
+    def until(self):
+        return getattr(self, "_until", None) if self.cleaned_data.get("until_date") else None
+
+
+class SanctionLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for lifting"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_reason(self):
+        return clean_multiline_text(self.cleaned_data["reason"])
+
+
+class ModeratorNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only moderators see these notes on the site; the member also finds them when downloading their data."
+        ),
+    )
+
+    def clean_text(self):
+        return clean_multiline_text(self.cleaned_data["text"])

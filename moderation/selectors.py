@@ -2,6 +2,9 @@
 Moderation's reads: the moderation queue (reported items, held posts, membership applications,
 objections, problem reports, and what waits in all of them together), the public figures and
 the moderation log. Each part runs a fixed number of small queries, whatever the queue holds.
+Measures against members: the measures in force (``sanction_state``, which the member's standing
+reads through ``accounts.standing_parts.register_measures``), a member's history of measures and
+moderators' notes for the member moderation page, the warning a member has yet to read.
 """
 
 import html
@@ -9,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Exists, IntegerField, Min, OuterRef, Q, Value
+from django.db.models import CharField, Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +28,7 @@ from core.models import ModerationAction, ModerationLog
 from forum import permissions
 from forum.models import ContentKind, Reply, Status, Thread
 
-from .models import Objection, ProblemReport, Report, ReportReason
+from .models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction
 
 # Moderation in figures ---------------------------------------------------------------
 
@@ -524,3 +528,108 @@ def waiting_count(user) -> int:
             ProblemReport.objects.filter(state=ProblemReport.State.OPEN).order_by().values_list(none(), none(), "pk")
         )
     return parts[0].union(*parts[1:], all=True).count()
+
+
+# Measures against members ----------------------------------------------------------
+
+# v3: the state is moderation's ``SanctionState`` (v2 pickled it from ``accounts.sanctions``, which
+# is gone; a new key, so no server reads a value it cannot unpickle).
+STATE_CACHE_KEY = "moderation:sanction-state:v3:{pk}"
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionState:
+    """
+    What restricts a member now. ``restricted``: a suspension or ban is in force (may read, not
+    post); ``until``: when the last restricting measure ends (``None`` while one lasts until
+    lifted, or when nothing restricts); ``unacknowledged_warning``: the pk of a warning the
+    member has not yet confirmed reading.
+    """
+
+    banned: bool = False
+    restricted: bool = False
+    until: datetime | None = None
+    unacknowledged_warning: int | None = None
+
+
+def in_force_q(now: datetime | None = None) -> Q:
+    """Measures in force at ``now``: started, not lifted, not ended."""
+    now = now or timezone.now()
+    return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def sanction_state(member: User) -> SanctionState:
+    """
+    What restricts ``member`` now (a ``SanctionState``). Kept in the shared cache (every app server
+    sees a change at once: the services delete the key) so pages cost no query. During a
+    page, the member's ``Standing`` keeps it (``accounts.standing``), so the many permission
+    checks of one page ask the cache once.
+    """
+    key = STATE_CACHE_KEY.format(pk=member.pk)
+    state = cache.get(key)
+    if state is None:
+        sanctions = list(
+            Sanction.objects.filter(member=member)
+            .filter(in_force_q() | Q(kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True, lifted_at__isnull=True))
+            .values("pk", "kind", "ends_at", "acknowledged_at")
+        )
+        restricting = [s for s in sanctions if s["kind"] in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN)]
+        # Until the last one ends; while one lasts until lifted, no end.
+        ends = [s["ends_at"] for s in restricting if s["ends_at"] is not None]
+        state = SanctionState(
+            banned=any(s["kind"] == Sanction.Kind.BAN for s in restricting),
+            restricted=bool(restricting),
+            until=max(ends) if restricting and len(ends) == len(restricting) else None,
+            unacknowledged_warning=next(
+                (s["pk"] for s in sanctions if s["kind"] == Sanction.Kind.WARNING and s["acknowledged_at"] is None),
+                None,
+            ),
+        )
+        # A suspension ends by itself: never cache past its end.
+        timeout = 300
+        if state.until is not None:
+            timeout = max(1, min(timeout, int((state.until - timezone.now()).total_seconds())))
+        cache.set(key, state, timeout=timeout)
+    return state
+
+
+def last_day(ends_at: datetime) -> date:
+    """
+    The last day, in the site's time zone, on which a measure ending at ``ends_at`` is in force.
+    A suspension "until 5 December" ends at the start of 6 December (the form stores the end of
+    the chosen day): its last day is 5 December, and on 6 December the member can post again.
+    """
+    return timezone.localtime(ends_at - timedelta(microseconds=1)).date()
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One measure on the member moderation page: whether it is in force now (then it can be lifted)."""
+
+    sanction: Sanction
+    in_force: bool
+
+
+def member_measures(member: User, *, now: datetime | None = None) -> list[MeasureRow]:
+    """``member``'s measures, newest first, with who took and lifted them: one query."""
+    now = now or timezone.now()
+    sanctions = Sanction.objects.filter(member=member).select_related("created_by", "lifted_by")
+    return [
+        MeasureRow(sanction=sanction, in_force=sanction.is_in_force(now))
+        for sanction in sanctions.order_by("-starts_at", "-pk")
+    ]
+
+
+def member_notes(member: User) -> QuerySet[ModeratorNote]:
+    """Moderators' notes about ``member``, newest first, with their authors."""
+    return ModeratorNote.objects.filter(member=member).select_related("author").order_by("-created_at", "-pk")
+
+
+def warning_to_acknowledge(member: User) -> Sanction | None:
+    """The oldest warning ``member`` has not yet confirmed reading (and no moderator lifted), if any."""
+    return (
+        Sanction.objects.filter(member=member, kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True)
+        .filter(lifted_at__isnull=True)
+        .order_by("starts_at")
+        .first()
+    )

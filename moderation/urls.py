@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from forum.converters import ContentKindConverter, PostKindConverter
 
-from .views import objections, posts, problem_reports, queue, reports, transparency
+from .views import members, objections, posts, problem_reports, queue, reports, sanctions, transparency
 
 app_name = "moderation"
 
@@ -26,6 +26,14 @@ urlpatterns = [
     path("bezwaar/<int:pk>/", objections.objection_create, name="objection_create"),
     path("bezwaar/link/<str:token>/", objections.objection_by_link, name="objection_by_link"),
     path("moderatie/logboek/", transparency.moderation_log, name="moderation_log"),
+    # Measures against members: the same paths as when they were accounts'.
+    path("moderatie/lid/<slug:handle>/", members.member_moderation, name="member_moderation"),
+    path(
+        "moderatie/lid/<slug:handle>/maatregel/<int:pk>/opheffen/",
+        members.member_sanction_lift,
+        name="member_sanction_lift",
+    ),
+    path("waarschuwing/", sanctions.warning, name="warning"),
     path("moderatie-in-cijfers/", transparency.moderation_figures, name="moderation_figures"),
     path("probleem-rapporteren/", problem_reports.problem_report, name="problem_report"),
 ]

@@ -15,12 +15,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval
 from forum import services as forum_services
 from forum.tests.factories import ThreadFactory, UserFactory
 from moderation import services as moderation_services
+from moderation.services import sanctions
 from notifications import services as notification_services
 from notifications.models import Kind, Notification
 

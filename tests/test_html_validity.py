@@ -25,7 +25,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval
 from core.models import ModerationLog
@@ -33,6 +32,7 @@ from forum import services
 from forum.models import Page, Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
 from moderation import services as moderation_services
+from moderation.services import sanctions
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -227,7 +227,7 @@ def collect_member_pages(pages: Pages, member, other, moderator, theme: Theme, t
     pages.post(client, "member-objection-errors", objection_url, {"text": ""})
     # A warning must be acknowledged before anything else.
     sanctions.member_sanction(acting_user=moderator, member=other, kind="warning", reason="Toon", rule="Wees aardig")
-    pages.get(client_for(other), "member-warning", reverse("accounts:warning"))
+    pages.get(client_for(other), "member-warning", reverse("moderation:warning"))
 
 
 def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme, thread: Thread, reply: Reply):
@@ -261,7 +261,7 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
     pages.get(client_for(second), "moderator-moderation-queue-objection", reverse("moderation:moderation_queue"))
     pages.get(client, "moderator-moderation-log", reverse("moderation:moderation_log"))
     pages.get(client, "moderator-applications", reverse("accounts:applications"))
-    pages.get(client, "moderator-member", reverse("accounts:member_moderation", args=[other.handle]))
+    pages.get(client, "moderator-member", reverse("moderation:member_moderation", args=[other.handle]))
     pages.get(client, "moderator-transparency", reverse("moderation:moderation_figures"))
     pages.get(client, "moderator-thread-with-hidden-reply", hidden_reply.get_absolute_url(), follow=True)
     moderation_services.post_hide(acting_user=moderator, post=thread, reason="Onder embargo")

@@ -23,10 +23,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import roles, sanctions, selectors, services
+from accounts import roles, selectors, services
 from accounts.models import User
 from forum.tests.factories import UserFactory, add_totp
 from moderation.models import Sanction
+from moderation.services import sanctions
 
 from .test_mfa import totp_code
 
@@ -218,7 +219,7 @@ def test_a_warning_is_shown_on_page_visits_only(client, moderator, terms):
     client.force_login(member)
     assert client.get(reverse("forum:home"), headers=ICON_REQUEST).status_code == HTTPStatus.OK
     assert client.get(reverse("forum:home"), headers={"HX-Request": "true"}).status_code == HTTPStatus.OK
-    assert client.get(reverse("forum:home"), headers=PAGE_VISIT)["Location"] == reverse("accounts:warning")
+    assert client.get(reverse("forum:home"), headers=PAGE_VISIT)["Location"] == reverse("moderation:warning")
 
 
 def test_the_thread_page_asks_a_member_without_terms_to_accept_them(client, terms, thread):

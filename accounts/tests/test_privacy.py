@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.html import escape
 from PIL import Image
 
-from accounts import privacy, roles, sanctions
+from accounts import privacy, roles
 from accounts import services as account_services
 from accounts.models import AccountDelegate, Organisation, OrganisationDomain, OrganisationRole, TermsAcceptance, User
 from accounts.tests.authenticator import authenticator_code
@@ -35,6 +35,7 @@ from forum.models import Reply, Theme, Thread
 from forum.tests.factories import TOTP_SECRET, ReplyFactory, ThreadFactory, UserFactory, add_totp
 from moderation import services as moderation_services
 from moderation.models import ModeratorNote
+from moderation.services import sanctions
 from notifications import services as notification_services
 from notifications.models import Frequency, Kind
 from outbox.models import Mail
@@ -917,7 +918,7 @@ def test_each_part_of_the_download_costs_one_query_at_most(member_with_everythin
 
 def test_moderators_are_told_the_member_reads_their_notes(moderator_client, user):
     """Notes about a member are in that member's download, so the note form says so."""
-    response = moderator_client.get(reverse("accounts:member_moderation", kwargs={"handle": user.handle}))
+    response = moderator_client.get(reverse("moderation:member_moderation", kwargs={"handle": user.handle}))
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert "het lid vindt ze ook terug bij ‘Mijn gegevens downloaden’" in html

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions as account_permissions
-from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval, SiteSettings, User
 from accounts.standing import standing_of
@@ -31,6 +30,7 @@ from forum import permissions, services
 from forum.models import ContentKind, Reply, Revision, Status, Theme, Thread
 from moderation import services as moderation_services
 from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction
+from moderation.services import sanctions
 from notifications.models import Notification
 
 from .factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
@@ -328,7 +328,7 @@ def _measure_act(name, kind, logged, extra=None):
         name,
         SITE,
         _member,
-        lambda ctx: reverse("accounts:member_moderation", kwargs={"handle": ctx["target"].handle}),
+        lambda ctx: reverse("moderation:member_moderation", kwargs={"handle": ctx["target"].handle}),
         lambda ctx: {"action": kind, f"{kind}-reason": "Herhaaldelijk beledigend", f"{kind}-rule": "", **(extra or {})},
         _measures,
         logged,
@@ -496,7 +496,7 @@ ACTS = [
         SITE,
         _suspended,
         lambda ctx: reverse(
-            "accounts:member_sanction_lift", kwargs={"handle": ctx["target"].handle, "pk": ctx["sanction"].pk}
+            "moderation:member_sanction_lift", kwargs={"handle": ctx["target"].handle, "pk": ctx["sanction"].pk}
         ),
         lambda ctx: {f"lift-{ctx['sanction'].pk}-reason": "Vergissing"},
         _measures,
@@ -508,7 +508,7 @@ ACTS = [
         "moderator note",
         SITE,
         _member,
-        lambda ctx: reverse("accounts:member_moderation", kwargs={"handle": ctx["target"].handle}),
+        lambda ctx: reverse("moderation:member_moderation", kwargs={"handle": ctx["target"].handle}),
         lambda ctx: {"action": "note", "note-text": "Eerder gewaarschuwd via e-mail."},
         _notes,
         (),
@@ -821,7 +821,7 @@ def test_queue_objections_only_those_the_moderator_may_decide(client, world):
 @pytest.mark.parametrize(
     ("url_name", "kwargs_of"),
     [
-        ("accounts:member_moderation", lambda world: {"handle": world.author.handle}),
+        ("moderation:member_moderation", lambda world: {"handle": world.author.handle}),
         ("accounts:applications", lambda world: {}),
     ],
     ids=["member page", "applications"],
@@ -836,7 +836,7 @@ def test_member_pages_are_for_site_moderators(client, world, url_name, kwargs_of
 
 
 def test_profile_offers_moderating_the_member_only_to_site_moderators(client, world):
-    url = reverse("accounts:member_moderation", kwargs={"handle": world.author.handle})
+    url = reverse("moderation:member_moderation", kwargs={"handle": world.author.handle})
     client.force_login(_actor(THEME_MODERATOR, world))
     assert url not in client.get(world.author.get_absolute_url()).content.decode()
     client.force_login(_actor(SITE_MODERATOR, world))

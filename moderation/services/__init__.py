@@ -1,7 +1,8 @@
 """
 Moderation's rules: moderators' acts on threads and replies (hide, restore, lock, pin,
 move, close, slow mode), holding posts for approval (``forum.holds`` asks), members'
-reports and the decisions on them, objections to decisions, problem reports. Each checks permission
+reports and the decisions on them, objections to decisions, problem reports, measures
+against members and moderators' notes. Each checks permission
 first, runs in one transaction and writes a moderation log row; views, admin
 actions, commands and tests all call them.
 """
@@ -36,4 +37,10 @@ from .problem_reports import (  # noqa: F401
 from .reports import (  # noqa: F401
     report_file,
     reports_resolve,
+)
+from .sanctions import (  # noqa: F401
+    member_sanction,
+    moderator_note_add,
+    sanction_lift,
+    warning_acknowledge,
 )

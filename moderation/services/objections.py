@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
-from accounts.sanctions import sanction_lift
 from accounts.standing import standing_of
 from core.cleaning import has_control_characters, has_visible_text
 from core.models import ModerationAction, ModerationLog, Reason
@@ -24,6 +23,7 @@ from notifications.services import notify_later
 
 from .. import objection_links
 from .posts import post_restore
+from .sanctions import sanction_lift
 
 OBJECTION_MAX_LENGTH = 5000
 # A brake on one member's objections (also through a signed link, which needs no login).

@@ -14,16 +14,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import resolve, reverse
 
-from accounts import sanctions
 from accounts.models import User
 from core.models import ModerationAction, ModerationLog
 from forum.models import ContentKind, Status
 from forum.tests.factories import ModeratorFactory, ReplyFactory, UserFactory
-from moderation import objection_links
+from moderation import objection_links, selectors
 from moderation import services as moderation_services
 from moderation.models import Objection, ProblemReport, Report
 from moderation.selectors import waiting_count
 from moderation.services import objections as objection_services
+from moderation.services import sanctions
 from notifications.models import Notification
 
 REASON = "Het bericht noemt de naam van een burger."
@@ -198,7 +198,7 @@ def test_banned_member_objects_through_the_link_while_banned(
     assert "Ik heb niemand gedoxt." in client.get(reverse("moderation:moderation_queue")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _decide(client, objection, "uphold", "Het was iemand anders.")
-    assert not sanctions.sanction_state(User.objects.get(pk=user.pk)).banned
+    assert not selectors.sanction_state(User.objects.get(pk=user.pk)).banned
     told = Notification.objects.filter(recipient=user, kind="moderation").latest("pk")
     assert "upheld your objection" in told.message
     client.logout()
@@ -330,7 +330,7 @@ def test_warned_member_objects_from_the_warning_page(client, user, moderator):
     sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Let op je toon")
     client.force_login(user)
     objection_page = reverse("moderation:objection_list")
-    warning_page = client.get(reverse("accounts:warning")).content.decode()
+    warning_page = client.get(reverse("moderation:warning")).content.decode()
     assert f'href="{objection_page}"' in warning_page
     listed = client.get(objection_page)
     assert listed.status_code == HTTPStatus.OK

@@ -481,7 +481,7 @@ def test_a_reported_reply_can_be_locked_and_its_author_warned_from_the_queue(rep
     assert response["Location"] == queue
     reply.thread.refresh_from_db()
     assert reply.thread.is_locked
-    member_url = reverse("accounts:member_moderation", kwargs={"handle": reply.author.handle})
+    member_url = reverse("moderation:member_moderation", kwargs={"handle": reply.author.handle})
     response = moderator_client.post(
         member_url, {"action": "warning", "warning-reason": "Let op je toon", "warning-rule": "", "next": queue}
     )

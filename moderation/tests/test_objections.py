@@ -4,13 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import sanctions
 from accounts.standing import standing_of
 from core.models import ModerationAction, ModerationLog
 from forum.models import Status
 from forum.tests.factories import ModeratorFactory
 from moderation import services as moderation_services
 from moderation.models import Objection, Sanction
+from moderation.services import sanctions
 from notifications.models import Notification
 
 

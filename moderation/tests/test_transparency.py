@@ -14,6 +14,7 @@ from forum.tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory,
 from moderation import selectors
 from moderation import services as moderation_services
 from moderation.models import Report
+from moderation.services import sanctions
 
 FIGURES_URL = reverse("moderation:moderation_figures")
 LOG_URL = reverse("moderation:moderation_log")
@@ -278,8 +279,6 @@ def test_log_runs_a_fixed_number_of_queries(moderator_client, moderator, theme):
 
 def test_objections_and_measures_are_counted(client, moderator, user, reply):
     """The figures count objections with their outcomes, and warnings, suspensions and bans."""
-    from accounts import sanctions
-
     client.cookies["django_language"] = "en"
     moderation_services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     decision = ModerationLog.objects.get(action="hide")

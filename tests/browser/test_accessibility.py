@@ -28,7 +28,6 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from playwright.sync_api import Page, expect
 
-from accounts import sanctions
 from accounts import services as account_services
 from accounts.models import Approval
 from core.models import ModerationLog
@@ -36,6 +35,7 @@ from forum import services
 from forum.models import Reply, Theme, Thread
 from forum.tests.factories import ModeratorFactory, ThreadFactory, UnverifiedUserFactory, UserFactory
 from moderation import services as moderation_services
+from moderation.services import sanctions
 
 # The WCAG 2.0 and 2.1 success criteria of levels A and AA: what Dutch government sites must meet.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

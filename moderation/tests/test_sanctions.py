@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import sanctions
 from accounts.permissions import can_post
 from accounts.standing import standing_of
 from core.models import ModerationLog
 from forum import services as forum_services
 from forum.models import Reply
+from moderation import selectors
+from moderation.services import sanctions
 from notifications.models import Notification
 
 
@@ -94,9 +95,9 @@ def test_warning_must_be_acknowledged(client, user, moderator):
     sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Let op je toon")
     client.force_login(user)
     response = client.get(reverse("forum:home"))
-    assert response.status_code == HTTPStatus.FOUND and response["Location"] == reverse("accounts:warning")
-    assert "Let op je toon" in client.get(reverse("accounts:warning")).content.decode()
-    client.post(reverse("accounts:warning"))
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == reverse("moderation:warning")
+    assert "Let op je toon" in client.get(reverse("moderation:warning")).content.decode()
+    client.post(reverse("moderation:warning"))
     assert client.get(reverse("forum:home")).status_code == HTTPStatus.OK
     assert can_post(standing_of(user)) is True
 
@@ -129,10 +130,10 @@ def test_sanction_state_is_a_frozen_value(user, moderator):
     until = timezone.now() + timedelta(days=2)
     sanctions.member_sanction(acting_user=moderator, member=user, kind="suspension", reason="Spam", until=until)
     warning = sanctions.member_sanction(acting_user=moderator, member=user, kind="warning", reason="Toon")
-    state = sanctions.sanction_state(user)
-    assert state == sanctions.SanctionState(
+    state = selectors.sanction_state(user)
+    assert state == selectors.SanctionState(
         banned=False, restricted=True, until=until, unacknowledged_warning=warning.pk
     )
     with pytest.raises(AttributeError):
         state.banned = True
-    assert sanctions.sanction_state(moderator) == sanctions.SanctionState()
+    assert selectors.sanction_state(moderator) == selectors.SanctionState()

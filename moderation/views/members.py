@@ -1,21 +1,23 @@
 """Moderators look after one member: their measures (warn, suspend, ban, lift) and private notes."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import permissions
+from accounts.models import User
 from core.navigation import next_url
-from moderation.models import ModeratorNote, Sanction
 
-from .. import permissions
+from .. import selectors
 from ..forms import MemberSanctionForm, MemberSuspensionForm, ModeratorNoteForm, SanctionLiftForm
-from ..models import User
-from ..sanctions import member_sanction, moderator_note_add, sanction_lift, sanction_state
+from ..models import Sanction
+from ..services.sanctions import member_sanction, moderator_note_add, sanction_lift
 
 SANCTION_FORMS = {
     Sanction.Kind.WARNING: MemberSanctionForm,
@@ -23,6 +25,14 @@ SANCTION_FORMS = {
     Sanction.Kind.BAN: MemberSanctionForm,
 }
 NOTE_ACTION = "note"
+
+
+@dataclass(frozen=True)
+class MeasureOnPage:
+    """A measure in the page's history; one in force comes with its form to lift it."""
+
+    measure: selectors.MeasureRow
+    lift_form: SanctionLiftForm | None
 
 
 def _member_for_moderation(request, handle: str) -> User:
@@ -38,7 +48,7 @@ def _member_for_moderation(request, handle: str) -> User:
 
 
 def _page_url(member) -> str:
-    return reverse("accounts:member_moderation", kwargs={"handle": member.handle})
+    return reverse("moderation:member_moderation", kwargs={"handle": member.handle})
 
 
 def _refuse_self(request, member) -> bool:
@@ -54,26 +64,26 @@ def _render(request, member, *, sanction_forms=None, note_form=None, lift_forms=
     forms = {kind: form_class(prefix=kind) for kind, form_class in SANCTION_FORMS.items()}
     forms.update(sanction_forms or {})
     lift_forms = lift_forms or {}
-    now = timezone.now()
     # Queries: the member (with organisation), their measures with who took and lifted them,
     # the notes with their authors; the current restriction comes from the shared cache.
-    sanctions = list(
-        Sanction.objects.filter(member=member).select_related("created_by", "lifted_by").order_by("-starts_at", "-pk")
-    )
-    for sanction in sanctions:
-        sanction.in_force = sanction.is_in_force(now)
-        if sanction.in_force:
-            sanction.lift_form = lift_forms.get(sanction.pk) or SanctionLiftForm(prefix=f"lift-{sanction.pk}")
-    notes = ModeratorNote.objects.filter(member=member).select_related("author").order_by("-created_at", "-pk")
+    measures = [
+        MeasureOnPage(
+            measure=row,
+            lift_form=(lift_forms.get(row.sanction.pk) or SanctionLiftForm(prefix=f"lift-{row.sanction.pk}"))
+            if row.in_force
+            else None,
+        )
+        for row in selectors.member_measures(member)
+    ]
     return render(
         request,
-        "accounts/member_moderation.html",
+        "moderation/member_moderation.html",
         {
             "member": member,
             "is_self": member.pk == request.user.pk,
-            "state": sanction_state(member),
-            "sanctions": sanctions,
-            "notes": notes,
+            "state": selectors.sanction_state(member),
+            "measures": measures,
+            "notes": selectors.member_notes(member),
             "warning_form": forms[Sanction.Kind.WARNING],
             "suspension_form": forms[Sanction.Kind.SUSPENSION],
             "ban_form": forms[Sanction.Kind.BAN],

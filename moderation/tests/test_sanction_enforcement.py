@@ -12,13 +12,13 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from accounts import sanctions
 from core.models import ModerationAction, ModerationLog
 from forum import services
 from forum.models import Reaction, Reply, Revision, Thread
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 from moderation import services as moderation_services
 from moderation.models import Objection, Report, Sanction
+from moderation.services import sanctions
 
 pytestmark = pytest.mark.django_db
 

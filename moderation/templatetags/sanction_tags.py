@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import sanctions
+from .. import selectors
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def last_day(ends_at):
     """The last day a measure ending at ``ends_at`` is in force (a date), or ``ends_at`` when it is empty."""
-    return sanctions.last_day(ends_at) if ends_at else ends_at
+    return selectors.last_day(ends_at) if ends_at else ends_at

@@ -1,94 +1,35 @@
 """
-Services for measures against members: warn, suspend, ban, lift. Each states
-its reason to the member (a notification and, by their preference, an e-mail),
-writes a moderation log row, and is enforced on every write path through
-``accounts.permissions.can_post`` (suspension, ban) and at login (ban).
+Services for measures against members: warn, suspend, ban, lift, and moderators' notes. Each
+measure states its reason to the member (a notification and, by their preference, an e-mail, in
+the member's language), writes a moderation log row, and is enforced on every write path through
+``accounts.permissions.can_post`` (suspension, ban: the member's standing reads
+``moderation.selectors.sanction_state``, registered from ``ModerationConfig.ready()``), at login
+(ban: ``moderation.adapters``) and on the next page (ban, warning: ``moderation.middleware``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, time
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 
+from accounts import permissions
+from accounts.models import User
+from accounts.standing import standing_of
 from core.links import absolute_reverse
 from core.models import ModerationAction, ModerationLog
 from core.text import sentence
-from moderation import objection_links
-from moderation.models import ModeratorNote, Sanction
+from notifications.models import Kind
+from notifications.services import notify_later
 
-from . import permissions
-from .models import User
-from .standing import standing_of
-
-if TYPE_CHECKING:
-    from moderation.models import ModeratorNote
-
-# v2: the state is a ``SanctionState`` (it was a dict).
-STATE_CACHE_KEY = "accounts:sanction-state:v2:{pk}"
-
-
-@dataclass(frozen=True, slots=True)
-class SanctionState:
-    """
-    What restricts a member now. ``restricted``: a suspension or ban is in force (may read, not
-    post); ``until``: when the last restricting measure ends (``None`` while one lasts until
-    lifted, or when nothing restricts); ``unacknowledged_warning``: the pk of a warning the
-    member has not yet confirmed reading.
-    """
-
-    banned: bool = False
-    restricted: bool = False
-    until: datetime | None = None
-    unacknowledged_warning: int | None = None
-
-
-def _in_force(now: datetime | None = None) -> Q:
-    now = now or timezone.now()
-    return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-
-
-def sanction_state(member: User) -> SanctionState:
-    """
-    What restricts ``member`` now (a ``SanctionState``). Kept in the shared cache (every app server
-    sees a change at once: the services delete the key) so pages cost no query. During a
-    page, the member's ``Standing`` keeps it (``accounts.standing``), so the many permission
-    checks of one page ask the cache once.
-    """
-    key = STATE_CACHE_KEY.format(pk=member.pk)
-    state = cache.get(key)
-    if state is None:
-        sanctions = list(
-            Sanction.objects.filter(member=member)
-            .filter(_in_force() | Q(kind=Sanction.Kind.WARNING, acknowledged_at__isnull=True, lifted_at__isnull=True))
-            .values("pk", "kind", "ends_at", "acknowledged_at")
-        )
-        restricting = [s for s in sanctions if s["kind"] in (Sanction.Kind.SUSPENSION, Sanction.Kind.BAN)]
-        # Until the last one ends; while one lasts until lifted, no end.
-        ends = [s["ends_at"] for s in restricting if s["ends_at"] is not None]
-        state = SanctionState(
-            banned=any(s["kind"] == Sanction.Kind.BAN for s in restricting),
-            restricted=bool(restricting),
-            until=max(ends) if restricting and len(ends) == len(restricting) else None,
-            unacknowledged_warning=next(
-                (s["pk"] for s in sanctions if s["kind"] == Sanction.Kind.WARNING and s["acknowledged_at"] is None),
-                None,
-            ),
-        )
-        # A suspension ends by itself: never cache past its end.
-        timeout = 300
-        if state.until is not None:
-            timeout = max(1, min(timeout, int((state.until - timezone.now()).total_seconds())))
-        cache.set(key, state, timeout=timeout)
-    return state
+from .. import objection_links
+from ..models import ModeratorNote, Sanction
+from ..selectors import STATE_CACHE_KEY, last_day
 
 
 def _forget(member: User) -> None:
@@ -105,15 +46,6 @@ def _check(acting_user: User, member: User) -> None:
         raise PermissionDenied
     if member.pk == acting_user.pk or member.is_former_member:
         raise PermissionDenied
-
-
-def last_day(ends_at: datetime) -> date:
-    """
-    The last day, in the site's time zone, on which a measure ending at ``ends_at`` is in force.
-    A suspension "until 5 December" ends at the start of 6 December (the form stores the end of
-    the chosen day): its last day is 5 December, and on 6 December the member can post again.
-    """
-    return timezone.localtime(ends_at - timedelta(microseconds=1)).date()
 
 
 def _until(ends_at: datetime) -> str:
@@ -135,9 +67,6 @@ def _statement(member: User, sanction: Sanction, decision: ModerationLog) -> Non
     The statement of reasons: what, which rule, why, until when, and how to object; a banned
     member gets a signed link to object to ``decision`` (the log row) that works without logging in.
     """
-    from notifications.models import Kind
-    from notifications.services import notify_later
-
     with translation.override(member.language):
         what = {
             Sanction.Kind.WARNING: gettext("You have received a warning from a moderator."),

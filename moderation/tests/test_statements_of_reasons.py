@@ -6,10 +6,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import sanctions
 from accounts.permissions import can_post
 from accounts.standing import standing_of
 from moderation.models import Sanction
+from moderation.services import sanctions
 from notifications.models import Notification
 
 DUTCH_MONTHS = [
@@ -42,7 +42,7 @@ def test_suspension_until_a_chosen_day_reads_and_holds_until_and_including_that_
     chosen = timezone.localdate() + timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
         moderator_client.post(
-            reverse("accounts:member_moderation", kwargs={"handle": user.handle}),
+            reverse("moderation:member_moderation", kwargs={"handle": user.handle}),
             {"action": "suspension", "suspension-reason": "Afkoelen.", "suspension-until_date": chosen.isoformat()},
         )
     statement = Notification.objects.get(recipient=user, kind="moderation").message
@@ -50,7 +50,7 @@ def test_suspension_until_a_chosen_day_reads_and_holds_until_and_including_that_
     assert "Reden: Afkoelen." in statement and ".." not in statement
     assert "00:00" not in statement
 
-    page = moderator_client.get(reverse("accounts:member_moderation", kwargs={"handle": user.handle}))
+    page = moderator_client.get(reverse("moderation:member_moderation", kwargs={"handle": user.handle}))
     assert f"Geschorst tot en met {chosen.day} {DUTCH_MONTHS[chosen.month - 1]} {chosen.year}." in page.content.decode()
 
     for moment, may_post in ((_at(chosen, 23, 59, 59), False), (_at(chosen + timedelta(days=1)), True)):

@@ -7,17 +7,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import sanctions
 from forum.tests.factories import ModeratorFactory, UserFactory
+from moderation import selectors
 from moderation.models import ModeratorNote, Sanction
+from moderation.services import sanctions
 
 
 def _url(member):
-    return reverse("accounts:member_moderation", kwargs={"handle": member.handle})
+    return reverse("moderation:member_moderation", kwargs={"handle": member.handle})
 
 
 def _lift_url(sanction):
-    return reverse("accounts:member_sanction_lift", kwargs={"handle": sanction.member.handle, "pk": sanction.pk})
+    return reverse("moderation:member_sanction_lift", kwargs={"handle": sanction.member.handle, "pk": sanction.pk})
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_suspension_until_a_date_through_the_page(en_moderator_client, user):
     sanction = Sanction.objects.get(member=user)
     assert sanction.kind == "suspension"
     assert timezone.localtime(sanction.ends_at).date() == last_day + timedelta(days=1)
-    assert sanctions.sanction_state(user).restricted is True
+    assert selectors.sanction_state(user).restricted is True
 
 
 def test_suspension_without_date_lasts_until_lifted(en_moderator_client, user):
@@ -126,7 +127,7 @@ def test_lift_a_measure_with_reason(en_moderator_client, user, moderator):
     assert response.status_code == HTTPStatus.FOUND
     sanction.refresh_from_db()
     assert sanction.lifted_at is not None and sanction.lift_reason == "Was een vergissing"
-    assert sanctions.sanction_state(user).restricted is False
+    assert selectors.sanction_state(user).restricted is False
     assert f'action="{_lift_url(sanction)}"' not in en_moderator_client.get(_url(user)).content.decode()
 
 
@@ -152,9 +153,9 @@ def test_forged_ids_are_404(en_moderator_client, user, other_user, moderator):
     """An unknown handle, or a measure of another member, is not found."""
     other = sanctions.member_sanction(acting_user=moderator, member=other_user, kind="ban", reason="Spam")
     assert en_moderator_client.get("/moderatie/lid/bestaat-niet/").status_code == HTTPStatus.NOT_FOUND
-    forged = reverse("accounts:member_sanction_lift", kwargs={"handle": user.handle, "pk": other.pk})
+    forged = reverse("moderation:member_sanction_lift", kwargs={"handle": user.handle, "pk": other.pk})
     assert en_moderator_client.post(forged).status_code == HTTPStatus.NOT_FOUND
-    missing = reverse("accounts:member_sanction_lift", kwargs={"handle": user.handle, "pk": 999999})
+    missing = reverse("moderation:member_sanction_lift", kwargs={"handle": user.handle, "pk": 999999})
     assert en_moderator_client.post(missing).status_code == HTTPStatus.NOT_FOUND
     other.refresh_from_db()
     assert other.lifted_at is None
