@@ -6,26 +6,8 @@ from django.utils.translation import gettext as _
 from core import navigation
 
 from . import permissions, selectors
+from .reachable import is_always_reachable
 from .standing import ACCEPTED_TERMS_SESSION_KEY
-
-# Pages a member can always reach: account and security pages, the terms and
-# privacy pages, their own data, the language switch, the problem form, the
-# warning to acknowledge and the objection pages (moderation's: a member warned or
-# banned can always object to the decision). Moderation's middleware uses the same list.
-EXEMPT_PREFIXES = (
-    "/accounts/",
-    "/algemene-voorwaarden/",
-    "/pagina/",
-    "/mijn-gegevens/",
-    "/i18n/",
-    "/static/",
-    "/media/",
-    "/probleem-rapporteren/",
-    "/meldingen/afmelden/",
-    "/waarschuwing/",
-    "/bezwaar/",
-    "/favicon.ico",
-)
 
 
 def is_page_navigation(request) -> bool:
@@ -61,7 +43,7 @@ class MemberObligationsMiddleware:
         if (
             request.method == "GET"
             and permissions.is_member(request.standing)
-            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not is_always_reachable(request.path)
         ):
             redirect_to = is_page_navigation(request) and (self._mfa_redirect(request) or self._terms_redirect(request))
             if redirect_to:

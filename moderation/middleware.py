@@ -9,7 +9,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 from accounts import permissions
-from accounts.middleware import EXEMPT_PREFIXES, is_page_navigation
+from accounts.middleware import is_page_navigation
+from accounts.reachable import is_always_reachable
 
 from .views.sanctions import banned
 
@@ -22,7 +23,7 @@ class MeasuresMiddleware:
         if (
             request.method == "GET"
             and permissions.is_member(request.standing)
-            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not is_always_reachable(request.path)
             and is_page_navigation(request)
         ):
             # The measures in force come with the request's standing (read once, from the shared cache).

@@ -633,3 +633,16 @@ def warning_to_acknowledge(member: User) -> Sanction | None:
         .order_by("starts_at")
         .first()
     )
+
+
+def profile_actions(request, member: User) -> dict:
+    """
+    What the viewer can do about ``member`` from their profile, moderation's part of it
+    (``accounts.profile_sections``): a site moderator opens the member's moderation page, a member
+    reports them.
+    """
+    standing = request.standing
+    return {
+        "can_moderate": permissions.is_site_moderator(standing) and standing.user.pk != member.pk,
+        "can_report": permissions.can_report(standing, member),
+    }

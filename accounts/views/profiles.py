@@ -42,7 +42,9 @@ def profile(request, handle):
                 if is_own_profile
                 else []
             ),
-            # What other apps add (the forum: the member's latest discussions and replies).
+            # What other apps add: moderation the links to moderate and to report the member, the forum
+            # the member's latest discussions and replies.
+            "actions": profile_sections.sections_for(request, member, profile_sections.Place.ACTIONS),
             "sections": profile_sections.sections_for(request, member),
         },
     )
