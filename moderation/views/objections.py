@@ -56,7 +56,7 @@ def objection_list(request):
         .select_related("decision")
         .order_by("-created_at", "-pk")[:DECISIONS_SHOWN]
     )
-    return render(request, "forum/objection_form.html", {"decisions": decisions, "objections": objections})
+    return render(request, "moderation/objection_form.html", {"decisions": decisions, "objections": objections})
 
 
 @login_required
@@ -79,7 +79,7 @@ def objection_create(request, pk):
         else:
             messages.success(request, _("Thank you. Another moderator will look at your objection."))
             return redirect("moderation:objection_list")
-    return render(request, "forum/objection_form.html", {"form": form, "decision": decision})
+    return render(request, "moderation/objection_form.html", {"form": form, "decision": decision})
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,7 +108,7 @@ def objection_by_link(request, token):
             return redirect(request.path)
     return render(
         request,
-        "forum/objection_by_link.html",
+        "moderation/objection_by_link.html",
         {"form": form, "decision": decision, "objection": objection},
     )
 

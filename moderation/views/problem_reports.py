@@ -17,4 +17,4 @@ def problem_report(request):
         services.problem_report_file(reporter=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you. Your report has been sent to the moderators."))
         return redirect("forum:home")
-    return render(request, "forum/problem_report_form.html", {"form": form})
+    return render(request, "moderation/problem_report_form.html", {"form": form})

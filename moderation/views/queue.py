@@ -42,7 +42,7 @@ def moderation_queue(request):
     filters = [(name, value) for name, value in (("theme", theme_slug), ("reason", reason)) if value]
     return render(
         request,
-        "forum/moderation_queue.html",
+        "moderation/moderation_queue.html",
         {
             "items": reported,
             "page_obj": report_page,

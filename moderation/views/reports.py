@@ -57,7 +57,7 @@ def _report(request, target, kind: ContentKind, back_url):
             return _after_report(request, target, kind, back_url)
     return render(
         request,
-        "forum/report_form.html",
+        "moderation/report_form.html",
         {"form": form, "target": target, "kind": kind, "back_url": back_url},
     )
 

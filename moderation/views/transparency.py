@@ -111,7 +111,7 @@ def moderation_figures(request):
     ]
     return render(
         request,
-        "forum/transparency.html",
+        "moderation/transparency.html",
         {"figures": figures, "tables": tables, "year": year, "years": years},
     )
 
@@ -163,7 +163,7 @@ def moderation_log(request):
     }
     return render(
         request,
-        "forum/moderation_log.html",
+        "moderation/moderation_log.html",
         {
             "entries": entries,
             "page_obj": page,
