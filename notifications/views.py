@@ -49,11 +49,14 @@ def _own_notification(request, pk):
 
 
 def _list_context(request, page_number) -> dict:
-    """One page of the member's notifications, newest first, each knowing whether it can still be opened."""
+    """One page of the member's notifications, newest first, and which of them can still be opened."""
     page = Paginator(request.user.notifications.for_list(), PER_PAGE).get_page(page_number)
-    for notification in page:
-        notification.is_available = permissions.is_available(request.standing, notification)
-    return {"page_obj": page, "page_number": page.number}
+    return {"page_obj": page, "page_number": page.number, "available": _available(request, page)}
+
+
+def _available(request, notifications) -> set[int]:
+    """The ids of the ``notifications`` whose target the member can still open (not hidden or gone since)."""
+    return {n.pk for n in notifications if permissions.is_available(request.standing, n)}
 
 
 def _marked_read(request, status_message, notification=None):
@@ -65,8 +68,7 @@ def _marked_read(request, status_message, notification=None):
         "unread_notification_count": request.user.notifications.unread().count(),
     }
     if notification is not None:
-        notification.is_available = permissions.is_available(request.standing, notification)
-        context["page_number"] = _page_number(request)
+        context |= {"available": _available(request, [notification]), "page_number": _page_number(request)}
     else:
         context |= _list_context(request, _page_number(request))
     return render(request, "notifications/_marked_read_response.html", context)
