@@ -66,7 +66,9 @@ class MemberObligationsMiddleware:
         if permissions.has_accepted_current_terms(request.standing):
             # Known in this session from now on (acceptances are never withdrawn): the next pages'
             # standing need not ask the database again (``accounts.standing.request_standing``).
-            request.session[ACCEPTED_TERMS_SESSION_KEY] = terms.version
+            # Written once: a session written on every page would be saved (a database write) on every page.
+            if request.session.get(ACCEPTED_TERMS_SESSION_KEY) != terms.version:
+                request.session[ACCEPTED_TERMS_SESSION_KEY] = terms.version
             return None
         url = reverse("accounts:terms_accept")
         return redirect(navigation.with_next(url, request.get_full_path()))

@@ -79,3 +79,15 @@ def test_the_terms_accepted_in_the_session_are_not_asked_again(client, django_as
         assert request_standing(request).terms_accepted
     with django_assert_num_queries(1):
         assert standing_of(member).terms_accepted  # outside a request: asked
+
+
+def test_the_next_pages_leave_the_session_unsaved(client):
+    """The terms found accepted are written into the session once, not saved again on every page."""
+    terms = selectors.terms_current() or services.terms_publish(version=1, title="Voorwaarden", body="Tekst.")
+    member = UserFactory()
+    services.terms_accept(member=member, terms=terms)
+    client.force_login(member)
+    assert client.get(reverse("forum:home")).wsgi_request.session.modified  # the first page remembers them
+    request = client.get(reverse("forum:home")).wsgi_request
+    assert request.session[ACCEPTED_TERMS_SESSION_KEY] == terms.version
+    assert not request.session.modified
