@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,8 +37,11 @@ def _organisation_for(request, pk):
 @require_GET
 def organisation_manage(request, pk):
     organisation = _organisation_for(request, pk)
-    members = _members(organisation).prefetch_related(
-        Prefetch("organisation_roles", OrganisationRole.objects.filter(organisation=organisation), to_attr="roles_here")
+    # Each member's role here, as columns of the members' query.
+    roles = OrganisationRole.objects.filter(organisation=organisation, member=OuterRef("pk"))
+    members = _members(organisation).annotate(
+        is_organisation_admin=Exists(roles.filter(is_admin=True)),
+        may_speak=Exists(roles.filter(may_speak_for_organisation=True)),
     )
     accounts = (
         User.objects.filter(organisation=organisation, is_organisation_account=True, is_active=True)
@@ -47,10 +50,6 @@ def organisation_manage(request, pk):
         )
         .order_by("display_name")
     )
-    for member in members:
-        role = member.roles_here[0] if member.roles_here else None
-        member.may_speak = bool(role and role.may_speak_for_organisation)
-        member.is_organisation_admin = bool(role and role.is_admin)
     return render(
         request,
         "accounts/organisation_manage.html",
