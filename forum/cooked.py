@@ -4,7 +4,8 @@ Discourse keeps its posts), kept in Django's cache, so that several app servers 
 through Redis.
 
 What is kept, per thread or reply: its byline ("Reply by <author> on <date> at <time>",
-``forum/_byline.html``) and its badges (``forum/_author_badges.html``), in the active language
+``forum/_byline.html``), its badges (``forum/_author_badges.html``) and the words of its
+appreciation button (``forum/_appreciate_label.html``), in the active language
 and time zone, with or without who wrote it for an organisation account (which only some
 viewers may see); and, for visitors, each reply's whole card (``forum/_reply_card.html``),
 since a visitor has nothing of their own on it. Everything that depends on the request, the
@@ -37,6 +38,8 @@ from accounts.models import Organisation, User
 from .models import Reply, Thread
 
 SITE = "site"
+# Part of every key: a release that changes what is kept (its fields, not its templates) starts afresh.
+FORMAT = 2
 # Kept parts not read for this long go (a release with other templates renders them afresh).
 TIMEOUT = 24 * 60 * 60
 # Saving a member with only these fields changes nothing shown with their posts.
@@ -53,6 +56,7 @@ class Cooked:
 
     byline: str
     badges: str
+    label: str  # the appreciation button's words (the author's name for a reply)
 
 
 # Versions ----------------------------------------------------------------------------------------
@@ -109,19 +113,24 @@ def posts(items, *, versions) -> list[Cooked]:
 def visitor_cards(items, *, versions, page_context) -> list[str]:
     """
     Whole reply cards (``forum/_reply_card.html``) as every visitor sees them, for ``items``,
-    pairs of a reply and its :class:`Cooked` parts. Only for a visitor's page: a visitor has no
-    buttons, forms or links of their own on a card (no CSRF token, nothing per request), so
-    each card is the same for all of them. What changes without a save, the number of
-    appreciations, is part of the key. ``page_context``: the names the page passes to the card.
+    pairs of a reply's card (``forum.selectors.PostCard``, a visitor's) and its :class:`Cooked`
+    parts. Only for a visitor's page: a visitor has no buttons, forms or links of their own on a
+    card (no CSRF token, nothing per request), so each card is the same for all of them. What
+    changes without a save, the number of appreciations, is part of the key. ``page_context``:
+    the names the page passes to the card.
     """
     context = _context(versions)
     page_context = {**page_context, "csrf_token": "", "request": None}  # never a visitor's own
     return _kept(
         (
-            f"forum:cooked:visitor-card:{reply.pk}:{reply.reaction_count}:{_joined(context)}",
-            partial(render_to_string, "forum/_reply_card.html", {**page_context, "reply": reply, "cooked": parts}),
+            f"forum:cooked:{FORMAT}:visitor-card:{card.post.pk}:{card.post.reaction_count}:{_joined(context)}",
+            partial(
+                render_to_string,
+                "forum/_reply_card.html",
+                {**page_context, "reply": card.post, "card": card, "cooked": parts},
+            ),
         )
-        for reply, parts in items
+        for card, parts in items
     )
 
 
@@ -151,7 +160,7 @@ def _joined(context) -> str:
 
 def _key(post, real_author_visible, context) -> str:
     kind = "reply" if isinstance(post, Reply) else "thread"
-    return f"forum:cooked:{kind}:{post.pk}:{int(bool(real_author_visible))}:{_joined(context)}"
+    return f"forum:cooked:{FORMAT}:{kind}:{post.pk}:{int(bool(real_author_visible))}:{_joined(context)}"
 
 
 def _render(post, real_author_visible) -> Cooked:
@@ -161,6 +170,7 @@ def _render(post, real_author_visible) -> Cooked:
         badges=render_to_string(
             "forum/_author_badges.html", {"post": post, "real_author_visible": real_author_visible}
         ),
+        label=render_to_string("forum/_appreciate_label.html", {"post": post, "is_reply": is_reply}),
     )
 
 

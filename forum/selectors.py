@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import ProfileVisibility, User
-from accounts.permissions import is_member, is_moderator
+from accounts.permissions import can_see_real_author, is_member, is_moderator
 from accounts.standing import standing_of
 
-from .models import Capacity, Reply, Revision, Status, Theme, Thread
+from . import permissions
+from .models import Capacity, Reaction, Reply, Revision, Status, Theme, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -70,13 +71,18 @@ def _thread_counts() -> dict:
     return counts
 
 
-def themes_with_thread_counts() -> list:
-    """The themes, each with ``published_thread_count``."""
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme and how many published threads it holds, for the home page's list of themes."""
+
+    theme: Theme
+    thread_count: int
+
+
+def themes_with_thread_counts() -> list[ThemeCount]:
+    """The themes in their order, each with its number of published threads (kept counts, one query)."""
     counts = _thread_counts()["themes"]
-    themes = list(Theme.objects.all())
-    for theme in themes:
-        theme.published_thread_count = counts.get(theme.pk, 0)  # type: ignore[attr-defined]  # as annotated by with_thread_counts
-    return themes
+    return [ThemeCount(theme=theme, thread_count=counts.get(theme.pk, 0)) for theme in Theme.objects.all()]
 
 
 def listed_thread_count() -> int:
@@ -232,3 +238,99 @@ def theme_moderator_listing(member):
     moderator's scope (``accounts.standing``, registered from ``ForumConfig.ready()``).
     """
     return Theme.moderators.through.objects.filter(user_id=member).values_list("theme_id")
+
+
+# The thread page's cards --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostCard:
+    """
+    A thread or reply on the thread page as one viewer sees it: the post and what this viewer may
+    do with it or see of it, asked once here so the templates (``forum/_reply_card.html``,
+    ``forum/_reaction.html``) only read it. Nothing of it is kept on the post itself.
+    """
+
+    post: Thread | Reply
+    real_author_visible: bool = False
+    can_edit: bool = False
+    can_react: bool = False
+    appreciated_by_me: bool = False
+    can_report: bool = False
+    can_view_revisions: bool = False
+    can_moderate: bool = False
+
+    @property
+    def is_reply(self) -> bool:
+        return isinstance(self.post, Reply)
+
+    @property
+    def reaction_id(self) -> str:
+        """The id of the post's appreciation block: what htmx swaps, and where the page returns to."""
+        return f"reaction-{'reply' if self.is_reply else 'thread'}-{self.post.pk}"
+
+    @property
+    def reaction_button_id(self) -> str:
+        return f"reaction-button-{'reply' if self.is_reply else 'thread'}-{self.post.pk}"
+
+
+def post_cards(user, thread: Thread, replies) -> tuple[PostCard, list[PostCard]]:
+    """
+    The cards of ``thread`` and of ``replies`` (replies of that thread, ``reply.thread`` set to it)
+    for ``user`` (a member or a standing). The member's own appreciations come with the posts'
+    queries (``with_appreciation_by``); posts read without them cost one query for the page, and a
+    visitor's none.
+    """
+    standing = standing_of(user)
+    replies = list(replies)
+    posts: list[Thread | Reply] = [thread, *replies]
+    may_appreciate = permissions.can_post(standing)
+    mine: set[tuple[int | None, int | None]] = set()
+    annotated = all(hasattr(post, "appreciated_by_viewer") for post in posts)
+    if may_appreciate and not annotated:
+        mine = set(
+            Reaction.objects.filter(member=standing.user)
+            .filter(Q(thread=thread) | Q(reply__in=[reply.pk for reply in replies]))
+            .values_list("thread_id", "reply_id")
+        )
+
+    def appreciated(post: Thread | Reply) -> bool:
+        if not may_appreciate:
+            return False
+        if annotated:
+            return bool(post.appreciated_by_viewer)  # type: ignore[union-attr]  # with_appreciation_by
+        return ((None, post.pk) if isinstance(post, Reply) else (post.pk, None)) in mine
+
+    thread_card = PostCard(
+        post=thread,
+        real_author_visible=can_see_real_author(standing, thread),
+        can_edit=permissions.can_edit_thread(standing, thread),
+        can_react=permissions.can_react(standing, thread),
+        appreciated_by_me=appreciated(thread),
+        can_report=permissions.can_report(standing, thread),
+        can_view_revisions=permissions.can_view_revisions(standing, thread),
+        can_moderate=permissions.can_moderate_post(standing, thread),
+    )
+    reply_cards = [
+        PostCard(
+            post=reply,
+            real_author_visible=can_see_real_author(standing, reply),
+            can_edit=permissions.can_edit_reply(standing, reply),
+            can_react=permissions.can_react(standing, reply),
+            appreciated_by_me=appreciated(reply),
+            can_report=permissions.can_report(standing, reply),
+            can_view_revisions=permissions.can_view_revisions(standing, reply),
+            can_moderate=permissions.can_moderate_post(standing, reply),
+        )
+        for reply in replies
+    ]
+    return thread_card, reply_cards
+
+
+def held_reply_cards(user, thread: Thread) -> list[PostCard]:
+    """The block of the member's own replies waiting for approval (``held_replies_for``), as cards."""
+    standing = standing_of(user)
+    return [
+        PostCard(post=reply, can_edit=permissions.can_edit_reply(standing, reply))
+        for reply in held_replies_for(standing, thread)
+    ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.standing import standing_of
-from forum import services
+from forum import cooked, services
 from forum.models import Reaction, Reply, ThemeFollow, Thread, ThreadFollow
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 from forum.tests.test_postgresql import WORKERS, run_concurrently
@@ -67,21 +67,26 @@ def organisation_reply(thread, other_user):
 
 def render_engagement(user, thread, post, **context):
     """
-    The engagement block of a thread (``_engagement.html``) or a reply (``_reply_engagement.html``,
-    part of its card) as the thread page renders it, with engagement_context wired in.
+    The engagement block of a thread (``_engagement.html``) or a reply (its card,
+    ``_reply_card.html``) as the thread page renders it, with engagement_context wired in.
     """
     request = RequestFactory().get(thread.get_absolute_url())
     request.user = user
     is_reply = isinstance(post, Reply)
+    engagement = engagement_context(user, thread, [post] if is_reply else [])
+    [parts] = cooked.posts([(post, False)], versions=cooked.versions(thread.pk))  # the kept byline, badges, words
     return render_to_string(
-        "forum/_reply_engagement.html" if is_reply else "forum/_engagement.html",
+        "forum/_reply_card.html" if is_reply else "forum/_engagement.html",
         {
             "thread": thread,
             "post": post,
             "reply": post,
+            "card": engagement["reply_cards"][0] if is_reply else engagement["thread_card"],
+            "cooked": parts,
+            "thread_cooked": parts,
             "user": user,
             "thread_url": thread.get_absolute_url(),
-            **engagement_context(user, thread, [post] if is_reply else []),
+            **engagement,
             **context,
         },
         request=request,
@@ -212,18 +217,43 @@ def test_htmx_post_returns_the_button_and_the_status(member_client, reply):
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert "<html" not in html
-    assert f'id="reaction-reply-{reply.pk}"' in html
+    assert re.search(rf'id="reaction-reply-{reply.pk}"\s+data-hx-swap-oob="true"', html)
     assert 'aria-pressed="true"' in html
     assert re.search(r'name="appreciate"\s+value="0"', html)
     assert "1 appreciation" in html
     assert re.search(r'<p id="engagement-status" data-hx-swap-oob="innerHTML">\s*You appreciate this reply\.', html)
-    assert 'value="/discussie/1/"' in html  # the next page survives the swap
+    # The button submits the page's own form, which keeps the token and the next page: not swapped.
+    assert 'form="reaction-form"' in html and "<form" not in html
 
     response = member_client.post(react_url(reply), {"appreciate": "0"}, **HTMX)
     html = response.content.decode()
     assert 'aria-pressed="false"' in html
     assert "appreciation" not in html.split('id="engagement-status"')[0]
     assert "You no longer appreciate this reply." in html
+
+
+def test_the_page_has_one_appreciation_form_for_all_its_buttons(member_client, thread):
+    """
+    Every appreciation button on the page submits one form (the token and the way back once),
+    each to its own post's address with the state it offers; without JavaScript that is a plain POST.
+    """
+    page = f"{thread.get_absolute_url()}?sort=oldest"
+    tokens_without_replies = member_client.get(page).content.decode().count('name="csrfmiddlewaretoken"')
+    replies = [ReplyFactory(thread=thread) for _ in range(3)]
+    html = member_client.get(page).content.decode()
+    assert html.count('id="reaction-form"') == 1
+    form = re.search(r'<form id="reaction-form"(.*?)</form>', html, re.S).group(1)
+    assert 'method="post"' in form and 'name="csrfmiddlewaretoken"' in form
+    assert f'name="next" value="{page}"' in form.replace("&amp;", "&")
+    assert html.count('name="csrfmiddlewaretoken"') == tokens_without_replies  # not once per reply
+    for reply in replies:
+        button = re.search(rf'<button[^>]*id="reaction-button-reply-{reply.pk}"[^>]*>', html).group(0)
+        assert 'form="reaction-form"' in button and f'formaction="{react_url(reply)}"' in button
+        assert re.search(r'name="appreciate"\s+value="1"', button)
+    # What the browser sends for such a button, without JavaScript: back to the page, at the button.
+    response = member_client.post(react_url(replies[0]), {"next": page, "appreciate": "1"})
+    assert response["Location"] == f"{page}#reaction-reply-{replies[0].pk}"
+    assert count_of(replies[0]) == 1
 
 
 # Notifications ---------------------------------------------------------------------------
@@ -488,9 +518,11 @@ def test_engagement_context_query_count_does_not_grow_with_replies(member, threa
     # the member's appreciations of the thread and the page's replies; whether they follow the thread.
     with django_assert_num_queries(2):
         context = engagement_context(standing, thread, replies)
-    assert context == {"thread_appreciated": True, "can_follow_thread": True, "following_thread": True}
-    assert [reply.appreciated_by_me for reply in replies] == [False, True, False]
-    assert all(reply.can_react for reply in replies)
+    assert context["thread_card"].appreciated_by_me is True
+    assert (context["can_follow_thread"], context["following_thread"]) == (True, True)
+    assert [card.appreciated_by_me for card in context["reply_cards"]] == [False, True, False]
+    assert all(card.can_react for card in context["reply_cards"])
+    assert [card.post for card in context["reply_cards"]] == replies
 
     replies += [ReplyFactory(thread=thread) for _ in range(20)]
     with django_assert_num_queries(2):
@@ -515,8 +547,8 @@ def test_the_thread_page_shows_the_members_own_appreciations_from_the_posts_quer
     thread.followed_by_viewer = False  # as the thread page's own query gives it
     with django_assert_num_queries(0):
         context = engagement_context(standing, thread, replies)
-    assert context["thread_appreciated"] is True
-    assert [reply.appreciated_by_me for reply in replies] == [False, True, False]
+    assert context["thread_card"].appreciated_by_me is True
+    assert [card.appreciated_by_me for card in context["reply_cards"]] == [False, True, False]
 
     client = Client()
     client.force_login(member)
@@ -532,8 +564,10 @@ def test_engagement_context_costs_a_visitor_nothing(thread, reply, django_assert
 
     with django_assert_num_queries(0):
         context = engagement_context(AnonymousUser(), thread, [reply])
-    assert context == {"thread_appreciated": False, "can_follow_thread": False, "following_thread": False}
-    assert reply.appreciated_by_me is False and reply.can_react is False
+    assert not context["thread_card"].appreciated_by_me and not context["thread_card"].can_react
+    assert (context["can_follow_thread"], context["following_thread"]) == (False, False)
+    [card] = context["reply_cards"]
+    assert card.appreciated_by_me is False and card.can_react is False
 
 
 def test_thread_page_still_renders_and_stays_strict(client, member_client, thread, reply):
@@ -646,3 +680,33 @@ def test_concurrent_follows_make_one_row():
 
     assert run_concurrently(follow, WORKERS) == [True] * WORKERS
     assert ThreadFollow.objects.filter(member=member, thread=thread).count() == 1
+
+
+def test_the_thread_page_writes_nothing_onto_its_posts(member_client, member, thread):
+    """
+    What the viewer may do with each post travels in its card: the thread and the replies keep
+    only their query's columns.
+    """
+    replies = [ReplyFactory(thread=thread) for _ in range(3)]
+    services.reaction_toggle(member=member, post=replies[0])
+    response = member_client.get(thread.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    page_replies = [reply for reply, *_parts in response.context["replies"]]
+    assert {reply.pk for reply in page_replies} == {reply.pk for reply in replies}
+    page_thread = response.context["thread"]
+    for post in [page_thread, *page_replies]:
+        model = type(post)
+        query = model.objects.for_thread_page(writers=True).with_appreciation_by(member).query
+        columns = {field.attname for field in model._meta.concrete_fields} | set(query.annotations)
+        if post is page_thread:
+            columns |= set(
+                Thread.objects.with_first_unread_reply_for(member)
+                .with_following_for(member)
+                .with_follower_count()
+                .query.annotations
+            )
+        # Django's own: its state and the objects read with the post (its author, its thread).
+        assert set(vars(post)) - columns <= {"_state", "_prefetched_objects_cache"}
+    cards = {card.post.pk: card for _reply, card, *_parts in response.context["replies"]}
+    assert cards[replies[0].pk].appreciated_by_me and cards[replies[0].pk].can_react
+    assert not cards[replies[1].pk].appreciated_by_me

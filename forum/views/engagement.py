@@ -12,7 +12,6 @@ fixed number of queries, and the reply form its quoted text.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,8 +20,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.standing import standing_of
 from core import navigation
 
-from .. import permissions, services
-from ..models import Reaction, Reply, Theme, ThemeFollow, Thread, ThreadFollow
+from .. import cooked, permissions, selectors, services
+from ..models import Reply, Theme, ThemeFollow, Thread, ThreadFollow
 
 REACTIONS_PER_PAGE = 100
 # Names shown when the list opens inline on the thread page; the rest are on the full page.
@@ -59,11 +58,13 @@ def _react(request, post):
             _("You appreciate this discussion.") if appreciated else _("You no longer appreciate this discussion.")
         )
     if request.htmx:
-        post.appreciated_by_me, post.can_react = appreciated, True
+        card = selectors.PostCard(post=post, can_react=True, appreciated_by_me=appreciated)
+        thread_id = post.thread_id if isinstance(post, Reply) else post.pk
+        [parts] = cooked.posts([(post, False)], versions=cooked.versions(thread_id))  # the button's words
         return render(
             request,
             "forum/_reaction_response.html",
-            {"post": post, "next_url": navigation.next_url(request, ""), "status_message": message},
+            {"card": card, "cooked": parts, "status_message": message},
         )
     messages.success(request, message)
     if not navigation.next_url(request, ""):
@@ -160,7 +161,7 @@ def _wanted_state(request, name) -> bool | None:
 
 def reaction_id(post) -> str:
     """The id of a post's appreciation block: the fragment htmx swaps, and where the page returns to."""
-    return f"reaction-{'reply' if isinstance(post, Reply) else 'thread'}-{post.pk}"
+    return selectors.PostCard(post=post).reaction_id
 
 
 def _back(request, default: str, *, anchor: str) -> str:
@@ -181,43 +182,28 @@ def _login_first(request, next_url):
 
 def engagement_context(user, thread: Thread, replies) -> dict:
     """
-    Appreciations and following for the thread page, in at most two queries
-    whatever the number of replies, and none for a visitor: one for the member's
-    own appreciations of the thread and the page's replies (none when the posts
-    came with ``appreciated_by_viewer``), one for whether they follow the thread
-    (none when the thread came with ``followed_by_viewer``).
-    Sets ``appreciated_by_me`` and ``can_react`` on the thread and on every
-    reply, for ``forum/_engagement.html``; returns the page context.
+    What the viewer may do with the thread and the page's replies (``thread_card`` and
+    ``reply_cards``, :class:`forum.selectors.PostCard`), and following, for the thread page: at
+    most two queries whatever the number of replies, and none for a visitor. One for the member's
+    own appreciations of the thread and the replies (none when the posts came with
+    ``appreciated_by_viewer``), one for whether they follow the thread (none when the thread
+    came with ``followed_by_viewer``). ``replies``: of ``thread``.
     """
     standing = standing_of(user)
-    user = standing.user
     replies = list(replies)
     for reply in replies:
         reply.thread = thread  # the page has it: no query per reply
-    mine = set()
-    posts = [thread, *replies]
-    may_appreciate = permissions.can_post(standing)
-    # The thread page reads them with the posts (``with_appreciation_by``): no query of its own.
-    annotated = all(hasattr(post, "appreciated_by_viewer") for post in posts)
-    if may_appreciate and not annotated:
-        mine = set(
-            Reaction.objects.filter(member=user)
-            .filter(Q(thread=thread) | Q(reply__in=[reply.pk for reply in replies]))
-            .values_list("thread_id", "reply_id")
-        )
-    for post in posts:
-        key = (None, post.pk) if post is not thread else (thread.pk, None)
-        post.appreciated_by_me = may_appreciate and (post.appreciated_by_viewer if annotated else key in mine)
-        post.can_react = permissions.can_react(standing, post)
+    thread_card, reply_cards = selectors.post_cards(standing, thread, replies)
     can_follow = permissions.can_follow_thread(standing, thread)
     following = False
     if can_follow:
         # The thread page reads it with the thread (``ThreadQuerySet.with_following_for``).
         following = getattr(thread, "followed_by_viewer", None)
         if following is None:
-            following = ThreadFollow.objects.filter(member=user, thread=thread).exists()
+            following = ThreadFollow.objects.filter(member=standing.user, thread=thread).exists()
     return {
-        "thread_appreciated": thread.appreciated_by_me,
+        "thread_card": thread_card,
+        "reply_cards": reply_cards,
         "can_follow_thread": can_follow,
         "following_thread": following,
     }

@@ -175,16 +175,13 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     count = replies.count() if permissions.can_moderate(standing) else thread.reply_count
     page = EitherEndPaginator(replies, settings.FORUM_REPLIES_PER_PAGE, count=count).get_page(request.GET.get("page"))
     thread_url = thread.get_absolute_url()
-    thread.real_author_visible = account_permissions.can_see_real_author(standing, thread)
-    for reply in page:
-        reply.thread = thread  # the page already has it: no query per reply
-        reply.can_edit = permissions.can_edit_reply(standing, reply)
-        reply.real_author_visible = account_permissions.can_see_real_author(standing, reply)
-    # Appreciated by me, following: read with the thread and the replies (no query of their own).
+    # What the viewer may do with each post and see of it (their own appreciations came with the
+    # posts' queries), and whether they follow the thread: no query of their own.
     engagement_context = engagement.engagement_context(standing, thread, page)
+    thread_card, reply_cards = engagement_context["thread_card"], engagement_context["reply_cards"]
     # The parts of the article and of each reply that are the same for every viewer, from the cache.
     thread_cooked, *replies_cooked = cooked.posts(
-        [(post, post.real_author_visible) for post in [thread, *page]], versions=versions
+        [(card.post, card.real_author_visible) for card in [thread_card, *reply_cards]], versions=versions
     )
     can_reply = permissions.can_reply(standing, thread)
     links = PageLinks()  # each reply's addresses without a reverse() per link
@@ -192,7 +189,7 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
     cards = [None] * len(replies_cooked)
     if not user.is_authenticated:  # a visitor: the whole card is the same for every visitor, kept too
         cards = cooked.visitor_cards(
-            zip(page, replies_cooked, strict=True),
+            zip(reply_cards, replies_cooked, strict=True),
             versions=versions,
             page_context={
                 "user": user,
@@ -215,14 +212,13 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
             "theme": thread.theme,
             "page_obj": page,
             "thread_cooked": thread_cooked,
-            "replies": list(zip(page, replies_cooked, cards, strict=True)),
+            "replies": list(zip(page, reply_cards, replies_cooked, cards, strict=True)),
             "sort": sort,
             "sort_query": urlencode({"sort": sort}) if sort == SORT_OLDEST else "",
             "reply_form": reply_form,
             "preview": preview,
-            "held_replies": _held_replies(standing, thread),
+            "held_replies": selectors.held_reply_cards(standing, thread),
             "can_reply": can_reply,
-            "can_edit_thread": permissions.can_edit_thread(standing, thread),
             "cannot_post_reason": account_permissions.why_cannot_post(standing),
             "thread_url": thread_url,
             "next_url": next_url,
@@ -233,13 +229,6 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
         },
         status=status,
     )
-
-
-def _held_replies(standing, thread):
-    replies = selectors.held_replies_for(standing, thread)
-    for reply in replies:
-        reply.can_edit = permissions.can_edit_reply(standing, reply)
-    return replies
 
 
 @require_POST
