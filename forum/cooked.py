@@ -22,32 +22,44 @@ change commits, so a page rendered while the change's transaction ran is not kep
 version that follows it. The versions are read before the posts are, for the same reason.
 """
 
-import secrets
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Organisation, User
 
-from .models import Reply, Thread
+from . import versions as kept_versions
+from .models import Reply, Theme, Thread
+from .versions import LISTING, SITE, enabled
 
-SITE = "site"
 # Part of every key: a release that changes what is kept (its fields, not its templates) starts afresh.
 FORMAT = 2
 # Kept parts not read for this long go (a release with other templates renders them afresh).
 TIMEOUT = 24 * 60 * 60
+# Parts of the lists of discussions also show what changes without a save (the view count, counted
+# in one UPDATE of its own): they are kept this long at most, the lag of the count they show.
+LISTING_TIMEOUT = 10
 # Saving a member with only these fields changes nothing shown with their posts.
 NOT_SHOWN = frozenset({"last_login", "password", "language"})
 
-
-def enabled() -> bool:
-    return getattr(settings, "FORUM_POST_CACHE", True)
+__all__ = [
+    "LISTING",
+    "SITE",
+    "TIMEOUT",
+    "Cooked",
+    "KeptListing",
+    "enabled",
+    "kept_listing",
+    "listed",
+    "posts",
+    "refresh_all",
+    "versions",
+    "visitor_cards",
+]
 
 
 @dataclass(frozen=True)
@@ -59,39 +71,18 @@ class Cooked:
     label: str  # the appreciation button's words (the author's name for a reply)
 
 
-# Versions ----------------------------------------------------------------------------------------
-
-
-def _version_key(scope) -> str:
-    return f"forum:cooked:version:{scope}"
+# Versions (forum/versions.py) ----------------------------------------------------------------------
 
 
 def versions(thread_id) -> tuple[int, int]:
     """The thread's and the site's current versions: read them before reading the posts."""
-    keys = [_version_key(thread_id), _version_key(SITE)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, secrets.randbits(62), timeout=None)
-            found[key] = cache.get(key, 0)
-    return found[keys[0]], found[keys[1]]
-
-
-def _replace(scope) -> None:
-    """A new version for ``scope``: now, and again after the commit of the change."""
-    if not enabled():
-        return
-    _write_version(scope)
-    transaction.on_commit(partial(_write_version, scope), robust=True)
-
-
-def _write_version(scope) -> None:
-    cache.set(_version_key(scope), secrets.randbits(62), timeout=None)
+    thread_version, site_version = kept_versions.current(thread_id, SITE)
+    return thread_version, site_version
 
 
 def refresh_all() -> None:
     """Every post rendered afresh on its next showing (after a change made outside the site)."""
-    _replace(SITE)
+    kept_versions.replace(SITE)
 
 
 # The kept parts ----------------------------------------------------------------------------------
@@ -134,7 +125,51 @@ def visitor_cards(items, *, versions, page_context) -> list[str]:
     )
 
 
-def _kept(items) -> list:
+@dataclass(frozen=True)
+class KeptListing:
+    """
+    What a ``{% cache %}`` fragment of a page of lists files its parts under (``{% kept_listing %}``):
+    the lists' and the site's versions, how long to keep them (nothing when the cache is off),
+    and whose they are: ``members`` see members-only profiles in the latest activity.
+    """
+
+    version: str
+    timeout: int
+    audience: str
+
+
+def kept_listing(*, member: bool) -> KeptListing:
+    return KeptListing(
+        version=_joined(kept_versions.current(LISTING, SITE)),
+        timeout=LISTING_TIMEOUT if enabled() else 0,
+        audience="members" if member else "public",
+    )
+
+
+def listed(threads, *, show_theme: bool) -> list[tuple[Thread, str]]:
+    """
+    The threads of a list of discussions (home and theme pages), each with what its line says
+    below the title, the same for every viewer (``forum/_thread_summary.html``: who started it,
+    when, in what capacity and theme; replies, views, last activity), kept for
+    ``LISTING_TIMEOUT`` at most under the lists' and the site's versions. The title and what is
+    the viewer's own (the unread marker) are rendered around it.
+    """
+    threads = list(threads)
+    context = _context(kept_versions.current(LISTING, SITE))
+    summaries = _kept(
+        (
+            (
+                f"forum:cooked:{FORMAT}:listed:{thread.pk}:{int(show_theme)}:{_joined(context)}",
+                partial(render_to_string, "forum/_thread_summary.html", {"thread": thread, "show_theme": show_theme}),
+            )
+            for thread in threads
+        ),
+        timeout=LISTING_TIMEOUT,
+    )
+    return list(zip(threads, summaries, strict=True))
+
+
+def _kept(items, *, timeout: int = TIMEOUT) -> list:
     """The values of ``items``, pairs of a cache key and what renders the value, in one round trip each way."""
     items = list(items)
     found = cache.get_many([key for key, _render in items]) if enabled() else {}
@@ -146,7 +181,7 @@ def _kept(items) -> list:
             value = missing[key] = render()
         result.append(value)
     if missing and enabled():
-        cache.set_many(missing, timeout=TIMEOUT)
+        cache.set_many(missing, timeout=timeout)
     return result
 
 
@@ -178,20 +213,30 @@ def _render(post, real_author_visible) -> Cooked:
 
 
 def _post_changed(sender, instance, **kwargs):
-    _replace(instance.thread_id if isinstance(instance, Reply) else instance.pk)
+    kept_versions.replace(instance.thread_id if isinstance(instance, Reply) else instance.pk)
+    kept_versions.replace(LISTING)
+
+
+def _theme_changed(sender, instance, **kwargs):
+    kept_versions.replace(LISTING)
 
 
 def _member_changed(sender, instance, created=False, update_fields=None, **kwargs):
-    # A new member or organisation has no posts yet; logging in or a new password shows nowhere.
-    if created or (update_fields is not None and set(update_fields) <= NOT_SHOWN):
+    # Logging in or a new password shows nowhere.
+    if update_fields is not None and set(update_fields) <= NOT_SHOWN:
         return
-    _replace(SITE)
+    if created:  # no posts yet, but a new member shows in the latest activity
+        kept_versions.replace(LISTING)
+        return
+    kept_versions.replace(SITE)
 
 
 def connect_signals() -> None:
     for model in (Thread, Reply):
         post_save.connect(_post_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-save")
         post_delete.connect(_post_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-delete")
+    post_save.connect(_theme_changed, sender=Theme, dispatch_uid="cooked-Theme-save")
+    post_delete.connect(_theme_changed, sender=Theme, dispatch_uid="cooked-Theme-delete")
     for model in (User, Organisation):
         post_save.connect(_member_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-save")
         post_delete.connect(_member_changed, sender=model, dispatch_uid=f"cooked-{model.__name__}-delete")

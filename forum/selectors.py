@@ -10,14 +10,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import ProfileVisibility, User
 from accounts.permissions import can_see_real_author, is_member, is_moderator
 from accounts.standing import standing_of
 
-from . import permissions
+from . import permissions, versions
 from .models import Capacity, Reaction, Reply, Revision, Status, Theme, Thread
 
 ACTIVITY_LIMIT = 10
@@ -117,7 +117,31 @@ def held_replies_for(user, thread) -> list:
     return replies
 
 
+# The latest activity is kept this long at most: what changes without a new version (a member
+# admitted, the days counted as new) shows this much later.
+ACTIVITY_TIMEOUT = 10
+
+
 def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
+    """
+    :func:`read_latest_activity`, kept in the cache for a few seconds under the lists' and the
+    site's versions (forum/versions.py), one copy for members and one for everyone else: the
+    same for every viewer of either kind, and the costliest read of the home page.
+    """
+    standing = standing_of(user)
+    if not versions.enabled():
+        return read_latest_activity(standing, limit=limit)
+    listing, site = versions.current(versions.LISTING, versions.SITE)
+    audience = "members" if is_member(standing) else "public"
+    key = f"forum:activity:{audience}:{limit}:{listing}:{site}:{translation.get_language()}"
+    items = cache.get(key)
+    if items is None:
+        items = read_latest_activity(standing, limit=limit)
+        cache.set(key, items, timeout=ACTIVITY_TIMEOUT)
+    return items
+
+
+def read_latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     """
     The discussions that moved last, each once with what happened in it, and new members, newest
     first, as ``user`` may see them.

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext
 from accounts import permissions as account_permissions
 from accounts.standing import standing_of
 from core.text import render_markdown
-from forum import permissions
+from forum import cooked, permissions
 from forum.links import page_reverse
 
 register = template.Library()
@@ -42,6 +42,26 @@ def quick_url(context, viewname, **kwargs):
     ``links``: ``{% quick_url "forum:reply" pk=reply.pk %}``.
     """
     return page_reverse(context, viewname, **kwargs)
+
+
+@register.simple_tag
+def listed_threads(threads, show_theme=False):
+    """
+    ``threads`` for a list of discussions, each with what its line says below the title, the
+    same for every viewer and kept in the cache a few seconds (``forum.cooked.listed``):
+    ``{% listed_threads threads show_theme=True as listed %}``, then ``{% for thread, summary in listed %}``.
+    """
+    return cooked.listed(threads, show_theme=bool(show_theme))
+
+
+@register.simple_tag
+def kept_listing(standing):
+    """
+    The versions, keeping time and audience of the cached fragments of a page of lists
+    (``forum.cooked.KeptListing``): ``{% kept_listing standing as kept %}``, then
+    ``{% cache kept.timeout "name" kept.version kept.audience ... %}``.
+    """
+    return cooked.kept_listing(member=account_permissions.is_member(standing_of(standing)))
 
 
 @register.filter
