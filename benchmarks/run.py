@@ -12,7 +12,9 @@ import gc
 import math
 import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ DOCS = BASE_DIR / "docs" / "benchmarks.md"
 MAX_QUERIES = {"visitor": 8, "member": 12, "moderator": 12}
 THREAD_FIRST_PAGE_MS = {"visitor": 10.0, "member": 13.0}
 LAST_PAGE_RATIO = 1.2
+HOME_MS = {"visitor": 8.0, "member": 10.0}
 PASSES = 3  # rounds through all pages (see collect)
 
 
@@ -170,6 +173,8 @@ def collect(warmup, requests):
         "replies": Reply.objects.filter(thread__in=bench_threads).count(),
         "long_threads": [thread.reply_count for thread in long_threads],
     }
+    # "skewed" (seed_benchmark --shape skewed): the longest thread holds most of the replies.
+    sizes["skewed"] = bool(long_threads) and 2 * long_threads[-1].reply_count > sizes["replies"]
 
     per_page = settings.FORUM_REPLIES_PER_PAGE
     pages = [("Home", reverse("forum:home")), (f"Theme ({theme.name})", theme.get_absolute_url())]
@@ -214,8 +219,8 @@ def collect(warmup, requests):
     return results, long_threads, sizes
 
 
-def checks(results, long_threads):
-    """The targets of issue 6, each (description, passed)."""
+def checks(results, long_threads, skewed=False):
+    """The targets of issues 6 and 13, each (description, passed)."""
     found = []
     for who in ("visitor", "member", "moderator"):
         mine = [result for result in results if result.who == who]
@@ -252,7 +257,30 @@ def checks(results, long_threads):
                         ratio <= LAST_PAGE_RATIO,
                     )
                 )
+        if skewed:
+            # One thread holds most replies: a plan made for the average thread (a generic prepared
+            # statement on PostgreSQL) would be at its worst on that thread's pages.
+            for who in THREAD_FIRST_PAGE_MS:
+                first, last = _row(results, who, medium.reply_count, True), _row(results, who, large.reply_count, False)
+                if first and last:
+                    ratio = last.median / first.median
+                    found.append(
+                        (
+                            f"{who}: last page of the {large.reply_count:,}-reply thread within {LAST_PAGE_RATIO}× "
+                            f"the {medium.reply_count:,}-reply thread's first page "
+                            f"({last.median:.2f} / {first.median:.2f} ms = {ratio:.2f}×)",
+                            ratio <= LAST_PAGE_RATIO,
+                        )
+                    )
+    for who, limit in HOME_MS.items():
+        home = _page(results, who, "Home")
+        if home:
+            found.append((f"{who}: home page median ≤ {limit:g} ms ({home.median:.2f} ms)", home.median <= limit))
     return found
+
+
+def _page(results, who, name):
+    return next((result for result in results if result.who == who and result.page == name), None)
 
 
 def _row(results, who, reply_count, first):
@@ -281,6 +309,43 @@ def check_list(found):
     return "\n".join(f"- **{'PASS' if passed else 'FAIL'}** {text}" for text, passed in found)
 
 
+def commit() -> str:
+    """The commit measured, and whether the working tree's code differed from it."""
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+
+    def run(*args):
+        return subprocess.run([git, *args], cwd=BASE_DIR, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
+
+    try:
+        head = run("rev-parse", "--short", "HEAD")
+        # This file itself is rewritten by each run: it does not make the code measured differ.
+        dirty = run("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}{' with uncommitted changes' if dirty else ''}"
+
+
+def prepared_statements() -> str:
+    """On PostgreSQL: how the connection binds and prepares, and how many statements the server holds prepared."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    options = connection.settings_dict.get("OPTIONS", {})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        prepared = cursor.fetchone()[0]
+        cursor.execute("SHOW plan_cache_mode")
+        mode = cursor.fetchone()[0]
+    return (
+        f"server_side_binding={options.get('server_side_binding', False)}, "
+        f"prepare_threshold={options.get('prepare_threshold', 'psycopg default')}, plan_cache_mode={mode}; "
+        f"{prepared} statements prepared on the server by the end of the run"
+    )
+
+
 def machine():
     import django
     from django.db import connection
@@ -305,24 +370,28 @@ def machine():
         "Python": platform.python_version(),
         "Django": django.get_version(),
         "Database": f"{connection.vendor}{version}",
+        "Commit measured": commit(),
     }
 
 
 def document(run_sections, warmup, requests):
     return f"""# Benchmarks
 
-The benchmark suite of issue 6, first version. It runs on demand only, never in
+The benchmark suite of issues 6 and 13. It runs on demand only, never in
 `make test` or CI:
 
 ```sh
 make bench                                                         # SQLite, in bench.sqlite3
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/ambtenaar_bench make bench   # PostgreSQL
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/ambtenaar_bench_skewed \\
+    BENCH_SEED_ARGS="--shape skewed" make bench                    # PostgreSQL, one thread holding most replies
+make bench-throughput                                              # gunicorn and wrk (below)
 ```
 
 `make bench` installs, migrates, runs `seed_forum` and `seed_benchmark` (only when
 the benchmark data is not there yet) and then `python -m benchmarks.run`, which
-prints the table below and rewrites this file, keeping the section of the other
-database as its last run left it. On SQLite it uses its own database
+prints the table below and rewrites this file, keeping the sections of the other
+databases and shapes as their last runs left them. On SQLite it uses its own database
 file (`BENCH_DATABASE_URL`, default `sqlite:///bench.sqlite3`), so the development
 database is untouched. Seed again with other sizes with, for example:
 
@@ -333,7 +402,11 @@ DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py seed_benchmark -
 
 The default sizes are 10,000 members, 20 themes, 100,000 threads (with one
 reply each on average) and three long threads of 20, 1,000 and 10,000 replies.
-`seed_benchmark` makes a login member `bench@example.nl` (verified, current
+The *skewed* shape (`--shape skewed`) has 6,000 regular threads instead, so the
+10,000-reply thread holds most of the about 17,000 replies: the shape where a
+plan PostgreSQL makes once for every thread (a generic plan of a prepared
+statement, after psycopg has prepared it at its fifth execution) would differ most from a plan
+for that one thread. `seed_benchmark` makes a login member `bench@example.nl` (verified, current
 terms accepted) and a moderator `bench-moderator@example.nl` (moderators' group,
 two-factor authentication).
 
@@ -343,19 +416,29 @@ In-process with `django.test.Client`, through the full middleware stack: per
 page {warmup} warm-up requests, then the SQL queries of one request
 (`CaptureQueriesContext`) and the server time of {requests} requests (median and
 p95), taken in {PASSES} rounds through all pages so that a busy moment of the machine
-does not fall on one page alone. The *floor* is a bare Django view returning a fixed
+does not fall on one page alone. The *floor*, the reference each run measures
+beside the pages, is a bare Django view returning a fixed
 response of the same size through the same middleware, measured the same way (beside
 each page, in each round) with the same client;
-"× floor" is the page's median divided by the floor's. The thread pages keep
-the parts that are the same for every viewer in the cache (forum/cooked.py, filled
-by the warm-up), as in production; the rest is rendered on every request. The
-database connection is kept between requests (`CONN_MAX_AGE=60`), as in production.
+"× floor" is the page's median divided by the floor's. There is no whole-page
+cache: every page is rendered by its view on every request. What is the same for
+every viewer is kept in Django's cache (Redis in production), as in production,
+filled by the warm-up: the bylines and badges of posts and a visitor's reply cards
+(forum/cooked.py), and on the home page the lines of each discussion, a visitor's
+list of discussions, the themes and the latest activity, kept 10 seconds at most
+under versions that every change replaces (forum/versions.py). The
+database connection is kept between requests (`CONN_MAX_AGE=60`), as in production,
+so on PostgreSQL the timed requests run statements psycopg has prepared on the server
+(the section's "Prepared statements" line).
 
 Targets: at most {MAX_QUERIES["visitor"]} queries per page for a visitor and
 {MAX_QUERIES["member"]} for a member (moderator pages held to the member limit);
+the home page in a median of at most {HOME_MS["visitor"]:g} ms for a visitor and
+{HOME_MS["member"]:g} ms for a member;
 the first page of the 1,000-reply thread in a median of at most
 {THREAD_FIRST_PAGE_MS["visitor"]:g} ms for a visitor and {THREAD_FIRST_PAGE_MS["member"]:g} ms
 for a member; the last page of the 10,000-reply thread within {LAST_PAGE_RATIO}× its
+first page, and in the skewed shape within {LAST_PAGE_RATIO}× the 1,000-reply thread's
 first page. Threads list newest replies first, so the last page holds the oldest
 replies.
 
@@ -368,7 +451,12 @@ and is kept when `make bench` rewrites this file.
 """
 
 
-VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+SECTION_NAMES = {
+    "sqlite": "SQLite",
+    "postgresql": "PostgreSQL",
+    "sqlite-skewed": "SQLite, one thread holding most replies",
+    "postgresql-skewed": "PostgreSQL, one thread holding most replies",
+}
 
 
 def _markers(vendor):
@@ -385,16 +473,33 @@ def kept_run_section(path, vendor) -> str:
     return start + current.split(start, 1)[1].split(end, 1)[0] + end
 
 
+def section_key(vendor, sizes) -> str:
+    return f"{vendor}-skewed" if sizes["skewed"] else vendor
+
+
 def run_section(vendor, results, found, sizes):
     machine_lines = "\n".join(f"| {key} | {value} |" for key, value in machine().items())
+    prepared = prepared_statements()
+    if prepared:
+        machine_lines += f"\n| Prepared statements | {prepared} |"
     long_sizes = ", ".join(f"{size:,}" for size in sizes["long_threads"])
-    start, end = _markers(vendor)
+    key = section_key(vendor, sizes)
+    start, end = _markers(key)
+    if sizes["skewed"]:
+        note = (
+            "The skewed shape (`seed_benchmark --shape skewed`): the longest thread holds most of the replies, "
+            "where a plan made for the average thread would be at its worst."
+        )
+    elif sizes["threads"] < 100_000:
+        note = "These are smaller than the defaults: a check run, not the reference figures."
+    else:
+        note = ""
     return f"""{start}
-## Latest run on {VENDOR_NAMES.get(vendor, vendor)}
+## Latest run on {SECTION_NAMES.get(key, key)}
 
 **Sizes used: {sizes["members"]:,} members, {sizes["themes"]} themes, {sizes["threads"]:,} threads,
 {sizes["replies"]:,} replies in all, long threads of {long_sizes} replies.**
-{"" if sizes["threads"] >= 100_000 else "These are smaller than the defaults: a check run, not the reference figures."}
+{note}
 
 | Machine | |
 |---|---|
@@ -419,7 +524,7 @@ def main(argv=None):
 
     _setup()
     results, long_threads, sizes = collect(options.warmup, options.requests)
-    found = checks(results, long_threads)
+    found = checks(results, long_threads, skewed=sizes["skewed"])
     print()
     print(table(results))
     print()
@@ -430,8 +535,8 @@ def main(argv=None):
         from benchmarks.throughput import kept_section
 
         # One section per database: this run's, and the other database's as the last run there left it.
-        sections = {vendor: kept_run_section(options.output, vendor) for vendor in VENDOR_NAMES}
-        sections[connection.vendor] = run_section(connection.vendor, results, found, sizes)
+        sections = {key: kept_run_section(options.output, key) for key in SECTION_NAMES}
+        sections[section_key(connection.vendor, sizes)] = run_section(connection.vendor, results, found, sizes)
         run_sections = "\n\n".join(section for section in sections.values() if section)
         text = document(run_sections, options.warmup, options.requests) + kept_section(options.output)
         Path(options.output).write_text(text, encoding="utf-8")

@@ -27,6 +27,10 @@ LOGIN_PASSWORD = "benchmark-wachtwoord"  # noqa: S105  (a local benchmark databa
 # Replies a regular thread gets: thread i has i % (REPLIES_CYCLE) of them, one on average.
 REPLIES_CYCLE = 3
 NOTIFICATIONS = 40
+# The shapes of the data: the regular threads of each (--threads overrides). "skewed": one thread
+# holds most replies (10,000 of about 17,000), where PostgreSQL's plan for a generic prepared
+# statement differs most from the plan for one thread (docs/benchmarks.md).
+SHAPES = {"default": 100_000, "skewed": 6_000}
 
 # A few bodies, rendered once each: Markdown rendering is not what this command measures.
 BODIES = [
@@ -51,7 +55,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=10_000, help="Members (default 10,000).")
         parser.add_argument("--themes", type=int, default=20, help="Themes (default 20).")
-        parser.add_argument("--threads", type=int, default=100_000, help="Regular threads (default 100,000).")
+        parser.add_argument(
+            "--shape",
+            choices=sorted(SHAPES),
+            default="default",
+            help="default: 100,000 regular threads; skewed: 6,000, so the longest thread holds most replies.",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=None, help="Regular threads (default: as the shape has them)."
+        )
         parser.add_argument(
             "--long-threads",
             default="20,1000,10000",
@@ -63,7 +75,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Say what would be created; change nothing.")
 
-    def handle(self, *args, members, themes, threads, long_threads, reset, if_missing, dry_run, **options):
+    def handle(self, *args, members, themes, shape, threads, long_threads, reset, if_missing, dry_run, **options):
+        if threads is None:
+            threads = SHAPES[shape]
         try:
             long_sizes = [int(size) for size in long_threads.split(",") if size.strip()]
         except ValueError as error:
