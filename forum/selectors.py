@@ -3,8 +3,10 @@ Reads that combine several models for one page block. Each runs a fixed number
 of small queries, whatever the size of the forum.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -80,9 +82,31 @@ class ThemeCount:
 
 
 def themes_with_thread_counts() -> list[ThemeCount]:
+    """
+    The themes in their order, each with its number of published threads (kept counts), kept in
+    the cache under the lists' version (forum/versions.py: saving a theme or a thread replaces it)
+    for a few seconds: no query on most home pages.
+    """
+    return _kept_for_lists("forum:themes", read_themes_with_thread_counts)
+
+
+def read_themes_with_thread_counts() -> list[ThemeCount]:
     """The themes in their order, each with its number of published threads (kept counts, one query)."""
     counts = _thread_counts()["themes"]
     return [ThemeCount(theme=theme, thread_count=counts.get(theme.pk, 0)) for theme in Theme.objects.all()]
+
+
+def _kept_for_lists(name: str, read: Callable[[], list]) -> list:
+    """What ``read`` returns, kept ``LISTS_TIMEOUT`` at most under the lists' and the site's versions."""
+    if not versions.enabled():
+        return read()
+    listing, site = versions.current(versions.LISTING, versions.SITE)
+    key = f"{name}:{listing}:{site}:{translation.get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, timeout=LISTS_TIMEOUT)
+    return found
 
 
 def listed_thread_count() -> int:
@@ -117,9 +141,9 @@ def held_replies_for(user, thread) -> list:
     return replies
 
 
-# The latest activity is kept this long at most: what changes without a new version (a member
-# admitted, the days counted as new) shows this much later.
-ACTIVITY_TIMEOUT = 10
+# The latest activity and the themes are kept this long at most: what changes without a new
+# version (a member admitted, the days counted as new) shows this much later.
+LISTS_TIMEOUT = 10
 
 
 def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
@@ -129,16 +153,8 @@ def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     same for every viewer of either kind, and the costliest read of the home page.
     """
     standing = standing_of(user)
-    if not versions.enabled():
-        return read_latest_activity(standing, limit=limit)
-    listing, site = versions.current(versions.LISTING, versions.SITE)
     audience = "members" if is_member(standing) else "public"
-    key = f"forum:activity:{audience}:{limit}:{listing}:{site}:{translation.get_language()}"
-    items = cache.get(key)
-    if items is None:
-        items = read_latest_activity(standing, limit=limit)
-        cache.set(key, items, timeout=ACTIVITY_TIMEOUT)
-    return items
+    return _kept_for_lists(f"forum:activity:{audience}:{limit}", partial(read_latest_activity, standing, limit=limit))
 
 
 def read_latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:

@@ -122,3 +122,14 @@ def test_the_language_of_kept_parts_follows_the_visitor(listed):
     html = home(client)
     assert "Latest discussions" in html and "Laatste discussies" not in html
     assert "by " in line_of(html, listed)
+
+
+def test_a_renamed_theme_and_its_count_show_at_once(listed, theme, user, committed):
+    home()
+    theme.name = "Hernoemd thema"
+    with committed():
+        theme.save()
+    assert 'Hernoemd thema</a> <span class="text-body-secondary">(1)</span>' in home()
+    with committed():
+        services.thread_create(author=user, theme=theme, title="Tweede discussie", body="Wat vinden jullie?")
+    assert 'Hernoemd thema</a> <span class="text-body-secondary">(2)</span>' in home()
