@@ -107,6 +107,8 @@ TEMPLATES = [
                 "moderation.context_processors.moderation",
                 "notifications.context_processors.notifications",
             ],
+            # The filters every app's templates use (dates, the text pipeline's HTML, pagination).
+            "builtins": ["core.templatetags.site_tags"],
         },
     },
 ]

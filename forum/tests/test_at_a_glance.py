@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import ProfileVisibility
+from accounts.templatetags.member_tags import initials
+from core.templatetags.site_tags import post_date
 from forum import services
-from forum.templatetags.forum_tags import initials, post_date
 from forum.tests.factories import ReplyFactory, ThreadFactory, UserFactory
 
 
