@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from accounts.views import language
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("i18n/setlang/", language.language_switch, name="set_language"),
     path("meldingen/", include("notifications.urls")),
     path("", include("accounts.urls")),
+    # What search engines may visit, and where the sitemap is (templates/robots.txt).
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
 
 if settings.DEBUG:

@@ -17,6 +17,7 @@ is linked only when none of the parts of its host name is a single letter.
 
 import re
 from functools import cache
+from html.parser import HTMLParser
 
 import nh3
 from django.conf import settings
@@ -149,3 +150,35 @@ def sentence(text: str) -> str:
     if not text or text[-1] in _SENTENCE_END:
         return text
     return f"{text}."
+
+
+class _TextCollector(HTMLParser):
+    """The text of sanitised HTML, entities decoded, a space where a block or line ends."""
+
+    BREAKS = frozenset({"p", "br", "li", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "hr"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag, [])
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """
+    The plain text of a post's stored HTML (``render_markdown``'s output), for a page's
+    description and the previews of shared links: no tags, entities as the characters they stand
+    for, whitespace folded to single spaces. Templates escape it again where they print it.
+    """
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    return " ".join("".join(collector.parts).split())

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import permissions as account_permissions
 from accounts.models import User
 from accounts.permissions import is_member, is_moderator, is_site_moderator, moderated_theme_ids  # noqa: F401
-from accounts.standing import Standing
+from accounts.standing import Standing, standing_of
 from core.models import ModerationAction, ModerationLog
 
 from .models import Reply, Status, Thread
@@ -31,6 +31,14 @@ def _can_view_post(standing: Standing, post) -> bool:
 
 def can_view_thread(standing: Standing, thread: Thread) -> bool:
     return _can_view_post(standing, thread)
+
+
+def is_public(thread: Thread) -> bool:
+    """
+    Whether a visitor may read ``thread``: only then is it in the feeds and the sitemap
+    (``forum.selectors.public_threads``, the same rule as a query) and may search engines index its page.
+    """
+    return can_view_thread(standing_of(None), thread)
 
 
 def can_view_reply(standing: Standing, reply: Reply) -> bool:

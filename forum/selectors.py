@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -374,3 +375,50 @@ def held_reply_cards(user, thread: Thread) -> list[PostCard]:
         PostCard(post=reply, can_edit=permissions.can_edit_reply(standing, reply))
         for reply in held_replies_for(standing, thread)
     ]
+
+
+# How many threads or replies a feed carries, newest first.
+FEED_ITEMS = 30
+
+# What a feed or the sitemap shows of a post and its author: the stored HTML, not the Markdown
+# source; the author's name, or "former member", not their account.
+_FEED_THREAD_FIELDS = (
+    "title", "slug", "body_html", "created_at", "edited_at", "last_activity_at", "theme__name", "theme__slug",
+    "author__display_name", "author__is_former_member",
+)  # fmt: skip
+
+
+def public_threads() -> models.QuerySet:
+    """
+    The threads a visitor may read (``visible_to`` an anonymous user: never hidden or held ones,
+    nor what only members may see), whoever asks: feeds and the sitemap are the same for everyone.
+    """
+    return Thread.objects.visible_to(AnonymousUser())
+
+
+def public_themes() -> models.QuerySet:
+    """The themes a visitor may open: each theme with at least its page public."""
+    return Theme.objects.all()
+
+
+def feed_threads(*, theme: Theme | None = None, limit: int = FEED_ITEMS) -> list[Thread]:
+    """The newest public threads (in ``theme``) with what a feed item shows: one query."""
+    threads = public_threads()
+    if theme is not None:
+        threads = threads.filter(theme=theme)
+    threads = threads.select_related("theme", "author").only(*_FEED_THREAD_FIELDS).order_by("-created_at", "-pk")
+    return list(threads[:limit])
+
+
+def feed_replies(thread: Thread, *, limit: int = FEED_ITEMS) -> list[Reply]:
+    """
+    The newest published replies of a public ``thread`` with their authors' names: one query.
+    """
+    replies = (
+        Reply.objects.visible_to(AnonymousUser())
+        .filter(thread=thread)
+        .select_related("author")
+        .only("thread_id", "body_html", "created_at", "edited_at", "author__display_name", "author__is_former_member")
+        .in_order(newest_first=True)
+    )
+    return list(replies[:limit])

@@ -1,5 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from . import feeds, sitemaps
 from .views import engagement, pages, threads
 
 app_name = "forum"
@@ -7,10 +9,14 @@ app_name = "forum"
 urlpatterns = [
     path("", threads.home, name="home"),
     path("thema/<slug:slug>/", threads.theme_detail, name="theme"),
+    path("thema/<slug:slug>/feed/", feeds.ThemeThreadsFeed(), name="theme_feed_rss"),
+    path("thema/<slug:slug>/feed/atom/", feeds.ThemeThreadsAtomFeed(), name="theme_feed_atom"),
     path("thema/<slug:slug>/nieuw/", threads.thread_create, name="thread_create"),
     path("thema/<slug:slug>/volgen/", engagement.theme_follow, name="theme_follow"),
     path("discussie/<int:pk>/", threads.thread_detail, name="thread_short"),
     path("discussie/<int:pk>-<slug:slug>/", threads.thread_detail, name="thread"),
+    path("discussie/<int:pk>/feed/", feeds.ThreadRepliesFeed(), name="thread_feed_rss"),
+    path("discussie/<int:pk>/feed/atom/", feeds.ThreadRepliesAtomFeed(), name="thread_feed_atom"),
     path("discussie/<int:pk>/reageren/", threads.reply_create, name="reply_create"),
     path("discussie/<int:pk>/bewerken/", threads.thread_edit, name="thread_edit"),
     path("discussie/<int:pk>/versies/", threads.thread_revisions, name="thread_revisions"),
@@ -23,4 +29,13 @@ urlpatterns = [
     path("reactie/<int:pk>/waarderen/", engagement.reply_react, name="reply_react"),
     path("reactie/<int:pk>/waarderingen/", engagement.reply_reactions, name="reply_reactions"),
     path("pagina/<slug:slug>/", pages.page_detail, name="page"),
+    path("feed/", feeds.LatestThreadsFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestThreadsAtomFeed(), name="feed_atom"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "forum:sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap_section"),
 ]

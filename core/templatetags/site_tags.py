@@ -1,7 +1,7 @@
 """
 The filters every app's templates use, built into the template engine (``TEMPLATES`` ``builtins``
-in the settings): dates and times as the community writes them, the text pipeline's HTML, and
-pagination. Nothing here knows an app above the base.
+in the settings): dates and times as the community writes them, the text pipeline's HTML and its
+plain text, pagination, and the site's full addresses. Nothing here knows an app above the base.
 """
 
 from django import template
@@ -9,6 +9,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
+from core import links, text
 from core.text import render_markdown
 
 register = template.Library()
@@ -50,3 +51,15 @@ def elided_page_range(page):
     to ``Paginator.get_elided_page_range``, whose default is page 1.
     """
     return page.paginator.get_elided_page_range(page.number)
+
+
+@register.filter
+def plain_text(html):
+    """The plain text of a post's stored HTML (``core.text.plain_text``), escaped again where it is printed."""
+    return text.plain_text(html)
+
+
+@register.filter
+def absolute_url(path):
+    """``path`` (starting with ``/``) as a full address on this site, from ``SITE_URL`` (``core.links``)."""
+    return links.absolute_url(path)

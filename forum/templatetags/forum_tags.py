@@ -8,6 +8,12 @@ from forum.links import page_reverse
 register = template.Library()
 
 
+@register.filter
+def is_public(thread) -> bool:
+    """Whether a visitor may read ``thread`` (``forum.permissions.is_public``): its feeds, its indexing."""
+    return permissions.is_public(thread)
+
+
 @register.simple_tag(takes_context=True)
 def quick_url(context, viewname, **kwargs):
     """
