@@ -4,8 +4,11 @@ in the settings): dates and times as the community writes them, the text pipelin
 plain text, pagination, and the site's full addresses. Nothing here knows an app above the base.
 """
 
+from urllib.parse import parse_qsl
+
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
@@ -63,3 +66,15 @@ def plain_text(html):
 def absolute_url(path):
     """``path`` (starting with ``/``) as a full address on this site, from ``SITE_URL`` (``core.links``)."""
     return links.absolute_url(path)
+
+
+@register.simple_tag
+def canonical_path(path: str, page_number: int = 1, query: str = "") -> str:
+    """
+    The address of a listing's page for ``<link rel="canonical">``: ``path`` itself for the first
+    page, ``?page=N`` for another, after ``query`` when the page has an order of its own
+    (``sort=oldest``). Filters and other query parameters are left out.
+    """
+    if page_number <= 1:
+        return path
+    return f"{path}?{urlencode([*parse_qsl(query), ('page', page_number)])}"

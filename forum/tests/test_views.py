@@ -236,12 +236,15 @@ def test_share_links_are_plain_links(client, seeded):
     "url_name", ["forum:home", "thread", "account_signup", "account_login", "moderation:problem_report"]
 )
 def test_pages_load_nothing_from_elsewhere_and_nothing_inline(client, seeded, url_name):
-    """No third-party request and no inline script or style: a strict CSP holds."""
+    """
+    No third-party request and no inline script or style: a strict CSP holds. The canonical link
+    names the page's own full address and loads nothing.
+    """
     url = seeded.get_absolute_url() if url_name == "thread" else reverse(url_name)
     response = client.get(url)
     html = response.content.decode()
     assert "default-src 'self'" in response["Content-Security-Policy"]
-    assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//', html)
+    assert not re.search(r'<(script|link(?![^>]*\brel="canonical")|img|iframe)[^>]+(src|href)="(https?:)?//', html)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     assert not re.search(r"<style[\s>]", html) and ' style="' not in html, "inline style"
 
