@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "forum",
     "moderation",
+    "search",
     "notifications",
     "outbox",
     "django.contrib.admin",

@@ -18,6 +18,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("forum.urls")),
     path("", include("moderation.urls")),
+    path("zoeken/", include("search.urls")),
     path("beheer/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language.language_switch, name="set_language"),

@@ -92,6 +92,19 @@ class ThreadForm(AuthorshipMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     body = BodyField()
 
+    def __init__(self, *args, similar_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if similar_url:
+            # With htmx, similar discussions follow the title as it is typed (without, the check button).
+            self.fields["title"].widget.attrs.update(
+                {
+                    "data-hx-get": similar_url,
+                    "data-hx-trigger": "input changed delay:600ms, search",
+                    "data-hx-target": "#similar-threads",
+                    "data-hx-swap": "innerHTML",
+                }
+            )
+
     def clean_title(self):
         return clean_plain_text(self.cleaned_data["title"])
 

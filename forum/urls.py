@@ -12,6 +12,7 @@ urlpatterns = [
     path("thema/<slug:slug>/feed/", feeds.ThemeThreadsFeed(), name="theme_feed_rss"),
     path("thema/<slug:slug>/feed/atom/", feeds.ThemeThreadsAtomFeed(), name="theme_feed_atom"),
     path("thema/<slug:slug>/nieuw/", threads.thread_create, name="thread_create"),
+    path("nieuwe-discussie/vergelijkbaar/", threads.similar_threads, name="similar_threads"),
     path("thema/<slug:slug>/volgen/", engagement.theme_follow, name="theme_follow"),
     path("discussie/<int:pk>/", threads.thread_detail, name="thread_short"),
     path("discussie/<int:pk>-<slug:slug>/", threads.thread_detail, name="thread"),

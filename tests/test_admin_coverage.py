@@ -60,12 +60,18 @@ from forum.tests.factories import (
 )
 from moderation.models import ModeratorNote, Objection, ProblemReport, Report, ReportReason, Sanction, WatchedWord
 from notifications.models import Frequency, Kind, Notification, Preference
+from search.models import Entry, FtsEntry, Synonym
 
-PROJECT_APPS = ["core", "accounts", "forum", "moderation", "notifications"]
+PROJECT_APPS = ["core", "accounts", "forum", "moderation", "search", "notifications"]
 
 # Models without an admin page of their own, and why. Keep this list short: a new model
 # belongs in the administration unless there is nothing in it for a person to read.
-NOT_IN_THE_ADMIN: set = set()
+NOT_IN_THE_ADMIN: set = {
+    # The search index: copies of the threads and replies (their own admin pages show them),
+    # made and kept by the site itself; `manage.py search_reindex` builds it afresh.
+    Entry,
+    FtsEntry,
+}
 
 # Tables that grow with the community: a form or a list filter must never offer all their rows
 # in a drop-down (10,000 members, 100,000 threads and more replies at the benchmark sizes).
@@ -194,6 +200,7 @@ MAKERS = {
     ),
     Objection: _objection,
     WatchedWord: lambda number: WatchedWord.objects.create(phrase=f"woord{number}"),
+    Synonym: lambda number: Synonym.objects.create(term=f"Afk{number}", meaning=f"Afkorting nummer {number}"),
     Notification: lambda number: Notification.objects.create(
         recipient=UserFactory(), kind=Kind.MENTION, actor=UserFactory(), target=ThreadFactory()
     ),

@@ -145,6 +145,9 @@ def collect_visitor_pages(pages: Pages, theme: Theme, thread: Thread):
     pages.get(visitor, "visitor-privacy", reverse("forum:page", args=[Page.Kind.PRIVACY]))
     pages.get(visitor, "visitor-transparency", reverse("moderation:moderation_figures"))
     pages.get(visitor, "visitor-not-found", "/bestaat-niet/", status=HTTPStatus.NOT_FOUND)
+    pages.get(visitor, "visitor-search", reverse("search:results"))
+    pages.get(visitor, "visitor-search-results", reverse("search:results") + "?q=meningsuitingen+%22Rob%22")
+    pages.get(visitor, "visitor-search-bad-filters", reverse("search:results") + "?q=rob&since=gisteren&author=niemand")
     pages.post(
         client_for(enforce_csrf_checks=True),
         "visitor-csrf-failure",
@@ -191,6 +194,9 @@ def collect_member_pages(pages: Pages, member, other, moderator, theme: Theme, t
             "preview": "1",
         },
     )
+    pages.post(client, "member-new-thread-similar", new_thread_url, {"title": "Ruimte voor ambtenaren", "check": "1"})
+    pages.get(client, "member-search-results", reverse("search:results") + "?q=ambtenaar&sort=date")
+    pages.get(client_for(member, language="en"), "member-search-results-en", reverse("search:results") + "?q=lid")
     pages.get(client, "member-edit-thread", reverse("forum:thread_edit", args=[own_thread.pk]))
     pages.get(client, "member-edit-reply", reverse("forum:reply_edit", args=[own_reply.pk]))
     pages.get(client, "member-revisions", reverse("forum:thread_revisions", args=[own_thread.pk]))
@@ -255,6 +261,7 @@ def collect_moderator_pages(pages: Pages, moderator, member, other, theme: Theme
 
     pages.get(client, "moderator-home", "/")
     pages.get(client, "moderator-thread", thread.get_absolute_url())
+    pages.get(client, "moderator-search-held", reverse("search:results") + "?q=reactie")
     pages.get(client, "moderator-moderation-queue", reverse("moderation:moderation_queue"))
     pages.get(client, "moderator-thread-with-held-reply", held_in.get_absolute_url())
     pages.get(client_for(held_author), "member-thread-with-own-held-reply", held_in.get_absolute_url())

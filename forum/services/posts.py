@@ -447,6 +447,7 @@ def mentions_of_closing_member(*, member: User) -> int:
         for post in model.objects.filter(body_html__contains=link).only(*fields):
             html = render_markdown(post.body, closing_member_ids={member.pk})
             if html != post.body_html:
-                model.objects.filter(pk=post.pk).update(body_html=html)
+                post.body_html = html
+                post.save(update_fields=["body_html"])  # saved, so what follows saves (search's index) follows
                 changed += 1
     return changed

@@ -13,15 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions as account_permissions
+from core.cleaning import without_control_characters
 from core.navigation import login_url, next_url
 
-from .. import cooked, permissions, selectors, services
+from .. import cooked, permissions, selectors, services, similar
 from ..forms import ReplyForm, ThreadForm
 from ..links import PageLinks
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
@@ -109,7 +111,20 @@ def theme_detail(request, slug):
 def thread_create(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     permissions.check_create_thread(request.standing, theme)
-    form = ThreadForm(request.POST or None, user=request.standing)
+    similar_url = reverse("forum:similar_threads")
+    if "check" in request.POST:
+        # "Check for similar discussions": the form as written, without errors, and what it resembles.
+        return render(
+            request,
+            "forum/thread_form.html",
+            {
+                "theme": theme,
+                "form": ThreadForm(initial=request.POST.dict(), user=request.standing, similar_url=similar_url),
+                "similar": similar.similar_threads(_typed_title(request.POST), request.standing),
+                "checked": True,
+            },
+        )
+    form = ThreadForm(request.POST or None, user=request.standing, similar_url=similar_url)
     submission = _preview_or_save(
         request,
         form,
@@ -128,6 +143,21 @@ def thread_create(request, slug):
             messages.success(request, _("Your thread has been published."))
         return redirect(thread)
     return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": submission.preview})
+
+
+def _typed_title(data) -> str:
+    return " ".join(without_control_characters(data.get("title", "")).split())
+
+
+@login_required
+@require_GET
+def similar_threads(request):
+    """The similar discussions of a title being typed (htmx, from the new-thread form)."""
+    return render(
+        request,
+        "forum/_similar_threads.html",
+        {"similar": similar.similar_threads(_typed_title(request.GET), request.standing), "checked": True},
+    )
 
 
 @require_GET
