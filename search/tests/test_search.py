@@ -15,7 +15,7 @@ from accounts.privacy import member_close_account
 from forum import services
 from forum.choices import Capacity
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
-from moderation.services import approval
+from moderation import services as moderation
 from search import selectors
 from search.models import Entry, Synonym
 from search.selectors import Filters, Sort
@@ -122,21 +122,21 @@ def test_hidden_posts_are_found_by_moderators_only(corpus):
     moderator = ModeratorFactory()
     member = UserFactory()
     reply = ReplyFactory(thread=corpus["woo"], author=member, body="Vertrouwelijk memorandum.")
-    services.post_hide(acting_user=moderator, post=corpus["twitter"], reason="Spam")
-    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    moderation.post_hide(acting_user=moderator, post=corpus["twitter"], reason="Spam")
+    moderation.post_hide(acting_user=moderator, post=reply, reason="Spam")
     assert found("twitter", member) == []
     assert found("memorandum", member) == []
     assert found("twitter") == []  # a visitor
     assert found("twitter", moderator) == ["Een ambtenaar op Twitter"]
     assert found("memorandum", moderator) == ["Informatieverzoeken (reply)"]
-    services.post_restore(acting_user=moderator, post=corpus["twitter"])
+    moderation.post_restore(acting_user=moderator, post=corpus["twitter"])
     assert found("twitter", member) == ["Een ambtenaar op Twitter"]
 
 
 def test_replies_in_a_hidden_thread_are_not_found(corpus):
     moderator = ModeratorFactory()
     ReplyFactory(thread=corpus["twitter"], author=UserFactory(), body="Een reactie over gedragscodes.")
-    services.post_hide(acting_user=moderator, post=corpus["twitter"], reason="Spam")
+    moderation.post_hide(acting_user=moderator, post=corpus["twitter"], reason="Spam")
     assert found("gedragscode", UserFactory()) == []
 
 
@@ -148,13 +148,13 @@ def test_held_posts_are_found_once_approved(corpus):
     assert thread.is_held
     assert found("archivering", UserFactory()) == []
     assert found("archivering", moderator) == ["Wachtende vraag"]
-    approval.post_approve(acting_user=moderator, post=thread)
+    moderation.post_approve(acting_user=moderator, post=thread)
     assert found("archivering", UserFactory()) == ["Wachtende vraag"]
 
 
 def test_a_moved_thread_is_found_under_its_new_theme(corpus):
     other = ThemeFactory(name="Informatiebeheer")
-    services.thread_move(acting_user=ModeratorFactory(), thread=corpus["woo"], theme=other)
+    moderation.thread_move(acting_user=ModeratorFactory(), thread=corpus["woo"], theme=other)
     assert found("woo", filters=Filters(theme=other)) == ["Informatieverzoeken"]
     assert found("woo", filters=Filters(theme=corpus["rob"].theme)) == []
 

@@ -46,7 +46,8 @@ def test_control_characters_are_dropped_and_long_input_cut():
 
 
 def test_plain_text_keeps_words_apart_and_unescapes():
-    assert plain_text("<p>Een</p><p>twee &amp; <strong>drie</strong></p><ul><li>vier</li></ul>") == "Een twee & drie vier"
+    html = "<p>Een</p><p>twee &amp; <strong>drie</strong></p><ul><li>vier</li></ul>"
+    assert plain_text(html) == "Een twee & drie vier"
 
 
 def test_the_passage_holds_the_matches_in_their_original_form():
