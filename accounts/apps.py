@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 from core import mentions as text_mentions
@@ -15,3 +16,4 @@ class AccountsConfig(AppConfig):
         from . import mentions, privacy, signals  # noqa: F401
 
         text_mentions.use_member_lookup(mentions.members_named)
+        connection_created.connect(mentions.add_sqlite_functions, dispatch_uid="accounts-sqlite-functions")

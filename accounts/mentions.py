@@ -19,13 +19,21 @@ class _FoldedCase(Func):
     sqlite_function = "FORUM_UNICODE_LOWER"
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        connection.ensure_connection()
-        connection.connection.create_function(self.sqlite_function, 1, _sqlite_lower, deterministic=True)
         return self.as_sql(compiler, connection, function=self.sqlite_function, **extra_context)
 
 
 def _sqlite_lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def add_sqlite_functions(sender, connection, **kwargs):
+    """
+    SQLite: the Python LOWER() once per new connection (Django's ``connection_created``), not per
+    query: SQLite refuses to replace a function while a write to an FTS5 table (search's index)
+    waits for its commit.
+    """
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(_FoldedCase.sqlite_function, 1, _sqlite_lower, deterministic=True)
 
 
 def members_named(names: set[str], handles: set[str]):

@@ -13,7 +13,7 @@ class SearchConfig(AppConfig):
         # discussions, which search answers.
         from forum import similar
 
-        from . import selectors, services
+        from . import privacy, selectors, services  # noqa: F401  (privacy: registers what search holds of a member)
 
         services.connect_signals()
         similar.register(selectors.similar_threads)

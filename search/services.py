@@ -59,10 +59,11 @@ def _fts_write(entries: Iterable[Entry]) -> None:
     FtsEntry.objects.filter(pk__in=[row[0] for row in rows]).delete()
     with connection.cursor() as cursor:
         # Plain SQL: an ORM insert would write FTS5's hidden column too, which takes commands.
-        cursor.executemany(
-            f'INSERT INTO "{FTS_TABLE}" ("rowid", "title", "body") VALUES (%s, %s, %s)',  # noqa: S608 (a constant)
-            rows,
-        )
+        for row in rows:
+            cursor.execute(
+                f'INSERT INTO "{FTS_TABLE}" ("rowid", "title", "body") VALUES (%s, %s, %s)',  # noqa: S608 (a constant)
+                row,
+            )
 
 
 def index_post(post: Thread | Reply) -> Entry:
@@ -121,9 +122,10 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 @transaction.atomic
 def reindex_all() -> int:
     """The whole index made afresh from the threads and replies; returns the number of entries."""
-    Entry.objects.all().delete()
-    if _is_sqlite():
-        with connection.cursor() as cursor:
+    # Plain SQL: the ORM would load every entry to send its post_delete (millions on a large site).
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Entry._meta.db_table)}")  # noqa: S608 (the model's table)
+        if _is_sqlite():
             cursor.execute(f'DELETE FROM "{FTS_TABLE}"')  # noqa: S608 (a constant)
     count = 0
     posts = (

@@ -36,6 +36,7 @@ BEFORE = {
     "accounts": "0010_terms_english_text",
     "forum": "0018_former_member_mentions",
     "notifications": "0001_notifications_preferences",
+    "search": None,
 }
 
 # (app label, model) then -> (app label, model) now.

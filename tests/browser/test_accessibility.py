@@ -295,6 +295,32 @@ def new_thread_preview(site: Site):
     expect(site.page.locator(".preview")).to_be_visible()
 
 
+@page_visit("member", "new-thread-similar")
+def new_thread_similar(site: Site):
+    site.open(f"/thema/{site.theme.slug}/nieuw/")
+    site.page.locator("[name=title]").fill("Meningsuitingen van ambtenaren")
+    site.page.locator("main form button[name=check]").click()
+    expect(site.page.locator("#similar-threads a").first).to_be_visible()
+
+
+@page_visit("visitor", "search", languages=("nl", "en"))
+@page_visit("member", "search")
+def search_results(site: Site):
+    # From the header's search box, then with the filters open.
+    site.open("/")
+    site.page.locator(".site-search input[name=q]").fill("meningsuitingen")
+    site.page.locator(".site-search input[name=q]").press("Enter")
+    expect(site.page.locator(".search-hit mark").first).to_be_visible()
+    site.page.locator(".search-filters summary").click()
+    expect(site.page.locator("[name=theme]")).to_be_visible()
+
+
+@page_visit("member", "search-nothing-found")
+def search_nothing_found(site: Site):
+    site.open("/zoeken/?q=de+het&since=gisteren")
+    expect(site.page.locator("[name=since].is-invalid")).to_be_visible()
+
+
 @page_visit("member", "edit-thread")
 def edit_thread(site: Site):
     thread = ThreadFactory(theme=site.theme, author=site.user, title="Mijn eigen discussie")
