@@ -42,3 +42,16 @@ class ContentKind(models.TextChoices):
     THREAD = "thread", _("thread")
     REPLY = "reply", _("reply")
     MEMBER = "member", _("member")
+
+
+class ThreadList(models.TextChoices):
+    """
+    The lists of discussions, site-wide and per theme (``forum.selectors.thread_list``). The words
+    in their addresses (``/discussies/actief/``) are in ``forum.converters``; the latest is the
+    plain address.
+    """
+
+    LATEST = "latest", pgettext_lazy("list of discussions", "Latest")
+    ACTIVE = "active", pgettext_lazy("list of discussions", "Most active")
+    VIEWED = "viewed", pgettext_lazy("list of discussions", "Most viewed")
+    UNANSWERED = "unanswered", pgettext_lazy("list of discussions", "Unanswered")

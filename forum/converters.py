@@ -3,6 +3,7 @@ Kinds of content in addresses: the Dutch words of the URLs, and only there. A vi
 a ``ContentKind``; ``{% url %}`` and ``reverse()`` take one and write its word.
 """
 
+from .choices import ThreadList
 from .models import ContentKind
 
 
@@ -27,3 +28,19 @@ class PostKindConverter(ContentKindConverter):
 
     words = {ContentKind.THREAD: "discussie", ContentKind.REPLY: "reactie"}
     regex = "|".join(words.values())
+
+
+class ThreadListConverter(ContentKindConverter):
+    """
+    A list of discussions other than the latest (which has the plain address): ``actief``,
+    ``bekeken`` or ``onbeantwoord``.
+    """
+
+    words = {ThreadList.ACTIVE: "actief", ThreadList.VIEWED: "bekeken", ThreadList.UNANSWERED: "onbeantwoord"}
+    regex = "|".join(words.values())
+
+    def to_url(self, value: str) -> str:
+        try:
+            return self.words[ThreadList(value)]
+        except (ValueError, KeyError) as error:
+            raise ValueError(value) from error

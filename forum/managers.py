@@ -104,6 +104,27 @@ class ThreadQuerySet(ListedUpdates, models.QuerySet):
         """By latest activity, as lists show them: the home page's order."""
         return self.for_lists().order_by("-last_activity_at", "-pk")
 
+    def most_active(self, *, since):
+        """
+        Threads with published replies since ``since``, the most of them first (``recent_reply_count``),
+        then by latest activity. One grouped query that starts from the replies written since then
+        (the replies' index on status and date, a range as long as the period's replies, not the forum's)
+        and joins their threads; a thread without replies in the period is not listed.
+        """
+        return (
+            self.filter(replies__status=Status.PUBLISHED, replies__created_at__gte=since)
+            .annotate(recent_reply_count=models.Count("replies"))
+            .order_by("-recent_reply_count", "-last_activity_at", "-pk")
+        )
+
+    def most_viewed(self):
+        """The most viewed first (``view_count``, a stored counter), along an index in this order."""
+        return self.order_by("-view_count", "-pk")
+
+    def unanswered(self):
+        """Threads without a published reply (``reply_count``, a stored counter), the newest first."""
+        return self.filter(reply_count=0).order_by("-created_at", "-pk")
+
     def with_unread_for(self, user):
         """
         Mark what ``user`` has not read: ``last_read_at`` (their ``ThreadVisit``, or ``None``) and

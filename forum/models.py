@@ -198,6 +198,20 @@ class Thread(ModeratedPost):
                 condition=models.Q(status=Status.PUBLISHED, is_pinned=True),
                 name="forum_thread_pinned_idx",
             ),
+            # The lists of discussions (forum.selectors.thread_list): the most viewed, site-wide and per
+            # theme, and the unanswered ones (no published reply), newest first, each in its own order.
+            models.Index(fields=["status", "-view_count", "-id"], name="forum_thread_viewed_idx"),
+            models.Index(fields=["theme", "status", "-view_count", "-id"], name="forum_thread_theme_viewed_idx"),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(status=Status.PUBLISHED, reply_count=0),
+                name="forum_thread_unanswered_idx",
+            ),
+            models.Index(
+                fields=["theme", "-created_at", "-id"],
+                condition=models.Q(status=Status.PUBLISHED, reply_count=0),
+                name="forum_thread_theme_unans_idx",
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from functools import partial
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -21,6 +21,7 @@ from accounts.permissions import can_see_real_author, is_member, is_moderator
 from accounts.standing import standing_of
 
 from . import permissions, versions
+from .choices import ThreadList
 from .models import Capacity, Reaction, Reply, Revision, Status, Theme, Thread
 
 ACTIVITY_LIMIT = 10
@@ -119,6 +120,33 @@ def theme_counts_changed() -> None:
     """Forget the cached thread counts per theme (after the commit too, so no reader caches the old ones)."""
     cache.delete(THEME_COUNTS_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(THEME_COUNTS_CACHE_KEY))
+
+
+# "Most active" counts the published replies of this many days.
+ACTIVE_DAYS = 30
+
+
+def thread_list(user, kind: ThreadList, *, theme: Theme | None = None, capacity: str = "") -> QuerySet[Thread]:
+    """
+    The discussions of the list ``kind`` that ``user`` (a member or a standing) may see, site-wide or
+    in ``theme``, written in ``capacity`` when it is one (``Thread.with_capacity``), with the
+    member's unread markers. Latest: pinned first, then by latest activity (the theme page's own
+    order); most active: the most published replies in the last ``ACTIVE_DAYS`` days; most viewed;
+    unanswered: no published reply yet, the newest first. A page of any of them is one query for
+    its rows and one for its count, on an index in the list's order (``Thread.Meta.indexes``).
+    """
+    threads = Thread.objects.visible_to(user).with_related().with_capacity(capacity)
+    if theme is not None:
+        threads = threads.filter(theme=theme)
+    if kind == ThreadList.ACTIVE:
+        threads = threads.most_active(since=timezone.now() - timedelta(days=ACTIVE_DAYS))
+    elif kind == ThreadList.VIEWED:
+        threads = threads.most_viewed()
+    elif kind == ThreadList.UNANSWERED:
+        threads = threads.unanswered()
+    else:
+        threads = threads.for_listing()
+    return threads.with_unread_for(user)
 
 
 def held_replies_for(user, thread) -> list:

@@ -1,16 +1,22 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, sitemaps
+from .converters import ThreadListConverter
 from .views import engagement, pages, threads
+
+register_converter(ThreadListConverter, "threadlist")
 
 app_name = "forum"
 
 urlpatterns = [
     path("", threads.home, name="home"),
+    path("discussies/", threads.thread_lists, name="lists"),
+    path("discussies/<threadlist:kind>/", threads.thread_lists, name="list"),
     path("thema/<slug:slug>/", threads.theme_detail, name="theme"),
     path("thema/<slug:slug>/feed/", feeds.ThemeThreadsFeed(), name="theme_feed_rss"),
     path("thema/<slug:slug>/feed/atom/", feeds.ThemeThreadsAtomFeed(), name="theme_feed_atom"),
+    path("thema/<slug:slug>/<threadlist:kind>/", threads.theme_detail, name="theme_list"),
     path("thema/<slug:slug>/nieuw/", threads.thread_create, name="thread_create"),
     path("nieuwe-discussie/vergelijkbaar/", threads.similar_threads, name="similar_threads"),
     path("thema/<slug:slug>/volgen/", engagement.theme_follow, name="theme_follow"),

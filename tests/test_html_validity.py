@@ -122,6 +122,9 @@ def collect_visitor_pages(pages: Pages, theme: Theme, thread: Thread):
     visitor = client_for()
     pages.get(visitor, "visitor-home", "/")
     pages.get(visitor, "visitor-theme", theme.get_absolute_url())
+    pages.get(visitor, "visitor-lists", reverse("forum:lists"))
+    pages.get(client_for(language="en"), "visitor-list-unanswered-en", reverse("forum:list", args=["unanswered"]))
+    pages.get(visitor, "visitor-theme-most-viewed", reverse("forum:theme_list", args=[theme.slug, "viewed"]))
     pages.get(visitor, "visitor-thread", thread.get_absolute_url())
     pages.get(visitor, "visitor-thread-page-2-oldest-first", thread.get_absolute_url() + "?page=2&sort=oldest")
     pages.get(client_for(language="en"), "visitor-thread-en", thread.get_absolute_url())
@@ -175,6 +178,8 @@ def collect_member_pages(pages: Pages, member, other, moderator, theme: Theme, t
 
     pages.get(client, "member-home", "/")
     pages.get(client, "member-theme", theme.get_absolute_url())
+    pages.get(client, "member-list-most-active", reverse("forum:list", args=["active"]))
+    pages.get(client, "member-theme-unanswered", reverse("forum:theme_list", args=[theme.slug, "unanswered"]))
     pages.get(client, "member-thread", thread.get_absolute_url() + "?page=3")
     pages.get(client_for(member, language="en"), "member-thread-en", thread.get_absolute_url())
     reply_url = reverse("forum:reply_create", args=[thread.pk])

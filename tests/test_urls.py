@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from forum.choices import ThreadList
 from forum.models import ContentKind
 
 SAMPLES = {
@@ -12,6 +13,7 @@ SAMPLES = {
     "uuid": "12345678-1234-5678-1234-567812345678",
     "contentkind": ContentKind.MEMBER,  # forum.converters
     "postkind": ContentKind.REPLY,
+    "threadlist": ThreadList.ACTIVE,
 }
 
 

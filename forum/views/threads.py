@@ -24,6 +24,7 @@ from core.cleaning import without_control_characters
 from core.navigation import login_url, next_url
 
 from .. import cooked, permissions, selectors, services, similar
+from ..choices import ThreadList
 from ..forms import ReplyForm, ThreadForm
 from ..links import PageLinks
 from ..models import CAPACITY_DISPLAY, Capacity, Reply, Theme, Thread
@@ -81,21 +82,36 @@ def home(request):
 
 
 @require_GET
-def theme_detail(request, slug):
+def thread_lists(request, kind=ThreadList.LATEST):
+    """The site's lists of discussions: latest, most active, most viewed and unanswered."""
+    capacity = _capacity_filter(request)
+    threads = selectors.thread_list(request.standing, kind, capacity=capacity)
+    return render(
+        request,
+        "forum/thread_lists.html",
+        {
+            "kind": kind,
+            "lists": ThreadList,
+            "capacity": capacity,
+            "capacities": list(CAPACITY_DISPLAY.items()),
+            "filter_query": urlencode({"capacity": capacity}) if capacity else "",
+            "page_obj": _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE),
+        },
+    )
+
+
+@require_GET
+def theme_detail(request, slug, kind=ThreadList.LATEST):
     theme = get_object_or_404(Theme, slug=slug)
     capacity = _capacity_filter(request)
-    threads = (
-        Thread.objects.visible_to(request.standing)
-        .for_listing()
-        .filter(theme=theme)
-        .with_capacity(capacity)
-        .with_unread_for(request.standing)
-    )
+    threads = selectors.thread_list(request.standing, kind, theme=theme, capacity=capacity)
     return render(
         request,
         "forum/theme_detail.html",
         {
             "theme": theme,
+            "kind": kind,
+            "lists": ThreadList,
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",

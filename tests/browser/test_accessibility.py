@@ -108,6 +108,21 @@ def theme_page(site: Site):
     expect(site.page.locator("h1")).to_have_text(site.theme.name)
 
 
+@page_visit("visitor", "lists", languages=("nl", "en"))
+@page_visit("member", "lists")
+def thread_lists(site: Site):
+    site.open("/discussies/actief/")
+    expect(site.page.locator(".thread-lists [aria-current=page]")).to_have_attribute("href", "/discussies/actief/")
+    expect(site.page.locator(".thread-list a").first).to_be_visible()
+
+
+@page_visit("visitor", "theme-list")
+@page_visit("member", "theme-list")
+def theme_list(site: Site):
+    site.open(site.theme.get_absolute_url() + "bekeken/")
+    expect(site.page.locator(".thread-lists [aria-current=page]")).to_have_text("Meest bekeken")
+
+
 @page_visit("visitor", "thread", languages=("nl", "en"))
 @page_visit("member", "thread", languages=("nl", "en"))
 def thread_page(site: Site):
