@@ -135,7 +135,7 @@ def thread_list(user, kind: ThreadList, *, theme: Theme | None = None, capacity:
     unanswered: no published reply yet, the newest first. A page of any of them is one query for
     its rows and one for its count, on an index in the list's order (``Thread.Meta.indexes``).
     """
-    threads = Thread.objects.visible_to(user).with_related().with_capacity(capacity)
+    threads = Thread.objects.visible_to(user).for_lists().with_capacity(capacity)
     if theme is not None:
         threads = threads.filter(theme=theme)
     if kind == ThreadList.ACTIVE:
