@@ -111,8 +111,8 @@ def theme_page(site: Site):
 @page_visit("visitor", "lists", languages=("nl", "en"))
 @page_visit("member", "lists")
 def thread_lists(site: Site):
-    site.open("/discussies/actief/")
-    expect(site.page.locator(".thread-lists [aria-current=page]")).to_have_attribute("href", "/discussies/actief/")
+    site.open("/discussies/bekeken/")
+    expect(site.page.locator(".thread-lists [aria-current=page]")).to_have_attribute("href", "/discussies/bekeken/")
     expect(site.page.locator(".thread-list a").first).to_be_visible()
 
 
