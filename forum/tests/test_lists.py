@@ -232,3 +232,11 @@ def test_each_list_costs_the_same_queries_with_3_or_30_discussions(
             answered = Thread.objects.filter(reply_count__gt=0).count()
             listed = {ThreadList.ACTIVE: answered, ThreadList.UNANSWERED: count - answered}.get(kind, count)
             assert len(response.context["page_obj"].object_list) == listed
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_each_list_is_its_own_canonical_address(client, theme, kind, settings):
+    for theme_or_none in (None, theme):
+        response = client.get(list_url(kind, theme_or_none), {"capacity": "function"})
+        html = response.content.decode()
+        assert f'<link rel="canonical" href="{settings.SITE_URL}{list_url(kind, theme_or_none)}">' in html
