@@ -75,6 +75,10 @@ def test_most_active_counts_published_replies_of_the_last_30_days(client, theme,
     page = client.get(list_url(ThreadList.ACTIVE)).context["page_obj"]
     assert [thread.recent_reply_count for thread in page.object_list] == [3, 1, 1]
     assert page.paginator.count == 3  # a discussion without replies in the period is not listed
+    html = client.get(list_url(ThreadList.ACTIVE)).content.decode()
+    assert "3 reacties in de afgelopen 30 dagen" in html and "1 reactie in de afgelopen 30 dagen" in html
+    assert "De discussies met de meeste reacties in de afgelopen 30 dagen." in html
+    assert "in de afgelopen 30 dagen" not in client.get(list_url(ThreadList.VIEWED)).content.decode()
 
 
 def test_most_viewed_lists_the_most_views_first(client, theme):

@@ -92,6 +92,7 @@ def thread_lists(request, kind=ThreadList.LATEST):
         {
             "kind": kind,
             "lists": ThreadList,
+            "active_days": selectors.ACTIVE_DAYS,
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
@@ -112,6 +113,7 @@ def theme_detail(request, slug, kind=ThreadList.LATEST):
             "theme": theme,
             "kind": kind,
             "lists": ThreadList,
+            "active_days": selectors.ACTIVE_DAYS,
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
