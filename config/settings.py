@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "moderation.middleware.MeasuresMiddleware",  # a ban or a warning before anything else
     "accounts.middleware.MemberObligationsMiddleware",
+    "forum.middleware.LoginToViewMiddleware",  # members-only content: a visitor is asked to log in
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -9,21 +9,26 @@ from django.utils.translation import ngettext
 from accounts.roles import MODERATE_PERMISSION
 from core.admin import ReadOnlyAdmin
 
-from . import services
+from . import selectors, services
 from .models import ContentKind, Page, Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
 
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_premoderated", "created_at"]
+    list_display = ["name", "slug", "position", "is_premoderated", "is_members_only", "created_at"]
     list_editable = ["position"]
-    list_filter = ["is_premoderated"]
+    list_filter = ["is_premoderated", "is_members_only"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["position", "name"]
-    fields = ["name", "slug", "description", "position", "is_premoderated", "moderators"]
+    fields = ["name", "slug", "description", "position", "is_premoderated", "is_members_only", "moderators"]
     # Listing a moderator here limits them to the themes they are listed on.
     filter_horizontal = ["moderators"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Members-only or not changes what visitors count on the home page.
+        selectors.theme_counts_changed()
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         """Only members holding the moderator role can be listed as a theme's moderators."""

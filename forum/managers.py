@@ -12,7 +12,23 @@ from . import versions
 from .choices import Capacity, Status
 
 
+def sees_members_only(user) -> bool:
+    """
+    Whether ``user`` (a member or a standing) may see members-only themes (``Theme.is_members_only``),
+    their threads and replies: logged-in members, as for profiles shown to members only. Visitors
+    may not. The one definition: the querysets below and ``forum.permissions`` ask it.
+    """
+    return is_member(standing_of(user))
+
+
 class ThemeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The themes ``user`` may see: not the members-only ones for a visitor."""
+        return self if sees_members_only(user) else self.filter(is_members_only=False)
+
+    def members_only(self):
+        return self.filter(is_members_only=True)
+
     def with_thread_counts(self):
         return self.annotate(
             published_thread_count=models.Count("threads", filter=models.Q(threads__status=Status.PUBLISHED))
@@ -42,12 +58,25 @@ class ThreadQuerySet(ListedUpdates, models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
-        """What ``user`` may read: moderators also see hidden threads."""
+        """
+        What ``user`` may read: published threads in the themes they may see (``in_themes_visible_to``);
+        moderators also see hidden and held threads.
+        """
         standing = standing_of(user)
-        user = standing.user
         if is_moderator(standing):
             return self
-        return self.published()
+        return self.published().in_themes_visible_to(standing)
+
+    def in_themes_visible_to(self, user):
+        """
+        Only threads in themes ``user`` may see: for a visitor, none in a members-only theme. A
+        condition on the small list of members-only themes (``NOT IN``), not a join, so lists keep
+        reading the threads' own indexes in order.
+        """
+        if sees_members_only(user):
+            return self
+        Theme = self.model._meta.get_field("theme").related_model  # by relation, as below
+        return self.exclude(theme__in=Theme.objects.members_only().values("pk"))
 
     def with_related(self):
         return self.select_related("theme", "author__organisation", "written_by", "on_behalf_of")
@@ -281,14 +310,19 @@ class ReplyQuerySet(ListedUpdates, models.QuerySet):
 
     def in_threads_visible_to(self, user):
         """
-        Only replies in threads ``user`` may read: a condition on the joined thread row, checked
-        per reply, rather than a list of every readable thread (which grows with the forum).
+        Only replies in threads ``user`` may read (``ThreadQuerySet.visible_to``): a condition on
+        the joined thread row, checked per reply, rather than a list of every readable thread
+        (which grows with the forum). ``visible_to`` is about the reply's own state: a list of
+        replies from more than one thread needs both.
         """
         standing = standing_of(user)
-        user = standing.user
         if is_moderator(standing):
             return self
-        return self.filter(thread__status=Status.PUBLISHED)
+        replies = self.filter(thread__status=Status.PUBLISHED)
+        if sees_members_only(standing):
+            return replies
+        Theme = self.model._meta.get_field("thread").related_model._meta.get_field("theme").related_model
+        return replies.exclude(thread__theme__in=Theme.objects.members_only().values("pk"))
 
     def with_author(self):
         return self.select_related("author__organisation", "written_by", "on_behalf_of")

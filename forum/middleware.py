@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from core.navigation import login_url
+
+from .permissions import LoginToView
 
 
 class ChosenLanguageMiddleware:
@@ -24,3 +29,22 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class LoginToViewMiddleware:
+    """
+    A visitor who follows a link to members-only content (``forum.permissions.LoginToView``) is
+    led to the login page and back to it, as for any page that needs a login, rather than told
+    that it does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, LoginToView) and request.method in ("GET", "HEAD"):
+            return redirect(login_url(request.get_full_path()))
+        return None

@@ -39,6 +39,13 @@ class Theme(models.Model):
         default=False,
         help_text=_("New threads and replies wait for a moderator's approval before others see them."),
     )
+    is_members_only = models.BooleanField(
+        _("members only"),
+        default=False,
+        help_text=_(
+            "Only logged-in members see the theme, its threads and their replies; visitors are asked to log in."
+        ),
+    )
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("theme moderators"),

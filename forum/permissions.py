@@ -4,7 +4,8 @@ Who may do what in the forum, in one place.
 ``can_*`` answer for templates and menus; ``check_*`` raise and are what
 services call, so views, the admin, commands and tests get the same answer.
 Content a member may not see raises ``Http404`` (it does not exist for them);
-content they may see but not change raises ``PermissionDenied``.
+content they may see but not change raises ``PermissionDenied``; members-only content asks a
+visitor to log in (``LoginToView``, which ``forum.middleware`` turns into the login page).
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +20,27 @@ from accounts.permissions import is_member, is_moderator, is_site_moderator, mod
 from accounts.standing import Standing, standing_of
 from core.models import ModerationAction, ModerationLog
 
-from .models import Reply, Status, Thread
+from .managers import sees_members_only
+from .models import Reply, Status, Theme, Thread
+
+
+class LoginToView(PermissionDenied):
+    """
+    Members-only content (``Theme.is_members_only``) that a visitor asked for: it exists, and
+    logging in shows it, so the visitor is led to the login page and back
+    (``forum.middleware.LoginToViewMiddleware``) rather than told it does not exist. Where nothing
+    catches it, it is the 403 it subclasses.
+    """
+
+
+def can_view_theme(standing: Standing, theme: Theme) -> bool:
+    """Members-only themes for members (``forum.managers.sees_members_only``), the others for everyone."""
+    return not theme.is_members_only or sees_members_only(standing)
+
+
+def check_view_theme(standing: Standing, theme: Theme) -> None:
+    if not can_view_theme(standing, theme):
+        raise LoginToView
 
 
 def _can_view_post(standing: Standing, post) -> bool:
@@ -30,7 +51,9 @@ def _can_view_post(standing: Standing, post) -> bool:
 
 
 def can_view_thread(standing: Standing, thread: Thread) -> bool:
-    return _can_view_post(standing, thread)
+    """Its state allows it (``_can_view_post``) and so does its theme: members-only themes are for members."""
+    # Members never need the theme: a visitor's check reads it (load it with the thread).
+    return _can_view_post(standing, thread) and (sees_members_only(standing) or can_view_theme(standing, thread.theme))
 
 
 def is_public(thread: Thread) -> bool:
@@ -51,7 +74,7 @@ def can_post(standing: Standing) -> bool:
 
 
 def can_create_thread(standing: Standing, theme) -> bool:
-    return can_post(standing)
+    return can_post(standing) and can_view_theme(standing, theme)
 
 
 def is_closed(thread: Thread) -> bool:
@@ -95,12 +118,16 @@ def can_moderate(standing: Standing) -> bool:
 
 
 def check_view_thread(standing: Standing, thread: Thread) -> None:
-    if not can_view_thread(standing, thread):
+    """``Http404`` for a thread the member may not see; ``LoginToView`` for a visitor at a members-only one."""
+    if not _can_view_post(standing, thread):
         raise Http404
+    if not can_view_thread(standing, thread):
+        raise LoginToView
 
 
 def check_view_reply(standing: Standing, reply: Reply) -> None:
-    if not can_view_reply(standing, reply):
+    check_view_thread(standing, reply.thread)
+    if not _can_view_post(standing, reply):
         raise Http404
 
 
@@ -251,7 +278,7 @@ def can_follow_thread(standing: Standing, thread: Thread) -> bool:
 
 
 def can_follow_theme(standing: Standing, theme) -> bool:
-    return can_follow(standing)
+    return can_follow(standing) and can_view_theme(standing, theme)
 
 
 def check_view_post(standing: Standing, post) -> None:

@@ -11,7 +11,7 @@ from functools import partial
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from accounts.standing import standing_of
 
 from . import permissions, versions
 from .choices import ThreadList
+from .managers import sees_members_only
 from .models import Capacity, Reaction, Reply, Revision, Status, Theme, Thread
 
 ACTIVITY_LIMIT = 10
@@ -67,10 +68,22 @@ def _thread_counts() -> dict:
     """
     counts = cache.get(THEME_COUNTS_CACHE_KEY)
     if counts is None:
-        counts = {
-            "themes": dict(Theme.objects.with_thread_counts().values_list("pk", "published_thread_count")),
-            "listed": Thread.objects.filter(status=Status.PUBLISHED, is_pinned=False).count(),
-        }
+        # One query: per theme its published threads, those of them not pinned, and whether a
+        # visitor sees the theme (``ThemeQuerySet.visible_to``, the one rule) for the visitors' count.
+        public = Theme.objects.visible_to(AnonymousUser()).filter(pk=OuterRef("pk"))
+        rows = (
+            Theme.objects.with_thread_counts()
+            .annotate(
+                listed=Count("threads", filter=Q(threads__status=Status.PUBLISHED, threads__is_pinned=False)),
+                public=Exists(public),
+            )
+            .values_list("pk", "published_thread_count", "listed", "public")
+        )
+        counts = {"themes": {}, "listed": 0, "listed_public": 0}
+        for pk, published, listed, is_public in rows:
+            counts["themes"][pk] = published
+            counts["listed"] += listed
+            counts["listed_public"] += listed if is_public else 0
         cache.set(THEME_COUNTS_CACHE_KEY, counts, timeout=3600)
     return counts
 
@@ -83,19 +96,24 @@ class ThemeCount:
     thread_count: int
 
 
-def themes_with_thread_counts() -> list[ThemeCount]:
+def themes_with_thread_counts(user) -> list[ThemeCount]:
     """
-    The themes in their order, each with its number of published threads (kept counts), kept in
-    the cache under the lists' version (forum/versions.py: saving a theme or a thread replaces it)
-    for a few seconds: no query on most home pages.
+    The themes ``user`` may see in their order, each with its number of published threads (kept
+    counts), kept in the cache under the lists' version (forum/versions.py: saving a theme or a
+    thread replaces it) for a few seconds, one copy for members and one for visitors (members-only
+    themes): no query on most home pages.
     """
-    return _kept_for_lists("forum:themes", read_themes_with_thread_counts)
+    audience = "members" if sees_members_only(user) else "public"
+    return _kept_for_lists(f"forum:themes:{audience}", partial(read_themes_with_thread_counts, standing_of(user)))
 
 
-def read_themes_with_thread_counts() -> list[ThemeCount]:
-    """The themes in their order, each with its number of published threads (kept counts, one query)."""
+def read_themes_with_thread_counts(user) -> list[ThemeCount]:
+    """
+    The themes ``user`` may see (``ThemeQuerySet.visible_to``) in their order, each with its number
+    of published threads (kept counts, one query).
+    """
     counts = _thread_counts()["themes"]
-    return [ThemeCount(theme=theme, thread_count=counts.get(theme.pk, 0)) for theme in Theme.objects.all()]
+    return [ThemeCount(theme=theme, thread_count=counts.get(theme.pk, 0)) for theme in Theme.objects.visible_to(user)]
 
 
 def _kept_for_lists(name: str, read: Callable[[], list]) -> list:
@@ -111,9 +129,12 @@ def _kept_for_lists(name: str, read: Callable[[], list]) -> list:
     return found
 
 
-def listed_thread_count() -> int:
-    """How many published threads that are not pinned there are: the home page's list, for its pages."""
-    return _thread_counts()["listed"]
+def listed_thread_count(user) -> int:
+    """
+    How many published threads that are not pinned ``user`` may see (``sees_members_only``): the
+    home page's list, for its pages.
+    """
+    return _thread_counts()["listed" if sees_members_only(user) else "listed_public"]
 
 
 def theme_counts_changed() -> None:
@@ -204,7 +225,7 @@ def read_latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityI
     standing = standing_of(user)
     user = standing.user
     since = timezone.now() - timedelta(days=ACTIVITY_NEW_DAYS)
-    discussions = Thread.objects.activity().with_activity_summary(since=since)
+    discussions = Thread.objects.activity().in_themes_visible_to(standing).with_activity_summary(since=since)
     threads = [
         *discussions.filter(is_pinned=False)[:limit],
         *discussions.filter(is_pinned=True)[:limit],
@@ -425,8 +446,8 @@ def public_threads() -> models.QuerySet:
 
 
 def public_themes() -> models.QuerySet:
-    """The themes a visitor may open: each theme with at least its page public."""
-    return Theme.objects.all()
+    """The themes a visitor may open (``visible_to`` an anonymous user: not the members-only ones)."""
+    return Theme.objects.visible_to(AnonymousUser())
 
 
 def feed_threads(*, theme: Theme | None = None, limit: int = FEED_ITEMS) -> list[Thread]:

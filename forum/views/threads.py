@@ -55,8 +55,9 @@ def home(request):
     if capacity or permissions.can_moderate(request.standing):
         page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
     else:
-        # Everyone else sees every published thread: the number is known without counting them.
-        paginator = KnownCountPaginator(threads, settings.FORUM_THREADS_PER_PAGE, count=selectors.listed_thread_count())
+        # Everyone else sees every published thread they may see: the number is known without counting them.
+        count = selectors.listed_thread_count(request.standing)
+        paginator = KnownCountPaginator(threads, settings.FORUM_THREADS_PER_PAGE, count=count)
         page = paginator.get_page(request.GET.get("page"))
     pinned = []
     if page.number == 1:
@@ -72,7 +73,7 @@ def home(request):
         {
             "page_obj": page,
             "pinned_threads": pinned,
-            "themes": selectors.themes_with_thread_counts(),
+            "themes": selectors.themes_with_thread_counts(request.standing),
             "capacity": capacity,
             "capacities": list(CAPACITY_DISPLAY.items()),
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
@@ -104,6 +105,7 @@ def thread_lists(request, kind=ThreadList.LATEST):
 @require_GET
 def theme_detail(request, slug, kind=ThreadList.LATEST):
     theme = get_object_or_404(Theme, slug=slug)
+    permissions.check_view_theme(request.standing, theme)
     capacity = _capacity_filter(request)
     threads = selectors.thread_list(request.standing, kind, theme=theme, capacity=capacity)
     return render(
@@ -310,7 +312,7 @@ def reply_create(request, pk):
 @require_GET
 def reply_detail(request, pk):
     """Send the visitor to the page of the thread where this reply stands."""
-    reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
+    reply = get_object_or_404(Reply.objects.select_related("thread__theme"), pk=pk)
     permissions.check_view_reply(request.standing, reply)
     if reply.is_held and not permissions.can_moderate(request.standing):
         # Its author finds it in the block of their waiting replies, on every page of the thread.
