@@ -193,3 +193,30 @@ def test_pages_name_their_feeds(client, theme, thread):
 def test_a_hidden_thread_names_no_feed(client, hidden_thread, moderator):
     client.force_login(moderator)
     assert head_of(client.get(hidden_thread.get_absolute_url())).alternates() == {}
+
+
+@pytest.fixture
+def members_only_thread(db, user):
+    theme = ThemeFactory(name="Binnenkamer", slug="binnenkamer", is_members_only=True)
+    thread = ThreadFactory(theme=theme, author=user, title="Alleen voor leden")
+    ReplyFactory(thread=thread, author=UserFactory(), body="Vertrouwelijk antwoord.")
+    return thread
+
+
+def test_members_only_threads_are_in_no_feed(client, thread, members_only_thread, user):
+    """Feeds are public: a members-only theme's discussions never appear, not even for a member's reader."""
+    client.force_login(user)
+    for name in ("forum:feed_rss", "forum:feed_atom"):
+        content = client.get(reverse(name)).content.decode()
+        assert thread.title in content
+        assert "Alleen voor leden" not in content and "Binnenkamer" not in content
+    slug = members_only_thread.theme.slug
+    for name in ("forum:theme_feed_rss", "forum:theme_feed_atom"):
+        assert client.get(reverse(name, kwargs={"slug": slug})).status_code == 404
+    for name in ("forum:thread_feed_rss", "forum:thread_feed_atom"):
+        assert client.get(reverse(name, kwargs={"pk": members_only_thread.pk})).status_code == 404
+
+
+def test_members_only_pages_name_no_feed(user_client, members_only_thread):
+    assert head_of(user_client.get(members_only_thread.get_absolute_url())).alternates() == {}
+    assert head_of(user_client.get(members_only_thread.theme.get_absolute_url())).alternates() == {}

@@ -89,3 +89,13 @@ def test_profiles_are_canonical_and_private_ones_noindex_without_a_card(client, 
     head = head_of(client.get(path))
     assert head.canonical() == absolute(path)
     assert head.meta("robots") == "noindex" and head.meta("og:title") is None
+
+
+def test_members_only_pages_are_noindex_without_a_card(user_client, user):
+    theme = ThemeFactory(is_members_only=True)
+    thread = ThreadFactory(theme=theme, author=user)
+    for path in (thread.get_absolute_url(), theme.get_absolute_url()):
+        head = head_of(user_client.get(path))
+        assert head.meta("robots") == "noindex"
+        assert head.canonical() == absolute(path)
+        assert head.meta("og:title") is None and head.meta("og:description") is None

@@ -104,3 +104,13 @@ def test_robots_keeps_crawlers_out_of_personal_moderation_and_account_pages(robo
     ):
         assert parser.can_fetch("*", f"{settings.SITE_URL}{path}"), path
     assert f"Sitemap: {settings.SITE_URL}{reverse('forum:sitemap')}" in text.splitlines()
+
+
+def test_members_only_themes_and_threads_are_not_in_the_sitemap(client, thread, user):
+    members_only = ThemeFactory(name="Binnenkamer", slug="binnenkamer", is_members_only=True)
+    closed = ThreadFactory(theme=members_only, author=user)
+    client.force_login(user)  # a member asking gets the same public sitemap
+    urls = sitemap_urls(client)
+    assert f"http://testserver{thread.get_absolute_url()}" in urls
+    assert f"http://testserver{members_only.get_absolute_url()}" not in urls
+    assert f"http://testserver{closed.get_absolute_url()}" not in urls
