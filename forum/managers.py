@@ -156,13 +156,14 @@ class ThreadQuerySet(ListedUpdates, models.QuerySet):
 
     def with_unread_for(self, user):
         """
-        Mark what ``user`` has not read: ``last_read_at`` (their ``ThreadVisit``, or ``None``) and
-        ``is_unread``, true when the thread moved (``last_activity_at``) after they last read it.
+        Mark what ``user`` has not read: ``is_unread``, true when the thread moved
+        (``last_activity_at``) after they last read it (their ``ThreadVisit``).
 
         Without a visit row the member's joining date stands in for it, so a new member is not
         greeted with the whole history marked as new: only what happened since they joined is.
         Each listed thread costs one lookup in the unique index (member, thread) inside the
-        same query; there is no join across all visits and no OR. Visitors get no annotation.
+        same query (one subquery: lists show the marker only, not the visit's time); there is no
+        join across all visits and no OR. Visitors get no annotation.
         """
         standing = standing_of(user)
         user = standing.user
@@ -170,9 +171,9 @@ class ThreadQuerySet(ListedUpdates, models.QuerySet):
             return self
         visits = self.model._meta.get_field("visits").related_model.objects  # by relation, see below
         last_read_at = visits.filter(member=user, thread=models.OuterRef("pk")).values("last_read_at")[:1]
-        return self.annotate(last_read_at=models.Subquery(last_read_at)).annotate(
+        return self.annotate(
             is_unread=models.ExpressionWrapper(
-                models.Q(last_activity_at__gt=_read_until(models.F("last_read_at"), user)),
+                models.Q(last_activity_at__gt=_read_until(models.Subquery(last_read_at), user)),
                 output_field=models.BooleanField(),
             )
         )
