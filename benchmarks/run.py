@@ -348,6 +348,7 @@ def prepared_statements() -> str:
 
 def machine():
     import django
+    from django.conf import settings
     from django.db import connection
 
     version = ""
@@ -370,6 +371,7 @@ def machine():
         "Python": platform.python_version(),
         "Django": django.get_version(),
         "Database": f"{connection.vendor}{version}",
+        "Cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "Commit measured": commit(),
     }
 
@@ -422,7 +424,8 @@ response of the same size through the same middleware, measured the same way (be
 each page, in each round) with the same client;
 "× floor" is the page's median divided by the floor's. There is no whole-page
 cache: every page is rendered by its view on every request. What is the same for
-every viewer is kept in Django's cache (Redis in production), as in production,
+every viewer is kept in Django's cache (the section's "Cache" line: `RedisCache` when
+`REDIS_URL` is set, as in production; the in-process `LocMemCache` without it),
 filled by the warm-up: the bylines and badges of posts and a visitor's reply cards
 (forum/cooked.py), and on the home page the lines of each discussion, a visitor's
 list of discussions, the themes and the latest activity, kept 10 seconds at most
