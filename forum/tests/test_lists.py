@@ -223,6 +223,7 @@ def test_each_list_costs_the_same_queries_with_3_or_30_discussions(
     client, theme, who, in_theme, settings, django_assert_num_queries
 ):
     settings.FORUM_THREADS_PER_PAGE = 30
+    ThemeFactory(is_members_only=True)  # what a visitor may not see is left out in the same query
     if who == "member":
         client.force_login(UserFactory())
     expected = EXPECTED_QUERIES[who, in_theme]
@@ -244,3 +245,19 @@ def test_each_list_is_its_own_canonical_address(client, theme, kind, settings):
         response = client.get(list_url(kind, theme_or_none), {"capacity": "function"})
         html = response.content.decode()
         assert f'<link rel="canonical" href="{settings.SITE_URL}{list_url(kind, theme_or_none)}">' in html
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_members_only_discussions_are_listed_for_members_only(client, theme, user, kind):
+    closed = ThemeFactory(name="Binnenkamer", slug="binnenkamer", is_members_only=True)
+    for in_theme, title in ((theme, "Open"), (closed, "Binnen")):
+        thread = ThreadFactory(theme=in_theme, title=title)
+        if kind == ThreadList.ACTIVE:
+            ReplyFactory(thread=thread)
+    assert titles(client.get(list_url(kind))) == ["Open"]
+    response = client.get(list_url(kind, closed))  # a visitor is asked to log in
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+    client.force_login(user)
+    assert sorted(titles(client.get(list_url(kind)))) == ["Binnen", "Open"]
+    assert titles(client.get(list_url(kind, closed))) == ["Binnen"]
