@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "js_lib_htmx",
     "django_tasks",
     "django_tasks_db",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +306,8 @@ FORUM_EDIT_WINDOW_MINUTES = int(os.environ.get("FORUM_EDIT_WINDOW_MINUTES", "144
 # Threads and replies together, and reports, per member per hour; 0: no limit. Moderators have none.
 FORUM_POSTS_PER_HOUR = int(os.environ.get("FORUM_POSTS_PER_HOUR", "30"))
 FORUM_REPORTS_PER_HOUR = int(os.environ.get("FORUM_REPORTS_PER_HOUR", "20"))
+# Members with at least this many published threads and replies may add new tags; others choose existing ones.
+FORUM_TAG_CREATE_MIN_POSTS = int(os.environ.get("FORUM_TAG_CREATE_MIN_POSTS", "10"))
 FORUM_MASTODON_SHARE_URL = os.environ.get("FORUM_MASTODON_SHARE_URL", "https://social.overheid.nl/share")
 # The parts of thread pages that are the same for every viewer, kept in the cache (forum/cooked.py).
 FORUM_POST_CACHE = env_bool("FORUM_POST_CACHE", default=True)

@@ -35,6 +35,8 @@ class ModerationAction(models.TextChoices):
     HOLD = "hold", _("held for approval")
     APPROVE = "approve", _("approved")
     REJECT = "reject", _("not approved")
+    TAG_RENAME = "tag_rename", _("tag renamed")
+    TAG_MERGE = "tag_merge", _("tags merged")
 
 
 # The reason for a decision: the moderator's own words, or a default reason (lazy, so that each

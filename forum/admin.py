@@ -5,12 +5,30 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit import admin as taggit_admin
 
 from accounts.roles import MODERATE_PERMISSION
 from core.admin import ReadOnlyAdmin
 
 from . import selectors, services
-from .models import ContentKind, Page, Reaction, Reply, Revision, Theme, ThemeFollow, Thread, ThreadFollow, ThreadVisit
+from .models import (
+    ContentKind,
+    Page,
+    Reaction,
+    Reply,
+    Revision,
+    Tag,
+    Theme,
+    ThemeFollow,
+    Thread,
+    ThreadFollow,
+    ThreadTag,
+    ThreadVisit,
+)
+
+# django-taggit's own tag model is not used (the forum has its own, ``Tag``), and its admin merges
+# tags without the moderation log: the forum's pages rename and merge them (``services.tags``).
+admin.site.unregister(taggit_admin.Tag)
 
 
 @admin.register(Theme)
@@ -280,3 +298,23 @@ class ThreadVisitAdmin(MemberChoiceAdmin):
     list_select_related = ["member", "thread"]
     raw_id_fields = ["member", "thread"]
     search_fields = [*MemberChoiceAdmin.search_fields, "thread__title"]
+
+
+@admin.register(Tag)
+class TagAdmin(ReadOnlyAdmin):
+    """Tags are looked up here; moderators rename and merge them on the site (/moderatie/tags/), logged."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+
+
+@admin.register(ThreadTag)
+class ThreadTagAdmin(ReadOnlyAdmin):
+    """Which thread carries which tag: chosen on the thread's forms, through the services."""
+
+    list_display = ["content_object", "tag"]
+    list_select_related = ["content_object", "tag"]
+    search_fields = ["tag__name", "content_object__title"]
+    raw_id_fields = ["content_object"]
+    ordering = ["-pk"]

@@ -6,8 +6,9 @@ from accounts import permissions as account_permissions
 from accounts.standing import standing_of
 from core.cleaning import clean_plain_text, has_visible_text
 
-from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity
-from .permissions import is_own_post
+from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Capacity, Tag
+from .permissions import can_create_tags, is_own_post
+from .services.tags import TAGS_PER_THREAD, tag_names_check, tag_normalise
 
 REASON_MAX_LENGTH = 2000
 
@@ -91,9 +92,19 @@ class AuthorshipMixin:
 class ThreadForm(AuthorshipMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     body = BodyField()
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500)
 
-    def __init__(self, *args, similar_url: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user, similar_url: str = "", **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.standing = standing_of(user)
+        # Whether the member may add new tags (one query), for the help text.
+        if can_create_tags(self.standing):
+            help_text = _(
+                "Up to %(max)s tags, separated by commas, such as: open data, woo. Choose existing tags where they fit."
+            )
+        else:
+            help_text = _("Up to %(max)s tags, separated by commas, chosen from the existing tags below.")
+        self.fields["tags"].help_text = help_text % {"max": TAGS_PER_THREAD}
         if similar_url:
             # With htmx, similar discussions follow the title as it is typed (without, the check button).
             self.fields["title"].widget.attrs.update(
@@ -108,6 +119,50 @@ class ThreadForm(AuthorshipMixin, forms.Form):
     def clean_title(self):
         return clean_plain_text(self.cleaned_data["title"])
 
+    def clean_tags(self) -> list[str]:
+        """
+        The tags, separated by commas (a name may have spaces), checked as the service checks them:
+        existing ones, or new ones when the member may add them.
+        """
+        names = [name for name in self.cleaned_data["tags"].split(",") if name.strip()]
+        return tag_names_check(standing=self.standing, names=names)
+
 
 class ReplyForm(AuthorshipMixin, forms.Form):
     body = BodyField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class TagRenameForm(forms.Form):
+    """A moderator gives a tag another name (``services.tag_rename``)."""
+
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), to_field_name="slug")
+    name = forms.CharField(label=_("New name"), max_length=100)
+
+    def clean_name(self):
+        return tag_normalise(self.cleaned_data["name"])
+
+
+class TagMergeForm(forms.Form):
+    """A moderator merges tags into one (``services.tags_merge``)."""
+
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags to merge"),
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    into = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        help_text=_("The threads of the tags chosen above carry this tag instead; those tags are removed."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        tags, into = cleaned.get("tags"), cleaned.get("into")
+        if tags is not None and into is not None and not [tag for tag in tags if tag.pk != into.pk]:
+            raise ValidationError(
+                _("Choose at least one tag other than the one to merge into."), code="nothing_to_merge"
+            )
+        return cleaned

@@ -96,6 +96,34 @@ class ThreadQuerySet(ListedUpdates, models.QuerySet):
         related = ["theme", "author__organisation", "on_behalf_of", *(["written_by"] if writers else [])]
         return self.select_related(*related).only("body", *_thread_page_fields(self.model, writers), *theme)
 
+    def with_tag_list(self):
+        """
+        Annotate ``tag_list``: the thread's tags as ``[name, slug]`` pairs by name, aggregated to
+        JSON in a subquery of the thread's own query (on the unique index (thread, tag)), so a list
+        or the thread page shows tags without a query of its own. Written as SQL, as
+        ``with_first_unread_reply_for``: the JSON aggregate is each database's own.
+        """
+        ThreadTag = self.model._meta.get_field("thread_tags").related_model  # by relation, as below
+        Tag = ThreadTag._meta.get_field("tag").related_model
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        thread_pk = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
+        tagged = (
+            f" FROM {quote(ThreadTag._meta.db_table)} TT INNER JOIN {quote(Tag._meta.db_table)} T"  # noqa: S608 (names from the models)
+            f" ON T.{quote('id')} = TT.{quote('tag_id')} WHERE TT.{quote('content_object_id')} = {thread_pk}"
+        )
+        if connection.vendor == "postgresql":
+            sql = (
+                f"SELECT COALESCE(jsonb_agg(jsonb_build_array(T.{quote('name')}, T.{quote('slug')})"
+                f" ORDER BY T.{quote('name')}), '[]'::jsonb){tagged}"
+            )
+        else:  # SQLite: its JSON functions; the rows aggregated in the order of the inner query
+            sql = (
+                f"SELECT json_group_array(json_array(N, S)) FROM"  # noqa: S608 (names from the models)
+                f" (SELECT T.{quote('name')} AS N, T.{quote('slug')} AS S{tagged} ORDER BY T.{quote('name')})"
+            )
+        return self.annotate(tag_list=models.expressions.RawSQL(sql, (), output_field=models.JSONField()))  # noqa: S611
+
     def with_capacity(self, capacity):
         """Only threads written in ``capacity``; every thread when it is not a known capacity."""
         return self.filter(capacity=capacity) if capacity in Capacity.values else self
@@ -355,6 +383,37 @@ class ReplyQuerySet(ListedUpdates, models.QuerySet):
         if newest_first:
             return self.order_by("-created_at", "-pk")
         return self.order_by("created_at", "pk")
+
+
+class TagQuerySet(models.QuerySet):
+    """Tags as ``user`` may see them: only through the threads they may see (``ThreadQuerySet.visible_to``)."""
+
+    def _tagged(self, user, theme=None):
+        """The tag links of the threads ``user`` may see (in ``theme``), for each tag of the outer query."""
+        ThreadTag = self.model._meta.get_field("thread_tags").related_model  # by relation, as above
+        threads = ThreadTag._meta.get_field("content_object").related_model.objects.visible_to(user)
+        if theme is not None:
+            threads = threads.filter(theme=theme)
+        return ThreadTag.objects.filter(tag=models.OuterRef("pk"), content_object__in=threads.values("pk"))
+
+    def visible_to(self, user):
+        """
+        Tags on at least one thread ``user`` may see: a tag used only on hidden, held or (for a
+        visitor) members-only threads does not exist for them.
+        """
+        return self.filter(models.Exists(self._tagged(user)))
+
+    def with_thread_counts(self, user, *, theme=None):
+        """
+        Only tags on threads ``user`` may see (in ``theme``), each with ``thread_count``, how many
+        such threads carry it, most used first: one query, a count per tag on the tag's index.
+        """
+        counts = self._tagged(user, theme).order_by().values("tag").annotate(count=models.Count("pk")).values("count")
+        return (
+            self.annotate(thread_count=Coalesce(models.Subquery(counts), 0))
+            .filter(thread_count__gt=0)
+            .order_by("-thread_count", "name")
+        )
 
 
 # Account fields of a post's author that the thread page shows or asks (not the password hash,

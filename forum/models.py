@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
 
 from core.text import render_markdown
 
 from .choices import Capacity, ContentKind, HoldReason, Status
-from .managers import ReplyQuerySet, ThemeQuerySet, ThreadQuerySet
+from .managers import ReplyQuerySet, TagQuerySet, ThemeQuerySet, ThreadQuerySet
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000
@@ -177,6 +179,8 @@ class Thread(ModeratedPost):
         _("replies waiting for approval"), default=0, help_text=_("Replies held for a moderator's approval.")
     )
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    # django-taggit, with the forum's own tags and a real key to the thread (``ThreadTag``).
+    tags = TaggableManager(_("tags"), through="ThreadTag", blank=True, help_text="")
 
     objects = ThreadQuerySet.as_manager()
 
@@ -459,3 +463,42 @@ class ThreadVisit(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.thread}"
+
+
+TAG_MAX_LENGTH = 40
+
+
+class Tag(TagBase):
+    """
+    A tag on threads (django-taggit's ``TagBase``): its name lowercase and trimmed, its slug the
+    address of its page. Made, renamed and merged through ``forum.services.tags``.
+    """
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("forum:tag", kwargs={"slug": self.slug})
+
+
+class ThreadTag(TaggedItemBase):
+    """A thread carries a tag: once, with keys to both (django-taggit's custom through model)."""
+
+    tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="thread_tags")
+    content_object = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="thread_tags"
+    )
+
+    class Meta:
+        verbose_name = _("tag on a thread")
+        verbose_name_plural = _("tags on threads")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="forum_threadtag_once")]
+        # A tag's threads (its page, its count), the other way round from the constraint's index.
+        indexes = [models.Index(fields=["tag", "content_object"], name="forum_threadtag_tag_idx")]
+
+    def __str__(self):
+        return f"{self.content_object_id} → {self.tag_id}"

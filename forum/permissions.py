@@ -8,6 +8,7 @@ content they may see but not change raises ``PermissionDenied``; members-only co
 visitor to log in (``LoginToView``, which ``forum.middleware`` turns into the login page).
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -157,6 +158,47 @@ def check_edit_reply(standing: Standing, reply: Reply) -> None:
 def check_view_revisions(standing: Standing, post) -> None:
     if not can_view_revisions(standing, post):
         raise Http404
+
+
+# Tags: members who may write choose existing tags; those with enough published posts (and
+# moderators) also add new ones; moderators of the whole site rename and merge them.
+
+
+def can_tag(standing: Standing) -> bool:
+    return can_post(standing)
+
+
+def can_create_tags(standing: Standing) -> bool:
+    """At least ``FORUM_TAG_CREATE_MIN_POSTS`` published threads and replies (one query), or a moderator."""
+    if not can_post(standing):
+        return False
+    if is_moderator(standing):
+        return True
+    enough = settings.FORUM_TAG_CREATE_MIN_POSTS
+    return _published_post_count(standing.user, up_to=enough) >= enough
+
+
+def _published_post_count(member: User, *, up_to: int) -> int:
+    """
+    How many published threads and replies ``member`` wrote (under their name or for an
+    organisation account), counted up to ``up_to``: two small scans of the authors' indexes, as
+    moderation counts approved posts for its holds, never the member's whole history.
+    """
+    mine = Q(author=member) | Q(written_by=member)
+    threads = len(Thread.objects.filter(mine, status=Status.PUBLISHED).values("pk")[:up_to])
+    if threads >= up_to:
+        return threads
+    return threads + len(Reply.objects.filter(mine, status=Status.PUBLISHED).values("pk")[: up_to - threads])
+
+
+def can_manage_tags(standing: Standing) -> bool:
+    """Tags are shared by every theme: moderators of the whole site rename and merge them."""
+    return is_site_moderator(standing)
+
+
+def check_manage_tags(standing: Standing) -> None:
+    if not can_manage_tags(standing):
+        raise PermissionDenied
 
 
 def check_moderate(standing: Standing) -> None:

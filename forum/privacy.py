@@ -260,3 +260,11 @@ registry.register(
     refers_by=["forum.ThreadVisit.member"],
     erase=erase_read_positions,
 )
+# django-taggit's own tagged items: the forum tags threads with its own models (Tag, ThreadTag),
+# so taggit's generic table stays empty; nothing in it is about a member.
+for reference in ("taggit.TaggedItem.content_object", "taggit.TaggedItem.content_type"):
+    registry.omit(
+        reference,
+        reason="The forum's tags are on threads (forum.ThreadTag); django-taggit's generic table is not used.",
+        keeps="The forum's tags are on threads (forum.ThreadTag); django-taggit's generic table is not used.",
+    )

@@ -23,7 +23,7 @@ from accounts.standing import standing_of
 from . import permissions, versions
 from .choices import ThreadList
 from .managers import sees_members_only
-from .models import Capacity, Reaction, Reply, Revision, Status, Theme, Thread
+from .models import Capacity, Reaction, Reply, Revision, Status, Tag, Theme, Thread
 
 ACTIVITY_LIMIT = 10
 # "Latest activity" counts the replies of this many days as new.
@@ -151,7 +151,7 @@ def thread_list(user, kind: ThreadList, *, theme: Theme | None = None, capacity:
     """
     The discussions of the list ``kind`` that ``user`` (a member or a standing) may see, site-wide or
     in ``theme``, written in ``capacity`` when it is one (``Thread.with_capacity``), with the
-    member's unread markers. Latest: pinned first, then by latest activity (the theme page's own
+    member's unread markers and the threads' tags. Latest: pinned first, then by latest activity (the theme page's own
     order); most active: the most published replies in the last ``ACTIVE_DAYS`` days; most viewed;
     unanswered: no published reply yet, the newest first. A page of any of them is one query for
     its rows and one for its count, on an index in the list's order (``Thread.Meta.indexes``).
@@ -167,7 +167,7 @@ def thread_list(user, kind: ThreadList, *, theme: Theme | None = None, capacity:
         threads = threads.unanswered()
     else:
         threads = threads.for_listing()
-    return threads.with_unread_for(user)
+    return threads.with_unread_for(user).with_tag_list()
 
 
 def held_replies_for(user, thread) -> list:
@@ -320,6 +320,48 @@ def member_posts_for_profile(request, member) -> dict:
         .order_by("-created_at")
     )
     return {"threads": threads[:PROFILE_ITEMS], "replies": replies[:PROFILE_ITEMS]}
+
+
+TAG_CHOICES = 40
+THEME_TAGS = 20
+
+
+def tag_choices(user, *, limit: int = TAG_CHOICES) -> list[Tag]:
+    """The tags to choose from on the thread form: those ``user`` may see, most used first, with ``thread_count``."""
+    return list(Tag.objects.with_thread_counts(user)[:limit])
+
+
+def theme_tags(user, theme: Theme, *, limit: int = THEME_TAGS) -> list[Tag]:
+    """
+    :func:`read_theme_tags`, kept in the cache for a few seconds under the lists' and the site's
+    versions (the tag services replace the lists' version too), one copy per audience: what
+    visitors, members and moderators see of the threads differs. No query on most theme pages.
+    """
+    standing = standing_of(user)
+    audience = "moderators" if is_moderator(standing) else "members" if sees_members_only(standing) else "public"
+    return _kept_for_lists(
+        f"forum:theme-tags:{theme.pk}:{audience}:{limit}", partial(read_theme_tags, standing, theme, limit=limit)
+    )
+
+
+def read_theme_tags(user, theme: Theme, *, limit: int = THEME_TAGS) -> list[Tag]:
+    """The tags on ``theme``'s threads that ``user`` may see, most used there first, with ``thread_count``."""
+    return list(Tag.objects.with_thread_counts(user, theme=theme)[:limit])
+
+
+def tags_for_moderators():
+    """Every tag, by name, with ``thread_count``: how many threads carry it, whatever their state. One query."""
+    return Tag.objects.annotate(thread_count=Count("thread_tags")).order_by("name")
+
+
+def tag_threads(user, tag: Tag):
+    """
+    The threads carrying ``tag`` that ``user`` may see, as the theme pages list them (pinned
+    first, then latest activity), with unread markers and their tags: one query a page.
+    """
+    return (
+        Thread.objects.visible_to(user).filter(thread_tags__tag=tag).for_listing().with_unread_for(user).with_tag_list()
+    )
 
 
 def theme_moderator_listing(member):

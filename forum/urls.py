@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import feeds, sitemaps
 from .converters import ThreadListConverter
-from .views import engagement, pages, threads
+from .views import engagement, pages, tags, threads
 
 register_converter(ThreadListConverter, "threadlist")
 
@@ -45,4 +45,8 @@ urlpatterns = [
         name="sitemap",
     ),
     path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap_section"),
+    path("tag/<slug:slug>/", tags.tag_detail, name="tag"),
+    path("moderatie/tags/", tags.tag_manage, name="tag_manage"),
+    path("moderatie/tags/hernoemen/", tags.tag_rename, name="tag_rename"),
+    path("moderatie/tags/samenvoegen/", tags.tag_merge, name="tag_merge"),
 ]

@@ -13,7 +13,9 @@ under the version that follows it. Read the versions before the data, for the sa
 Where versions are replaced: forum/cooked.py's signal handlers (every save and delete of a
 thread, reply, theme, member or organisation) and the forum's querysets' ``update()``
 (forum/managers.py: every conditional update of a thread or reply, the way the services hide,
-lock, pin, move, approve and count replies). Nothing else calls :func:`replace` by hand.
+lock, pin, move, approve and count replies), and the tag services (forum/services/tags.py: the
+lists show each thread's tags, which change without a save of the thread). Nothing else calls
+:func:`replace` by hand.
 """
 
 import secrets

@@ -44,10 +44,12 @@ from forum.models import (
     Reaction,
     Reply,
     Revision,
+    Tag,
     Theme,
     ThemeFollow,
     Thread,
     ThreadFollow,
+    ThreadTag,
     ThreadVisit,
 )
 from forum.tests.factories import (
@@ -103,6 +105,8 @@ READ_ONLY = [
     ThreadFollow,
     ThemeFollow,
     ThreadVisit,
+    Tag,
+    ThreadTag,
 ]
 
 
@@ -203,6 +207,10 @@ MAKERS = {
     Synonym: lambda number: Synonym.objects.create(term=f"Afk{number}", meaning=f"Afkorting nummer {number}"),
     Notification: lambda number: Notification.objects.create(
         recipient=UserFactory(), kind=Kind.MENTION, actor=UserFactory(), target=ThreadFactory()
+    ),
+    Tag: lambda number: Tag.objects.create(name=f"tag {number}", slug=f"tag-{number}"),
+    ThreadTag: lambda number: ThreadTag.objects.create(
+        content_object=ThreadFactory(), tag=Tag.objects.create(name=f"label {number}", slug=f"label-{number}")
     ),
     Preference: lambda number: Preference.objects.create(
         member=UserFactory(), kind=Kind.MENTION, frequency=Frequency.NEVER

@@ -24,3 +24,11 @@ from .posts import (  # noqa: F401
     thread_import,
     thread_register_view,
 )
+from .tags import (  # noqa: F401
+    TAGS_PER_THREAD,
+    tag_names_check,
+    tag_normalise,
+    tag_rename,
+    tags_merge,
+    thread_tags_set,
+)

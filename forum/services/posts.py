@@ -20,8 +20,10 @@ from core.text import render_markdown
 from .. import holds, permissions, ratelimits, selectors, tasks
 from ..models import Capacity, Page, Reply, Revision, Status, Theme, Thread, ThreadFollow
 from . import notices
+from . import tags as thread_tags
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from accounts.models import Organisation, User
@@ -128,11 +130,17 @@ def thread_create(
     body: str,
     capacity: str = Capacity.PERSONAL,
     as_account: User | None = None,
+    tags: Sequence[str] = (),
 ) -> Thread:
-    """Start a thread in ``theme``, in the capacity the author chose, or as an organisation account."""
+    """
+    Start a thread in ``theme``, in the capacity the author chose, or as an organisation account,
+    with the ``tags`` chosen (``services.tags``: new ones only from members who may add them).
+    """
     standing = standing_of(author)
     permissions.check_create_thread(standing, theme)
     _check_post_rate(standing)
+    if tags:  # checked before the thread counts among the member's published posts
+        tags = thread_tags.tag_names_check(standing=standing, names=tags)
     thread = _thread_insert(
         theme=theme,
         title=title,
@@ -140,6 +148,8 @@ def thread_create(
         hold_writer=author,
         **_authorship(standing=standing, capacity=capacity, as_account=as_account),
     )
+    if tags:
+        thread_tags.thread_tags_set(standing=standing, thread=thread, names=tags)
     _count_post(standing)
     # Authors follow their own thread; the member who wrote it for an organisation account does.
     ThreadFollow.objects.get_or_create(member=author, thread=thread)
@@ -310,15 +320,24 @@ def _tell_author_of_edit(post: Thread | Reply, *, note: str) -> None:
 
 @transaction.atomic
 def thread_edit(
-    *, acting_user: User, thread: Thread, title: str, body: str, capacity: str | None = None, note: str = ""
+    *,
+    acting_user: User,
+    thread: Thread,
+    title: str,
+    body: str,
+    capacity: str | None = None,
+    note: str = "",
+    tags: Sequence[str] | None = None,
 ) -> bool:
     """
-    Change a thread's title, text or capacity, keeping the old ones as a revision.
-    A moderator's ``note`` says why they changed someone else's post: it is logged and sent to the author.
+    Change a thread's title, text or capacity, keeping the old ones as a revision, and its tags
+    when ``tags`` is given. A moderator's ``note`` says why they changed someone else's post: it
+    is logged and sent to the author.
     """
     standing = standing_of(acting_user)
     permissions.check_edit_thread(standing, thread)
-    return _edit(
+    tags_changed = tags is not None and thread_tags.thread_tags_set(standing=standing, thread=thread, names=tags)
+    edited = _edit(
         standing=standing,
         post=thread,
         changes={"title": title, "body": body},
@@ -326,6 +345,7 @@ def thread_edit(
         revision={"thread": thread, "title": thread.title},
         note=note,
     )
+    return edited or tags_changed
 
 
 @transaction.atomic

@@ -703,6 +703,7 @@ def test_the_thread_page_writes_nothing_onto_its_posts(member_client, member, th
                 Thread.objects.with_first_unread_reply_for(member)
                 .with_following_for(member)
                 .with_follower_count()
+                .with_tag_list()
                 .query.annotations
             )
         # Django's own: its state and the objects read with the post (its author, its thread).

@@ -51,6 +51,7 @@ def home(request):
         .filter(is_pinned=False)
         .with_capacity(capacity)
         .with_unread_for(request.standing)
+        .with_tag_list()
     )
     if capacity or permissions.can_moderate(request.standing):
         page = _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE)
@@ -66,6 +67,7 @@ def home(request):
             .latest()
             .filter(is_pinned=True)
             .with_unread_for(request.standing)
+            .with_tag_list()
         )
     return render(
         request,
@@ -121,6 +123,7 @@ def theme_detail(request, slug, kind=ThreadList.LATEST):
             "filter_query": urlencode({"capacity": capacity}) if capacity else "",
             "page_obj": _paginate(request, threads, settings.FORUM_THREADS_PER_PAGE),
             "can_create_thread": permissions.can_create_thread(request.standing, theme),
+            "theme_tags": selectors.theme_tags(request.standing, theme),
             **engagement.theme_follow_context(request.standing, theme),
         },
     )
@@ -142,6 +145,7 @@ def thread_create(request, slug):
                 "form": ThreadForm(initial=request.POST.dict(), user=request.standing, similar_url=similar_url),
                 "similar": similar.similar_threads(_typed_title(request.POST), request.standing),
                 "checked": True,
+                "tag_choices": selectors.tag_choices(request.standing),
             },
         )
     form = ThreadForm(request.POST or None, user=request.standing, similar_url=similar_url)
@@ -149,7 +153,12 @@ def thread_create(request, slug):
         request,
         form,
         lambda data: services.thread_create(  # posting too fast: shown on the form
-            author=request.user, theme=theme, title=data["title"], body=data["body"], **form.authorship()
+            author=request.user,
+            theme=theme,
+            title=data["title"],
+            body=data["body"],
+            tags=data["tags"],
+            **form.authorship(),
         ),
     )
     if submission.saved:
@@ -162,7 +171,16 @@ def thread_create(request, slug):
         else:
             messages.success(request, _("Your thread has been published."))
         return redirect(thread)
-    return render(request, "forum/thread_form.html", {"theme": theme, "form": form, "preview": submission.preview})
+    return render(
+        request,
+        "forum/thread_form.html",
+        {
+            "theme": theme,
+            "form": form,
+            "preview": submission.preview,
+            "tag_choices": selectors.tag_choices(request.standing),
+        },
+    )
 
 
 def _typed_title(data) -> str:
@@ -187,7 +205,8 @@ def thread_detail(request, pk, slug=None):
     # ``follower_count``: all in the thread's own query.
     threads = Thread.objects.for_thread_page(writers=account_permissions.is_member(request.standing))
     thread = get_object_or_404(
-        threads.with_first_unread_reply_for(request.standing)
+        threads.with_tag_list()
+        .with_first_unread_reply_for(request.standing)
         .with_following_for(request.standing)
         .with_appreciation_by(request.standing)
         .with_follower_count(),
@@ -283,7 +302,7 @@ def _render_thread(request, thread, reply_form, *, preview=None, status=200):
 
 @require_POST
 def reply_create(request, pk):
-    thread = get_object_or_404(Thread.objects.with_related().with_follower_count(), pk=pk)
+    thread = get_object_or_404(Thread.objects.with_related().with_follower_count().with_tag_list(), pk=pk)
     if not request.user.is_authenticated:
         return redirect(login_url(thread.get_absolute_url()))
     permissions.check_reply(request.standing, thread)
@@ -331,10 +350,14 @@ def reply_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_edit(request, pk):
-    thread = get_object_or_404(Thread.objects.with_related(), pk=pk)
+    thread = get_object_or_404(Thread.objects.with_related().with_tag_list(), pk=pk)
     permissions.check_edit_thread(request.standing, thread)
+    tags = ", ".join(name for name, _slug in thread.tag_list)
     form = ThreadForm(
-        request.POST or None, user=request.standing, post=thread, initial={"title": thread.title, "body": thread.body}
+        request.POST or None,
+        user=request.standing,
+        post=thread,
+        initial={"title": thread.title, "body": thread.body, "tags": tags},
     )
     submission = _preview_or_save(
         request,
@@ -346,6 +369,7 @@ def thread_edit(request, pk):
             body=data["body"],
             capacity=data.get("capacity") or None,
             note=data.get("note", ""),
+            tags=data["tags"],
         ),
     )
     if submission.saved:
@@ -360,6 +384,7 @@ def thread_edit(request, pk):
             "form": form,
             "preview": submission.preview,
             "next": next_url(request, ""),
+            "tag_choices": selectors.tag_choices(request.standing),
         },
     )
 

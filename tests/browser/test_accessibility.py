@@ -30,6 +30,7 @@ from playwright.sync_api import Page, expect
 
 from accounts import services as account_services
 from accounts.models import Approval
+from accounts.standing import standing_of
 from core.models import ModerationLog
 from forum import services
 from forum.models import Reply, Theme, Thread
@@ -145,6 +146,35 @@ def thread_page_with_several_pages(site: Site):
     expect(site.page.locator(".pagination a[rel=prev]")).to_be_visible()
     expect(site.page.locator(".pagination a[rel=next]")).to_be_visible()
     expect(site.page.locator("article.reply")).to_have_count(2)
+
+
+def _tag_the_thread(site: Site) -> None:
+    services.thread_tags_set(
+        standing=standing_of(ModeratorFactory()), thread=site.thread, names=["open data", "woo", "financiën"]
+    )
+
+
+@page_visit("visitor", "tag", languages=("nl", "en"))
+@page_visit("member", "tag")
+def tag_page(site: Site):
+    _tag_the_thread(site)
+    site.open("/tag/open-data/")
+    expect(site.page.locator(".thread-list .tag-link").first).to_be_visible()
+
+
+@page_visit("visitor", "thread-with-tags")
+def thread_page_with_tags(site: Site):
+    _tag_the_thread(site)
+    site.open(site.thread.get_absolute_url())
+    expect(site.page.locator("article.thread .tag-link")).to_have_count(3)
+
+
+@page_visit("member", "theme-with-tags-members-only")
+def members_only_theme_with_tags(site: Site):
+    _tag_the_thread(site)
+    Theme.objects.filter(pk=site.theme.pk).update(is_members_only=True)
+    site.open(site.theme.get_absolute_url())
+    expect(site.page.locator("main .tag-link").first).to_be_visible()
 
 
 @page_visit("visitor", "profile")
@@ -545,6 +575,13 @@ def thread_with_held_reply(site: Site):
     services.reply_create(author=author, thread=site.thread, body="Deze reactie wacht op goedkeuring")
     site.open(site.thread.get_absolute_url())
     expect(site.page.locator(".held-notice")).to_have_count(1)
+
+
+@page_visit("moderator", "tag-manage", languages=("nl", "en"))
+def tag_manage(site: Site):
+    _tag_the_thread(site)
+    site.open("/moderatie/tags/")
+    expect(site.page.locator("main form")).to_have_count(2)
 
 
 @page_visit("moderator", "moderation-log")
