@@ -1,6 +1,6 @@
 """
-RSS and Atom feeds (Django's syndication framework): the latest discussions of the whole site and
-of a theme, and the replies of a discussion. Only what a visitor may read (``forum.selectors``:
+RSS and Atom feeds (Django's syndication framework): the latest discussions of the whole site, of
+a theme and with a tag, and the replies of a discussion. Only what a visitor may read (``forum.selectors``:
 ``visible_to`` an anonymous user), the same for whoever asks; each item's text is the post's
 sanitised HTML, shortened (``forum/feeds/post_description.html``), never its Markdown source.
 Addresses are the site's own (``SITE_URL``, ``core.links``), not the asking request's host.
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.links import absolute_reverse, absolute_url
 
 from . import selectors
-from .models import Reply, Theme, Thread
+from .models import Reply, Tag, Theme, Thread
 
 SITE_NAME = "Ambtenaar 2.0"
 
@@ -62,7 +62,7 @@ class LatestThreadsFeed(_PostFeed):
         return item.title
 
     def item_categories(self, item):
-        return [item.theme.name]
+        return [item.theme.name, *(name for name, _slug in item.tag_list)]
 
 
 class LatestThreadsAtomFeed(LatestThreadsFeed):
@@ -102,6 +102,36 @@ class ThemeThreadsAtomFeed(ThemeThreadsFeed):
     feed_type = Atom1Feed
     subtitle = ThemeThreadsFeed.description
     url_name = "forum:theme_feed_atom"
+
+
+class TagThreadsFeed(LatestThreadsFeed):
+    """The newest discussions with one tag (RSS)."""
+
+    url_name = "forum:tag_feed_rss"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(selectors.public_tags(), slug=slug)
+
+    def title(self, tag: Tag):
+        return _("%(site)s: discussions tagged “%(tag)s”") % {"site": SITE_NAME, "tag": tag.name}
+
+    def description(self, tag: Tag):
+        return _("The newest discussions tagged “%(tag)s” on %(site)s.") % {"site": SITE_NAME, "tag": tag.name}
+
+    def link(self, tag: Tag):
+        return absolute_url(tag.get_absolute_url())
+
+    def feed_url(self, tag: Tag):
+        return absolute_reverse(self.url_name, kwargs={"slug": tag.slug})
+
+    def items(self, tag: Tag):
+        return selectors.feed_threads(tag=tag)
+
+
+class TagThreadsAtomFeed(TagThreadsFeed):
+    feed_type = Atom1Feed
+    subtitle = TagThreadsFeed.description
+    url_name = "forum:tag_feed_atom"
 
 
 class ThreadRepliesFeed(_PostFeed):

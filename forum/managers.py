@@ -403,6 +403,13 @@ class TagQuerySet(models.QuerySet):
         """
         return self.filter(models.Exists(self._tagged(user)))
 
+    def with_is_public(self):
+        """
+        Annotate ``is_public``: whether a visitor may see the tag too (on a thread a visitor may
+        read), so its page is indexed and has feeds. An EXISTS in the tag's own query.
+        """
+        return self.annotate(is_public=models.Exists(self._tagged(None)))
+
     def with_thread_counts(self, user, *, theme=None):
         """
         Only tags on threads ``user`` may see (in ``theme``), each with ``thread_count``, how many

@@ -22,7 +22,7 @@ from accounts.standing import standing_of
 
 from . import permissions, versions
 from .choices import ThreadList
-from .managers import sees_members_only
+from .managers import ThreadQuerySet, sees_members_only
 from .models import Capacity, Reaction, Reply, Revision, Status, Tag, Theme, Thread
 
 ACTIVITY_LIMIT = 10
@@ -479,7 +479,7 @@ _FEED_THREAD_FIELDS = (
 )  # fmt: skip
 
 
-def public_threads() -> models.QuerySet:
+def public_threads() -> ThreadQuerySet:
     """
     The threads a visitor may read (``visible_to`` an anonymous user: never hidden or held ones,
     nor what only members may see), whoever asks: feeds and the sitemap are the same for everyone.
@@ -492,13 +492,23 @@ def public_themes() -> models.QuerySet:
     return Theme.objects.visible_to(AnonymousUser())
 
 
-def feed_threads(*, theme: Theme | None = None, limit: int = FEED_ITEMS) -> list[Thread]:
-    """The newest public threads (in ``theme``) with what a feed item shows: one query."""
+def public_tags() -> models.QuerySet:
+    """The tags a visitor may open (``visible_to`` an anonymous user): on at least one public thread."""
+    return Tag.objects.visible_to(AnonymousUser())
+
+
+def feed_threads(*, theme: Theme | None = None, tag: Tag | None = None, limit: int = FEED_ITEMS) -> list[Thread]:
+    """
+    The newest public threads (in ``theme``, with ``tag``) with what a feed item shows, their tags
+    among it (``with_tag_list``): one query.
+    """
     threads = public_threads()
     if theme is not None:
         threads = threads.filter(theme=theme)
-    threads = threads.select_related("theme", "author").only(*_FEED_THREAD_FIELDS).order_by("-created_at", "-pk")
-    return list(threads[:limit])
+    if tag is not None:
+        threads = threads.filter(thread_tags__tag=tag)
+    threads = threads.with_tag_list().select_related("theme", "author").only(*_FEED_THREAD_FIELDS)
+    return list(threads.order_by("-created_at", "-pk")[:limit])
 
 
 def feed_replies(thread: Thread, *, limit: int = FEED_ITEMS) -> list[Reply]:

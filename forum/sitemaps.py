@@ -1,6 +1,6 @@
 """
-The sitemap (``django.contrib.sitemaps``): the public themes and discussions, each discussion with
-its last activity. Only what a visitor may read (``forum.selectors``: ``visible_to`` an anonymous
+The sitemap (``django.contrib.sitemaps``): the public themes, tags and discussions, each discussion
+with its last activity. Only what a visitor may read (``forum.selectors``: ``visible_to`` an anonymous
 user), never hidden, held or members-only content. The framework splits a section into pages of
 ``limit`` addresses, listed in the index at ``/sitemap.xml``; a section's page is two queries (its
 count and its rows), the index one or two per section. Addresses take their scheme from
@@ -29,6 +29,13 @@ class ThemeSitemap(_SiteSitemap):
         return selectors.public_themes().only("slug").order_by("position", "pk")
 
 
+class TagSitemap(_SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return selectors.public_tags().only("slug").order_by("pk")
+
+
 class ThreadSitemap(_SiteSitemap):
     def items(self):
         return selectors.public_threads().only("slug", "last_activity_at").order_by("pk")
@@ -41,4 +48,4 @@ class ThreadSitemap(_SiteSitemap):
         return selectors.public_threads().aggregate(latest=Max("last_activity_at"))["latest"]
 
 
-SITEMAPS = {"themes": ThemeSitemap, "threads": ThreadSitemap}
+SITEMAPS = {"themes": ThemeSitemap, "tags": TagSitemap, "threads": ThreadSitemap}

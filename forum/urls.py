@@ -46,6 +46,8 @@ urlpatterns = [
     ),
     path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap_section"),
     path("tag/<slug:slug>/", tags.tag_detail, name="tag"),
+    path("tag/<slug:slug>/feed/", feeds.TagThreadsFeed(), name="tag_feed_rss"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagThreadsAtomFeed(), name="tag_feed_atom"),
     path("moderatie/tags/", tags.tag_manage, name="tag_manage"),
     path("moderatie/tags/hernoemen/", tags.tag_rename, name="tag_rename"),
     path("moderatie/tags/samenvoegen/", tags.tag_merge, name="tag_merge"),

@@ -64,7 +64,7 @@ def test_sitemap_costs_a_fixed_number_of_queries(client, theme, user, django_ass
     client.get(section)
     with django_assert_num_queries(2):  # the count and the page
         client.get(section)
-    with django_assert_num_queries(3):  # each section's count, the threads' latest activity
+    with django_assert_num_queries(4):  # each section's count, the threads' latest activity
         client.get(reverse("forum:sitemap"))
     for _ in range(5):
         ThreadFactory(theme=theme, author=user)

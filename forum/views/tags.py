@@ -20,7 +20,7 @@ from ..models import Tag
 @require_GET
 def tag_detail(request, slug):
     """The discussions with this tag that the viewer may see; a tag only on others' threads does not exist for them."""
-    tag = get_object_or_404(Tag.objects.visible_to(request.standing), slug=slug)
+    tag = get_object_or_404(Tag.objects.visible_to(request.standing).with_is_public(), slug=slug)
     threads = selectors.tag_threads(request.standing, tag)
     page = Paginator(threads, settings.FORUM_THREADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
