@@ -93,6 +93,7 @@ def test_robots_keeps_crawlers_out_of_personal_moderation_and_account_pages(robo
         reverse("accounts:my_data"),
         reverse("accounts:profile_edit"),
         reverse("admin:index"),
+        f"{reverse('search:results')}?q=ambtenaar",
     ):
         assert not parser.can_fetch("*", f"{settings.SITE_URL}{path}"), path
     for path in (
