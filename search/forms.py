@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from core.cleaning import without_control_characters
 from forum.choices import Capacity
 from forum.models import Theme
 
@@ -27,10 +28,21 @@ class DateInput(forms.DateInput):
         return super().format_value(value)
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class SearchTextField(forms.CharField):
+    """What was typed, its control characters dropped (a NUL byte pasted along is no reason for an error)."""
+
+    def to_python(self, value):
+        return without_control_characters(super().to_python(value))
+
+
 class SearchForm(forms.Form):
     """The results page's query, filters and order: a GET form, every field optional."""
 
-    q = forms.CharField(label=_("Search for"), required=False)
+    q = SearchTextField(label=_("Search for"), required=False, widget=SearchInput(attrs={"class": "form-control"}))
     # Themes as every member sees them; members-only themes narrow this list where they come.
     theme = forms.ModelChoiceField(
         label=_("Theme"),

@@ -65,6 +65,12 @@ def test_any_input_gives_a_results_page(client, seeded, typed):
     assert response.status_code == HTTPStatus.OK
 
 
+def test_control_characters_are_left_out_of_the_search(client, seeded):
+    response = client.get(URL, {"q": "menings\x00uitingen\x1b"})
+    assert not response.context["form"].errors
+    assert [hit.url for hit in response.context["hits"]] == [seeded.get_absolute_url()]
+
+
 @pytest.mark.parametrize("typed", ["de het een", '"de"'])
 def test_only_common_words_say_so(client, seeded, typed):
     response = client.get(URL, {"q": typed})
