@@ -43,7 +43,7 @@ class SearchForm(forms.Form):
     """The results page's query, filters and order: a GET form, every field optional."""
 
     q = SearchTextField(label=_("Search for"), required=False, widget=SearchInput(attrs={"class": "form-control"}))
-    # Themes as every member sees them; members-only themes narrow this list where they come.
+    # The themes the searcher may see (``__init__``): no members-only theme for a visitor.
     theme = forms.ModelChoiceField(
         label=_("Theme"),
         queryset=Theme.objects.all(),
@@ -67,6 +67,10 @@ class SearchForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=DateInput)
     until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
     sort = forms.ChoiceField(label=_("Order"), choices=Sort.choices, required=False)
+
+    def __init__(self, *args, standing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.visible_to(standing)
 
     def clean_author(self):
         handle = self.cleaned_data["author"].strip()

@@ -11,7 +11,7 @@ RESULTS_PER_PAGE = 20
 @require_GET
 def results(request):
     """Threads and replies found, with members and organisations by name; a clear message for what finds nothing."""
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, standing=request.standing)
     form.is_valid()  # a filter that is not valid is shown with its error and narrows nothing
     query = selectors.parse_query(form.cleaned_data.get("q", ""))
     filters = selectors.Filters() if form.errors else form.filters()

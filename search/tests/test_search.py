@@ -140,6 +140,15 @@ def test_replies_in_a_hidden_thread_are_not_found(corpus):
     assert found("gedragscode", UserFactory()) == []
 
 
+def test_members_only_themes_are_found_by_members_only(corpus):
+    closed = ThemeFactory(name="Intern", is_members_only=True)
+    thread = ThreadFactory(theme=closed, author=UserFactory(), title="Intern overleg", body="Over roosters.")
+    ReplyFactory(thread=thread, author=UserFactory(), body="Roosters en diensten.")
+    assert found("roosters") == []  # a visitor
+    assert sorted(found("roosters", UserFactory())) == ["Intern overleg", "Intern overleg (reply)"]
+    assert selectors.similar_threads("roosters", None) == []
+
+
 def test_held_posts_are_found_once_approved(corpus):
     theme = ThemeFactory(is_premoderated=True)
     author = UserFactory()

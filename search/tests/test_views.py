@@ -122,6 +122,16 @@ def test_filters_and_pages_stay_in_the_page_links(client, seeded, settings):
     assert len(second.context["hits"]) == 9
 
 
+def test_a_visitor_is_offered_no_members_only_theme(client, seeded):
+    closed = ThemeFactory(name="Intern", slug="intern", is_members_only=True)
+    response = client.get(URL, {"q": "ambtenaren", "theme": "intern"})
+    assert "theme" in response.context["form"].errors
+    assert closed not in response.context["form"].fields["theme"].queryset
+    client.force_login(UserFactory())
+    response = client.get(URL, {"q": "ambtenaren", "theme": "intern"})
+    assert not response.context["form"].errors
+
+
 def test_members_and_organisations_are_found_on_the_same_page(client, seeded):
     organisation = Organisation.objects.create(name="Gemeente Schrijverslanden", kind=Organisation.Kind.GEMEENTE)
     member = UserFactory()
