@@ -5,7 +5,7 @@ import functools
 from django.db import connections, models
 from django.db.models.functions import Coalesce
 
-from accounts.permissions import is_member, is_moderator
+from accounts.permissions import is_approved, is_member, is_moderator
 from accounts.standing import standing_of
 
 from . import versions
@@ -15,10 +15,12 @@ from .choices import Capacity, Status
 def sees_members_only(user) -> bool:
     """
     Whether ``user`` (a member or a standing) may see members-only themes (``Theme.is_members_only``),
-    their threads and replies: logged-in members, as for profiles shown to members only. Visitors
-    may not. The one definition: the querysets below and ``forum.permissions`` ask it.
+    their threads and replies: admitted members (a verified civil servant, or approved), not
+    visitors and not whoever still waits for approval or was refused. The one definition: the
+    querysets below, ``forum.permissions`` and the audiences of what the lists keep in the cache
+    (``forum.selectors``, ``kept_listing``) ask it.
     """
-    return is_member(standing_of(user))
+    return is_approved(standing_of(user))
 
 
 class ThemeQuerySet(models.QuerySet):

@@ -35,7 +35,8 @@ class LoginToViewMiddleware:
     """
     A visitor who follows a link to members-only content (``forum.permissions.LoginToView``) is
     led to the login page and back to it, as for any page that needs a login, rather than told
-    that it does not exist.
+    that it does not exist. A member who is logged in but not admitted yet (waiting for approval,
+    or refused) gets the 403 it is: logging in again would not show it, and would lead back here.
     """
 
     def __init__(self, get_response):
@@ -45,6 +46,10 @@ class LoginToViewMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, LoginToView) and request.method in ("GET", "HEAD"):
+        if (
+            isinstance(exception, LoginToView)
+            and request.method in ("GET", "HEAD")
+            and not request.user.is_authenticated
+        ):
             return redirect(login_url(request.get_full_path()))
         return None

@@ -203,7 +203,7 @@ def latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityItem]:
     same for every viewer of either kind, and the costliest read of the home page.
     """
     standing = standing_of(user)
-    audience = "members" if is_member(standing) else "public"
+    audience = "members" if sees_members_only(standing) else "public"
     return _kept_for_lists(f"forum:activity:{audience}:{limit}", partial(read_latest_activity, standing, limit=limit))
 
 
@@ -219,8 +219,8 @@ def read_latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityI
     and published replies are counted, for moderators too: this is a public summary, not a
     moderation queue. New members are listed when they are in the directory (admitted, not a
     former member), log in themselves (not an organisation account, not carried over from the
-    old network), and their profile is one ``user`` may open: public profiles for visitors,
-    every profile for members.
+    old network), and their profile is one ``user`` may open: public profiles for visitors and
+    for whoever waits for approval, every profile for admitted members.
     """
     standing = standing_of(user)
     user = standing.user
@@ -231,7 +231,8 @@ def read_latest_activity(user, *, limit: int = ACTIVITY_LIMIT) -> list[ActivityI
         *discussions.filter(is_pinned=True)[:limit],
     ]
     members = User.objects.in_directory().filter(is_organisation_account=False, email__isnull=False)
-    if not is_member(standing):
+    # The members-only profiles with the members-only themes: one audience for what is kept (above).
+    if not sees_members_only(standing):
         members = members.filter(profile_visibility=ProfileVisibility.PUBLIC)
     members = (
         members.select_related(None)

@@ -1,9 +1,9 @@
 from django import forms, template
 
-from accounts import permissions as account_permissions
 from accounts.standing import standing_of
 from forum import cooked, permissions
 from forum.links import page_reverse
+from forum.managers import sees_members_only
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def kept_listing(standing):
     (``forum.cooked.KeptListing``): ``{% kept_listing standing as kept %}``, then
     ``{% cache kept.timeout "name" kept.version kept.audience ... %}``.
     """
-    return cooked.kept_listing(member=account_permissions.is_member(standing_of(standing)))
+    return cooked.kept_listing(member=sees_members_only(standing))
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.models import ProfileVisibility
+from accounts.models import Approval, ProfileVisibility
 from accounts.standing import standing_of
 from forum import permissions, selectors
 from forum.models import Reply, Theme, Thread
@@ -200,3 +200,31 @@ def test_members_only_pages_are_not_indexed(user_client, closed_thread, open_thr
 def test_the_theme_page_says_who_sees_it(user_client, closed_theme):
     page = user_client.get(closed_theme.get_absolute_url()).content.decode()
     assert "Alleen ingelogde leden zien dit thema en de discussies erin." in page
+
+
+@pytest.mark.parametrize("approval", [Approval.PENDING, Approval.REFUSED])
+def test_a_member_not_admitted_sees_nothing_of_a_members_only_theme(client, closed_thread, open_thread, approval):
+    """
+    Members-only themes are for admitted members: someone who can log in but still waits for
+    approval, or was refused, is treated as a visitor there, with a refusal instead of a login
+    page (they are logged in already), also when the home page's kept lists were filled by them first.
+    """
+    applicant = UserFactory(approval=approval)
+    client.force_login(applicant)
+    home = client.get(reverse("forum:home")).content.decode()
+    assert open_thread.title in home
+    assert closed_thread.title not in home
+    assert closed_thread.theme.name not in home
+    response = client.get(closed_thread.get_absolute_url())
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not permissions.can_view_thread(standing_of(applicant), closed_thread)
+    assert not Thread.objects.visible_to(applicant).filter(pk=closed_thread.pk).exists()
+    # What they filled in the cache is what a visitor may see: a visitor after them sees no more.
+    client.logout()
+    assert closed_thread.title not in client.get(reverse("forum:home")).content.decode()
+
+
+def test_an_admitted_member_sees_the_members_only_theme_on_the_home_page(client, closed_thread, open_thread, user):
+    client.force_login(user)
+    home = client.get(reverse("forum:home")).content.decode()
+    assert closed_thread.title in home
