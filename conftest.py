@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from forum import services as forum_services
 from forum.tests.factories import (
     AdministratorFactory,
     ModeratorFactory,
@@ -13,6 +14,7 @@ from forum.tests.factories import (
     UnverifiedUserFactory,
     UserFactory,
 )
+from moderation import services as moderation_services
 
 IS_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -81,10 +83,8 @@ def locked_thread(db, theme, user):
 
 @pytest.fixture
 def hidden_thread(db, theme, user, moderator):
-    from moderation import services
-
     thread = ThreadFactory(theme=theme, author=user)
-    services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
+    moderation_services.post_hide(acting_user=moderator, post=thread, reason="Vertrouwelijke informatie")
     thread.refresh_from_db()
     return thread
 
@@ -95,9 +95,7 @@ def hide_post(db):
     Hide a thread or reply the way a moderator does (moderation's ``post_hide``), for the tests of
     apps below moderation (notifications), which may not import it themselves.
     """
-    from moderation import services
-
-    return services.post_hide
+    return moderation_services.post_hide
 
 
 @pytest.fixture
@@ -107,10 +105,8 @@ def reply(db, thread, other_user):
 
 @pytest.fixture
 def hidden_reply(db, thread, other_user, moderator):
-    from moderation import services
-
     reply = ReplyFactory(thread=thread, author=other_user)
-    services.post_hide(acting_user=moderator, post=reply, reason="Spam")
+    moderation_services.post_hide(acting_user=moderator, post=reply, reason="Spam")
     reply.refresh_from_db()
     return reply
 
@@ -118,15 +114,14 @@ def hidden_reply(db, thread, other_user, moderator):
 @pytest.fixture
 def post(django_capture_on_commit_callbacks):
     """Write through the forum services and run what they leave for after the commit (the notification tasks)."""
-    from forum import services
 
     def reply(author, thread, body="Goed punt."):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.reply_create(author=author, thread=thread, body=body)
+            return forum_services.reply_create(author=author, thread=thread, body=body)
 
     def thread(author, theme, body="Wat vinden jullie?"):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.thread_create(author=author, theme=theme, title="Open data", body=body)
+            return forum_services.thread_create(author=author, theme=theme, title="Open data", body=body)
 
     reply.thread = thread
     return reply

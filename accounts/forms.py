@@ -1,4 +1,5 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -172,8 +173,6 @@ class CloseAccountForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone"), required=True)
 
     def __init__(self, *args, user, **kwargs):
-        from allauth.mfa.models import Authenticator
-
         super().__init__(*args, **kwargs)
         self.user = user
         self.authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
