@@ -1,12 +1,13 @@
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from core.cleaning import without_control_characters
 from forum.choices import Capacity
-from forum.models import Theme
+from forum.models import Tag, Theme
 
 from .selectors import Filters, Sort
 
@@ -51,7 +52,7 @@ class SearchForm(forms.Form):
         required=False,
         empty_label=_("All themes"),
     )
-    # Tags: when threads carry tags, a tag field goes here (and into ``filters``).
+    tag = forms.CharField(label=_("Tag"), required=False)
     author = forms.CharField(
         label=_("Author"), required=False, help_text=_("The member's profile name, as in their profile's address.")
     )
@@ -70,7 +71,18 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, standing, **kwargs):
         super().__init__(*args, **kwargs)
+        self.standing = standing
         self.fields["theme"].queryset = Theme.objects.visible_to(standing)
+
+    def clean_tag(self):
+        typed = self.cleaned_data["tag"].strip()
+        if not typed:
+            return None
+        # Only tags on discussions the searcher may read (a tag page's rule), by name or by address.
+        tag = Tag.objects.visible_to(self.standing).filter(Q(slug=typed) | Q(name=typed.lower())).first()
+        if tag is None:
+            raise forms.ValidationError(_("No discussion you can read has this tag."), code="unknown")
+        return tag
 
     def clean_author(self):
         handle = self.cleaned_data["author"].strip()
@@ -98,6 +110,7 @@ class SearchForm(forms.Form):
             capacity=data.get("capacity") or "",
             since=data.get("since"),
             until=data.get("until"),
+            tag=data.get("tag"),
         )
 
     def order(self) -> str:

@@ -25,7 +25,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import can_view_directory
 from accounts.standing import Standing, standing_of
 from forum.choices import Capacity, Status
-from forum.models import CAPACITY_DISPLAY, Reply, Theme, Thread
+from forum.models import CAPACITY_DISPLAY, Reply, Tag, Theme, Thread
 
 from .models import CONFIGURATION, SYNONYMS_CACHE_KEY, Entry, Synonym
 from .text import Passage, Query, marked_pieces, parse, passage, stem, synonym_groups
@@ -55,7 +55,7 @@ class Filters:
     capacity: str = ""
     since: date | None = None
     until: date | None = None
-    # Tags: when threads carry tags, the tag chosen goes here and into ``_filtered``.
+    tag: Tag | None = None
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,8 @@ def _filtered(entries: QuerySet[Entry], filters: Filters) -> QuerySet[Entry]:
         entries = entries.filter(created_at__gte=_day_start(filters.since))
     if filters.until is not None:
         entries = entries.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
-    # Tags (when threads carry them): entries.filter(thread__tags=filters.tag) here.
+    if filters.tag is not None:
+        entries = entries.filter(thread__tags=filters.tag)  # a reply is found by its thread's tags
     return entries
 
 

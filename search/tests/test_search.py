@@ -14,6 +14,7 @@ from accounts.models import Organisation
 from accounts.privacy import member_close_account
 from forum import services
 from forum.choices import Capacity
+from forum.models import Tag
 from forum.tests.factories import ModeratorFactory, ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 from moderation import services as moderation
 from search import selectors
@@ -199,6 +200,13 @@ def test_filters_narrow_the_results(corpus):
     until = (old + timedelta(days=1)).date()
     assert found("participatie", filters=Filters(until=until)) == ["Open data (reply)"]
     assert "Open data (reply)" not in found("participatie", filters=Filters(since=until))
+
+
+def test_a_tag_narrows_to_the_threads_carrying_it_and_their_replies(corpus):
+    tag = Tag.objects.create(name="open data", slug="open-data")
+    corpus["body"].tags.add(tag)
+    ReplyFactory(thread=corpus["body"], author=UserFactory(), body="Meer data graag.")
+    assert sorted(found("data", filters=Filters(tag=tag))) == ["Open data", "Open data (reply)"]
 
 
 def test_sorted_by_date_the_newest_comes_first(corpus):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Organisation
+from forum.models import Tag
 from forum.tests.factories import ReplyFactory, ThemeFactory, ThreadFactory, UserFactory
 
 URL = reverse("search:results")
@@ -130,6 +131,15 @@ def test_a_visitor_is_offered_no_members_only_theme(client, seeded):
     client.force_login(UserFactory())
     response = client.get(URL, {"q": "ambtenaren", "theme": "intern"})
     assert not response.context["form"].errors
+
+
+def test_the_tag_filter_takes_a_tag_the_searcher_can_read(client, seeded):
+    tag = Tag.objects.create(name="meningsuiting", slug="meningsuiting")
+    seeded.tags.add(tag)
+    response = client.get(URL, {"q": "ambtenaren", "tag": "Meningsuiting"})
+    assert not response.context["form"].errors and len(response.context["hits"]) == 4
+    unknown = client.get(URL, {"q": "ambtenaren", "tag": "bestaat-niet"})
+    assert "tag" in unknown.context["form"].errors
 
 
 def test_members_and_organisations_are_found_on_the_same_page(client, seeded):
