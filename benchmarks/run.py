@@ -5,6 +5,10 @@ size, and a floor (a bare view returning a response of the same size through
 the same middleware). Prints a Markdown table and writes docs/benchmarks.md.
 
 Run with ``python -m benchmarks.run`` (``make bench`` seeds first).
+
+Django's and the site's modules are imported inside the functions, after ``_setup()`` has read the
+command line and set the environment (DATABASE_URL, the settings) and called ``django.setup()``:
+imported at the top they would configure Django before that.
 """
 
 import argparse

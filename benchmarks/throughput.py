@@ -12,6 +12,10 @@ workers for sessions and rate limits, as in production (REDIS_URL, default
 redis://127.0.0.1:6379/0; the keys get a prefix of their own). The post cache
 (forum/cooked.py, FORUM_POST_CACHE) keeps the parts of thread pages that are the
 same for every viewer in that Redis too.
+
+Django's and the site's modules are imported inside the functions, after the command line has set
+the environment (the settings, the database, the gunicorn processes' own settings) and
+``django.setup()`` has run: imported at the top they would configure Django before that.
 """
 
 import argparse
