@@ -93,3 +93,15 @@ bench-throughput: install
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_forum
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_benchmark --if-missing $(BENCH_SEED_ARGS)
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m benchmarks.throughput
+
+# Search (docs/benchmarks.md, "Search"): its own PostgreSQL database (createdb ambtenaar_bench_search first), seeded once
+# with BENCH_SEARCH_REPLIES replies in Dutch; a sqlite:/// URL in BENCH_SEARCH_DATABASE_URL measures SQLite.
+BENCH_SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ambtenaar_bench_search
+BENCH_SEARCH_REPLIES ?= 1000000
+
+.PHONY: bench-search
+bench-search: install
+	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python manage.py seed_forum
+	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python manage.py seed_search_benchmark --if-missing --replies $(BENCH_SEARCH_REPLIES)
+	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python -m benchmarks.search

@@ -539,6 +539,7 @@ def main(argv=None):
     if not options.no_write:
         from django.db import connection
 
+        from benchmarks.search import kept_section as kept_search_section
         from benchmarks.throughput import kept_section
 
         # One section per database: this run's, and the other database's as the last run there left it.
@@ -546,6 +547,7 @@ def main(argv=None):
         sections[section_key(connection.vendor, sizes)] = run_section(connection.vendor, results, found, sizes)
         run_sections = "\n\n".join(section for section in sections.values() if section)
         text = document(run_sections, options.warmup, options.requests) + kept_section(options.output)
+        text += kept_search_section(options.output)
         Path(options.output).write_text(text, encoding="utf-8")
         print(f"\nWrote {options.output}.")
     return 1 if options.strict and not all(passed for _, passed in found) else 0
