@@ -80,6 +80,7 @@ BENCH_SEED_ARGS ?=
 
 .PHONY: bench
 bench: install
+	$(BIN)/python -m benchmarks.create_database $(BENCH_DB)
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_forum
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_benchmark --if-missing $(BENCH_SEED_ARGS)
@@ -89,18 +90,20 @@ bench: install
 # the workers share the cache through Redis (REDIS_URL, default redis://127.0.0.1:6379/0).
 .PHONY: bench-throughput
 bench-throughput: install
+	$(BIN)/python -m benchmarks.create_database $(BENCH_DB)
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_forum
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_benchmark --if-missing $(BENCH_SEED_ARGS)
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python -m benchmarks.throughput
 
-# Search (docs/benchmarks.md, "Search"): its own PostgreSQL database (createdb ambtenaar_bench_search first), seeded once
+# Search (docs/benchmarks.md, "Search"): its own PostgreSQL database (made when missing), seeded once
 # with BENCH_SEARCH_REPLIES replies in Dutch; a sqlite:/// URL in BENCH_SEARCH_DATABASE_URL measures SQLite.
 BENCH_SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ambtenaar_bench_search
 BENCH_SEARCH_REPLIES ?= 1000000
 
 .PHONY: bench-search
 bench-search: install
+	$(BIN)/python -m benchmarks.create_database $(BENCH_SEARCH_DATABASE_URL)
 	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python manage.py seed_forum
 	DATABASE_URL=$(BENCH_SEARCH_DATABASE_URL) $(BIN)/python manage.py seed_search_benchmark --if-missing --replies $(BENCH_SEARCH_REPLIES)
