@@ -17,7 +17,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize(
     "module",
-    ["scripts.screenshots", "benchmarks.run", "benchmarks.throughput", "benchmarks.search", "benchmarks.create_database"],
+    [
+        "scripts.screenshots",
+        "benchmarks.run",
+        "benchmarks.throughput",
+        "benchmarks.search",
+        "benchmarks.create_database",
+    ],
 )
 def test_a_script_can_be_started_from_a_fresh_shell(module):
     environment = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
